@@ -1,0 +1,7 @@
+import CrampCLI
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+exit(CLI.main())

@@ -1,0 +1,5 @@
+import Testing
+
+@testable import CrampData
+
+@Test("placeholder") func placeholder() { #expect(Bool(true)) }
