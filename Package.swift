@@ -22,9 +22,10 @@ let package = Package(
     .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
     .target(name: "Distributions"),
     .target(name: "CrampData"),
+    .target(name: "Reporting"),
     .target(
       name: "CrampCLI",
-      dependencies: ["CrampData", "Distributions", "LinearAlgebra"]
+      dependencies: ["CrampData", "Distributions", "LinearAlgebra", "Reporting"]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI"]),
     .executableTarget(
@@ -35,6 +36,7 @@ let package = Package(
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "DistributionsTests", dependencies: ["Distributions"]),
     .testTarget(name: "CrampDataTests", dependencies: ["CrampData"]),
-    .testTarget(name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData"]),
+    .testTarget(name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData", "Reporting"]),
+    .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
   ]
 )

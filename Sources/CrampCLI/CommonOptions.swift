@@ -1,0 +1,102 @@
+import CrampData
+import Reporting
+
+/// Options shared by many subcommands, declared once.
+enum CommonOptions {
+  static let format = OptionSpec.option(
+    "format", value: "format", help: "Output format.",
+    allowed: OutputFormat.allCases.map(\.rawValue), default: "text")
+  static let output = OptionSpec.option(
+    "output", short: "o", value: "file",
+    help: "Write the result to <file> (atomically: temporary file, then rename); '-' is stdout.")
+  static let strict = OptionSpec.flag(
+    "strict", help: "Treat warnings (and numerical diagnostics) as failures (exit 65).")
+  static let quiet = OptionSpec.flag("quiet", short: "q", help: "Print no warnings on stderr.")
+  static let delimiter = OptionSpec.option(
+    "delimiter", value: "char",
+    help: "Field delimiter; sniffed from ',', ';', tab and '|' when not given.",
+    allowed: [",", ";", "tab", "|"])
+  static let decimal = OptionSpec.option(
+    "decimal", value: "char", help: "Decimal mark of numbers in the file.", allowed: [".", ","],
+    default: ".")
+  static let na = OptionSpec.option(
+    "na", value: "list",
+    help:
+      "Comma-separated strings read as missing, replacing the default list \"\",NA,N/A,. (an empty item means the empty field).",
+    repeatable: true)
+
+  /// CSV reading options.
+  static let csv = [delimiter, decimal, na]
+  /// Output options.
+  static let rendering = [format, output]
+
+  /// The output format chosen.
+  static func outputFormat(_ parsed: ParsedArguments) -> OutputFormat {
+    OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text
+  }
+
+  /// CSV options from the parsed arguments.
+  static func csvOptions(_ parsed: ParsedArguments) throws(CLIError) -> CSVOptions {
+    var options = CSVOptions()
+    switch parsed.value("delimiter") {
+    case "tab": options.delimiter = UInt8(ascii: "\t")
+    case ",": options.delimiter = UInt8(ascii: ",")
+    case ";": options.delimiter = UInt8(ascii: ";")
+    case "|": options.delimiter = UInt8(ascii: "|")
+    default: options.delimiter = nil
+    }
+    options.decimalComma = parsed.value("decimal") == ","
+    if options.decimalComma, options.delimiter == UInt8(ascii: ",") {
+      throw .usage(
+        "'--decimal ,' needs a delimiter other than ','; use '--delimiter ;'.",
+        command: parsed.command)
+    }
+    let lists = parsed.allValues("na")
+    if !lists.isEmpty {
+      options.naStrings = lists.flatMap {
+        $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      }
+    }
+    return options
+  }
+}
+
+/// Reads CSV files for commands, reporting reader warnings on stderr.
+enum TableLoader {
+  /// Reads `path` with `options`; maps reader errors to exit codes (66 missing file,
+  /// 74 unreadable, 65 malformed data).
+  static func load(
+    _ path: String, options: CSVOptions, context: Context, quiet: Bool
+  ) throws(CLIError) -> Table {
+    do {
+      let result = try CSVReader.read(path: path, options: options)
+      if !quiet {
+        for warning in result.warnings { context.console.err("Warning: \(warning)\n") }
+      }
+      return result.table
+    } catch {
+      switch error.exitCode {
+      case ExitCode.noInput: throw .noInput(error.description)
+      case ExitCode.ioError: throw .io(error.description)
+      default: throw .data(error.description)
+      }
+    }
+  }
+}
+
+/// Builds the JSON envelope every command shares: `schema_version`, `command`, `parameters`.
+enum JSONEnvelope {
+  static let schemaVersion = 1
+
+  static func make(
+    command: String, parsed: ParsedArguments, body: [String: JSONValue]
+  ) -> JSONValue {
+    var object = body
+    object["schema_version"] = .int(schemaVersion)
+    object["command"] = .string(command)
+    var parameters: [String: JSONValue] = [:]
+    for (k, v) in parsed.parameterSummary where k != "output" { parameters[k] = .string(v) }
+    object["parameters"] = .object(parameters)
+    return .object(object)
+  }
+}

@@ -1,0 +1,37 @@
+import CrampCLI
+import Synchronization
+
+/// Collects what a command writes to stdout and stderr.
+final class TestConsole: Sendable {
+  private let buffers = Mutex<(out: String, err: String)>(("", ""))
+
+  var console: Console {
+    Console(
+      out: { text in self.buffers.withLock { $0.out += text } },
+      err: { text in self.buffers.withLock { $0.err += text } })
+  }
+
+  var out: String { buffers.withLock { $0.out } }
+  var err: String { buffers.withLock { $0.err } }
+}
+
+/// Runs `crampstat` in-process and returns (status, stdout, stderr).
+func runCLI(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
+  let console = TestConsole()
+  let status = CLI.run(arguments: arguments, console: console.console)
+  return (status, console.out, console.err)
+}
+
+/// Absolute path of a file under `Tests/`.
+func fixturePath(_ relative: String) -> String {
+  var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+  parts.removeLast(2)
+  return parts.joined(separator: "/") + "/" + relative
+}
+
+/// Absolute path of a file under the repository root.
+func repositoryPath(_ relative: String) -> String {
+  var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+  parts.removeLast(3)
+  return parts.joined(separator: "/") + "/" + relative
+}
