@@ -12,6 +12,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable {
   case nonFinite(String)
   /// A dimension or leading dimension does not fit LAPACK's 32-bit integer (`lapack_int`).
   case dimensionTooLarge(Int)
+  /// A scalar parameter is outside its domain (for example a negative tolerance).
+  case invalidParameter(String)
   /// A weight passed to a weighted cross product is negative (`row` is 0-based within the block).
   case negativeWeight(row: Int, value: Double)
   /// `dpotrf`: the leading minor of order `minor` (1-based) is not positive definite.
@@ -38,6 +40,8 @@ extension LinearAlgebraError: CustomStringConvertible {
       return "dimension \(value) exceeds the 32-bit LAPACK integer range (max \(Int32.max))"
     case .negativeWeight(let row, let value):
       return "weight \(value) at row \(row) is negative; weights must be finite and >= 0"
+    case .invalidParameter(let detail):
+      return "invalid parameter: \(detail)"
     case .notPositiveDefinite(let minor):
       return "matrix is not positive definite: leading minor of order \(minor) is not positive"
     case .singular(let pivot):

@@ -43,7 +43,7 @@ extension Matrix {
     }
   }
 
-  /// Sets the strictly lower (or strictly upper) triangle to zero, e.g. to expose a clean factor.
+  /// Sets the strictly lower (or strictly upper) triangle to zero to expose a clean factor.
   mutating func zeroTriangle(lower: Bool) {
     for j in 0..<columns {
       let range = lower ? (j + 1)..<rows : 0..<min(j, rows)
