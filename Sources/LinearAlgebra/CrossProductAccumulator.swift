@@ -68,6 +68,14 @@ public struct CrossProductAccumulator: Sendable {
       throw LinearAlgebraError.dimensionMismatch(
         "CrossProductAccumulator.add: rows \(r) with leading dimension \(ld)")
     }
+    if let weights, weights.count != r {
+      throw LinearAlgebraError.dimensionMismatch(
+        "CrossProductAccumulator.add: \(weights.count) weights for \(r) rows")
+    }
+    if let response, response.count != r {
+      throw LinearAlgebraError.dimensionMismatch(
+        "CrossProductAccumulator.add: \(response.count) responses for \(r) rows")
+    }
     if r == 0 || p == 0 {
       rowCount += r
       return
@@ -77,14 +85,6 @@ public struct CrossProductAccumulator: Sendable {
       throw LinearAlgebraError.dimensionMismatch(
         "CrossProductAccumulator.add: block of \(r)x\(p) with leading dimension \(ld) "
           + "needs \(needed) values, buffer has \(block.count)")
-    }
-    if let weights, weights.count != r {
-      throw LinearAlgebraError.dimensionMismatch(
-        "CrossProductAccumulator.add: \(weights.count) weights for \(r) rows")
-    }
-    if let response, response.count != r {
-      throw LinearAlgebraError.dimensionMismatch(
-        "CrossProductAccumulator.add: \(response.count) responses for \(r) rows")
     }
     let (n32, k32, ld32, p32) = (
       try LAPACK.int(p), try LAPACK.int(r), try LAPACK.int(ld), try LAPACK.int(p)
