@@ -1,0 +1,83 @@
+/// Analysis layouts derived from a night-level diary, for survival and rate models.
+///
+/// Time is counted in nights since the diary origin: night `k` occupies the interval
+/// `(k - origin, k - origin + 1]`, where `origin` is the smallest night index in the file
+/// (0 for 0-based diaries, 1 for 1-based ones) unless given. A row `(start, stop]` is at risk
+/// at time `t` only when `start < t <= stop`.
+///
+/// Conventions (documented in `Datasets/README.md` and `crampstat layout --help`):
+/// - A night with `observed = 0`, or with `cramp` empty, is a gap: it is neither a cramp
+///   night nor a cramp-free night, and no interval covers it.
+/// - The recurrent event is a cramp night. With ``MultipleCrampRule/oneEventPerNight`` (the
+///   default) a night with `cramp_count > 1` is one event; with ``MultipleCrampRule/split`` a
+///   night with `k` cramps is cut into `k` equal sub-intervals each ending in an event.
+/// - Covariates are taken from each night's row, so time-varying values (trimester,
+///   dialysis day, supplement, drugs) enter the intervals as recorded.
+public enum RecurrentLayout: String, Sendable, CaseIterable {
+  /// One row per patient: time to the first cramp night, or censoring at the last observed night.
+  case first
+  /// Andersen-Gill counting-process rows; runs of cramp-free nights with identical covariates
+  /// are merged into one interval (as R's `survcondense`).
+  case ag
+  /// Prentice-Williams-Peterson rows in gap time: the clock restarts after each event.
+  case pwpGap = "pwp-gap"
+  /// Prentice-Williams-Peterson rows in total time since the origin.
+  case pwpTotal = "pwp-total"
+  /// One row per patient with the number of cramps and nights observed (rate models).
+  case counts
+}
+
+/// How nights with several cramps enter event-time layouts.
+public enum MultipleCrampRule: String, Sendable, CaseIterable {
+  /// A cramp night is one event whatever its `cramp_count`.
+  case oneEventPerNight = "night"
+  /// A night with `k` cramps is split into `k` equal sub-intervals, each ending in an event.
+  case split
+}
+
+/// Options for building a ``RecurrentLayout``.
+public struct RecurrentLayoutOptions: Sendable, Equatable {
+  /// Covariate columns carried into the layout (in this order).
+  public var covariates: [String]
+  /// Merge consecutive event-free nights with identical covariates (AG and PWP only).
+  public var mergeIntervals: Bool
+  /// Rule for nights with `cramp_count > 1`.
+  public var multipleCramps: MultipleCrampRule
+  /// Night index that starts time 0; `nil` uses the smallest night in the file.
+  public var origin: Int?
+  /// Column names of the diary.
+  public var patientColumn = "patient_id"
+  public var nightColumn = "night"
+  public var dateColumn = "date"
+  public var crampColumn = "cramp"
+  public var countColumn = "cramp_count"
+  public var observedColumn = "observed"
+
+  public init(
+    covariates: [String] = [], mergeIntervals: Bool = true,
+    multipleCramps: MultipleCrampRule = .oneEventPerNight, origin: Int? = nil
+  ) {
+    self.covariates = covariates
+    self.mergeIntervals = mergeIntervals
+    self.multipleCramps = multipleCramps
+    self.origin = origin
+  }
+}
+
+/// Why a layout cannot be built.
+public enum RecurrentLayoutError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// A required column is absent; `suggestion` is the closest existing name.
+  case missingColumn(source: String, column: String, suggestion: String?)
+  /// A value that must be known is missing or invalid at a physical line.
+  case invalidValue(source: String, line: Int, column: String, message: String)
+
+  public var description: String {
+    switch self {
+    case .missingColumn(let source, let column, let suggestion):
+      let hint = suggestion.map { " (did you mean '\($0)'?)" } ?? ""
+      return "\(source): no column '\(column)'\(hint)"
+    case .invalidValue(let source, let line, let column, let message):
+      return "\(source):\(line): column '\(column)': \(message)"
+    }
+  }
+}
