@@ -14,6 +14,7 @@ public enum CLI {
   static let commands: [CommandSpec] = [
     ValidateCommand.spec,
     DescribeCommand.spec,
+    LayoutCommand.spec,
   ]
 
   /// Runs the process's own arguments against the standard streams.

@@ -1,0 +1,80 @@
+import CrampData
+import Reporting
+
+/// `crampstat layout FILE --to KIND`: a night-level diary reshaped for survival and rate models.
+enum LayoutCommand {
+  static let spec = CommandSpec(
+    name: "layout",
+    abstract: "Reshape a night-level diary into first, ag, pwp-gap, pwp-total or counts rows.",
+    discussion: """
+      Night k covers the interval (k - origin, k - origin + 1], origin being the smallest night \
+      in the file (or each patient's first date). Nights with observed = 0 or an empty cramp \
+      are gaps in the risk set, not cramp-free nights. The event is a cramp night; with \
+      '--multiple split' a night with k cramps becomes k equal sub-intervals each ending in an \
+      event. 'ag' merges consecutive cramp-free nights with identical covariates (as R's \
+      survcondense); '--no-merge' keeps one row per night.
+      """,
+    arguments: [ArgumentSpec(name: "file", help: "Night-level diary CSV.")],
+    options: [
+      .option(
+        "to", value: "layout", help: "Layout to build.",
+        allowed: RecurrentLayout.allCases.map(\.rawValue)),
+      .option(
+        "covariates", value: "list",
+        help: "Comma-separated covariate columns to carry into the rows.", repeatable: true),
+      .option(
+        "multiple", value: "rule", help: "How nights with cramp_count > 1 enter event layouts.",
+        allowed: MultipleCrampRule.allCases.map(\.rawValue), default: "night"),
+      .option("origin", value: "night", help: "Night index of time 0 (default: smallest night)."),
+      .flag("no-merge", help: "Do not merge cramp-free nights into longer intervals."),
+    ] + CommonOptions.csv + [CommonOptions.output, CommonOptions.quiet],
+    run: run)
+
+  static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
+    guard let path = parsed.argument("file") else {
+      throw .usage("Missing <file>.", command: "layout")
+    }
+    guard let kindName = parsed.value("to"), let kind = RecurrentLayout(rawValue: kindName) else {
+      throw .usage("Missing '--to <layout>'.", command: "layout")
+    }
+    var options = RecurrentLayoutOptions(
+      covariates: parsed.allValues("covariates").flatMap {
+        $0.split(separator: ",").map { String($0).trimmingSpaces() }
+      },
+      mergeIntervals: !parsed.flag("no-merge"),
+      multipleCramps: MultipleCrampRule(rawValue: parsed.value("multiple") ?? "night")
+        ?? .oneEventPerNight)
+    if let origin = parsed.value("origin") {
+      guard let o = Int(origin) else {
+        throw .usage("'--origin' needs a whole number, not '\(origin)'.", command: "layout")
+      }
+      options.origin = o
+    }
+    let table = try TableLoader.load(
+      path, options: try CommonOptions.csvOptions(parsed), context: context,
+      quiet: parsed.flag("quiet"))
+    let result: Table
+    do {
+      result = try kind.build(from: table, options: options)
+    } catch {
+      throw .data(error.description)
+    }
+    let bytes = TableCSVEncoder.encode(result)
+    if let out = parsed.value("output"), out != "-" {
+      try OutputWriter.writeAtomically(bytes, to: out)
+    } else {
+      context.console.out(String(decoding: bytes, as: UTF8.self))
+    }
+    return ExitCode.success
+  }
+}
+
+extension String {
+  /// The string without leading and trailing spaces.
+  func trimmingSpaces() -> String {
+    var s = Substring(self)
+    while s.first == " " { s.removeFirst() }
+    while s.last == " " { s.removeLast() }
+    return String(s)
+  }
+}
