@@ -24,15 +24,19 @@ public indirect enum JSONValue: Sendable, Equatable {
     return .string(value)
   }
 
-  /// Renders with two-space indentation and sorted keys, followed by a newline.
-  public func rendered() -> String {
+  /// Renders with `indentWidth`-space indentation and sorted keys, followed by a newline.
+  ///
+  /// With `indentWidth` 1 the text equals Python's
+  /// `json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)`, the canonical form
+  /// `nbformat.writes` produces for notebooks.
+  public func rendered(indentWidth: Int = 2) -> String {
     var out = ""
-    write(to: &out, indent: 0)
+    write(to: &out, indent: 0, step: indentWidth)
     out += "\n"
     return out
   }
 
-  private func write(to out: inout String, indent: Int) {
+  private func write(to out: inout String, indent: Int, step: Int) {
     switch self {
     case .null: out += "null"
     case .bool(let b): out += b ? "true" : "false"
@@ -46,8 +50,8 @@ public indirect enum JSONValue: Sendable, Equatable {
       }
       out += "[\n"
       for (i, item) in items.enumerated() {
-        out += String(repeating: " ", count: indent + 2)
-        item.write(to: &out, indent: indent + 2)
+        out += String(repeating: " ", count: indent + step)
+        item.write(to: &out, indent: indent + step, step: step)
         out += i + 1 < items.count ? ",\n" : "\n"
       }
       out += String(repeating: " ", count: indent) + "]"
@@ -59,10 +63,10 @@ public indirect enum JSONValue: Sendable, Equatable {
       out += "{\n"
       let keys = members.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
       for (i, key) in keys.enumerated() {
-        out += String(repeating: " ", count: indent + 2)
+        out += String(repeating: " ", count: indent + step)
         JSONValue.writeEscaped(key, to: &out)
         out += ": "
-        members[key, default: .null].write(to: &out, indent: indent + 2)
+        members[key, default: .null].write(to: &out, indent: indent + step, step: step)
         out += i + 1 < keys.count ? ",\n" : "\n"
       }
       out += String(repeating: " ", count: indent) + "}"
