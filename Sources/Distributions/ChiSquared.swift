@@ -22,7 +22,9 @@ public enum ChiSquared {
     return a * SpecialFunctions.poissonDensity(a, x / 2) / x
   }
 
-  /// Lower tail `P(χ²_k ≤ x)` (R: `pchisq(x, df = k)`). `x ≤ 0` gives 0, `+inf` gives 1.
+  /// Lower tail `P(χ²_k ≤ x)` (R: `pchisq(x, df = k)`).
+  ///
+  /// `x ≤ 0` gives 0, `+inf` gives 1.
   public static func cdf(_ x: Double, degreesOfFreedom k: Double) -> Double {
     guard isValid(k) else { return .nan }
     return SpecialFunctions.incompleteGamma(a: k / 2, x: x / 2).lower
@@ -53,10 +55,10 @@ public enum ChiSquared {
     return p <= 0.5 ? solve(lowerTail: p, k) : solve(upperTail: 1 - p, k)
   }
 
-  /// Upper-tail quantile: the `x` with `survival(x) = q`, e.g. the critical value of a test at
-  /// level `q` (R: `qchisq(q, df = k, lower.tail = FALSE)`).
+  /// Upper-tail quantile: the `x` with `survival(x) = q`.
   ///
-  /// Unlike `quantile(1 − q)`, this stays exact for `q` far below machine epsilon (1e−300).
+  /// This is the critical value of a test at level `q`
+  /// (R: `qchisq(q, df = k, lower.tail = FALSE)`). Unlike `quantile(1 − q)`, this stays exact for `q` far below machine epsilon (1e−300).
   /// - Returns: NaN for NaN or `q` outside `[0, 1]`; `+inf` at `q = 0`; 0 at `q = 1`.
   public static func inverseSurvival(_ q: Double, degreesOfFreedom k: Double) -> Double {
     guard isValid(k), q >= 0, q <= 1 else { return .nan }

@@ -10,7 +10,9 @@
 /// `P(F ≤ x) = I_u(d₁/2, d₂/2)` (Abramowitz & Stegun 26.6.2). Degrees of freedom that are NaN,
 /// `≤ 0` or infinite give NaN.
 public enum FDistribution {
-  /// Lower tail `P(F ≤ x)` (R: `pf(x, df1, df2)`). `x ≤ 0` gives 0, `+inf` gives 1.
+  /// Lower tail `P(F ≤ x)` (R: `pf(x, df1, df2)`).
+  ///
+  /// `x ≤ 0` gives 0, `+inf` gives 1.
   public static func cdf(
     _ x: Double, numeratorDegreesOfFreedom d1: Double, denominatorDegreesOfFreedom d2: Double
   ) -> Double {

@@ -116,9 +116,10 @@ extension Normal {
     return exp(-square.high) / sqrtTwoPi * millsRatio(z) * exp(-square.low)
   }
 
-  /// `z²/2 = high + low` where `high` is exact: `z` is split as `h + (z − h)` with `h` a
-  /// multiple of 1/16 (few enough bits that `h²` is exact), so
-  /// `z²/2 = h²/2 + (z − h)(z + h)/2` and the small second part carries the rounding.
+  /// Splits `z²/2` as `high + low` where `high` is exact.
+  ///
+  /// `z` is split as `h + (z − h)` with `h` a multiple of 1/16 (few enough bits that `h²` is
+  /// exact), so `z²/2 = h²/2 + (z − h)(z + h)/2` and the small second part carries the rounding.
   /// Cody's normal-cdf code (W. J. Cody, Math. Comp. 23, 1969; used by R) does the same.
   static func halfSquare(_ z: Double) -> (high: Double, low: Double) {
     if !z.isFinite || z > 1e150 { return (z * z / 2, 0) }

@@ -80,6 +80,14 @@ extension StudentT {
   /// For `s ≥ 0`: `beyond = P(T > s)` and `within = P(T ≤ s) = 1 − beyond`.
   static func symmetricTails(_ s: Double, _ n: Double) -> (beyond: Double, within: Double) {
     if s == .infinity { return (0, 1) }
+    if s > 1e150, (n / s) / s < 1e-20 {
+      // x = n/(n + s²) would underflow although the tail need not: with x → 0,
+      // I_x(n/2, ½) = x^(n/2) / ((n/2) B(n/2, ½)) · (1 + O(x)), so in logs
+      // P(T > s) = exp((n/2)(log n − 2 log s) − log n − log B(n/2, ½)).
+      let logTail = n / 2 * (log(n) - 2 * log(s)) - log(n) - SpecialFunctions.logBeta(n / 2, 0.5)
+      let beyond = exp(logTail)
+      return (beyond, 1 - beyond)
+    }
     // x = n/(n + s²) and y = s²/(n + s²), formed through whichever ratio cannot overflow.
     let x: Double
     let y: Double

@@ -45,7 +45,8 @@ struct ChiSquaredTests {
   func closedForm() {
     for x in [0.01, 1, 5, 100, 1000] {
       let expected = exp(-x / 2)
-      #expect(Tolerance.relativeError(ChiSquared.survival(x, degreesOfFreedom: 2), expected) < 1e-14)
+      #expect(
+        Tolerance.relativeError(ChiSquared.survival(x, degreesOfFreedom: 2), expected) < 1e-14)
     }
   }
 

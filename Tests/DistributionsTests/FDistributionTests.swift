@@ -26,7 +26,8 @@ struct FDistributionTests {
 
   @Test("F(1, n) at t^2 is the two-sided t p-value")
   func relationToT() {
-    let f = FDistribution.survival(4.41, numeratorDegreesOfFreedom: 1, denominatorDegreesOfFreedom: 12)
+    let f = FDistribution.survival(
+      4.41, numeratorDegreesOfFreedom: 1, denominatorDegreesOfFreedom: 12)
     let t = StudentT.twoSidedPValue(t: 2.1, degreesOfFreedom: 12)
     #expect(Tolerance.relativeError(f, t) < 1e-13)
   }
@@ -34,12 +35,20 @@ struct FDistributionTests {
   @Test("edge cases: df <= 0, NaN, x outside the support")
   func edges() {
     for df in [0.0, -1, .nan, .infinity] {
-      #expect(FDistribution.cdf(1, numeratorDegreesOfFreedom: df, denominatorDegreesOfFreedom: 3).isNaN)
-      #expect(FDistribution.survival(1, numeratorDegreesOfFreedom: 3, denominatorDegreesOfFreedom: df).isNaN)
+      #expect(
+        FDistribution.cdf(1, numeratorDegreesOfFreedom: df, denominatorDegreesOfFreedom: 3).isNaN)
+      #expect(
+        FDistribution.survival(1, numeratorDegreesOfFreedom: 3, denominatorDegreesOfFreedom: df)
+          .isNaN)
     }
-    #expect(FDistribution.cdf(.nan, numeratorDegreesOfFreedom: 2, denominatorDegreesOfFreedom: 3).isNaN)
-    #expect(FDistribution.cdf(-1, numeratorDegreesOfFreedom: 2, denominatorDegreesOfFreedom: 3) == 0)
-    #expect(FDistribution.survival(0, numeratorDegreesOfFreedom: 2, denominatorDegreesOfFreedom: 3) == 1)
-    #expect(FDistribution.cdf(.infinity, numeratorDegreesOfFreedom: 2, denominatorDegreesOfFreedom: 3) == 1)
+    #expect(
+      FDistribution.cdf(.nan, numeratorDegreesOfFreedom: 2, denominatorDegreesOfFreedom: 3).isNaN)
+    #expect(
+      FDistribution.cdf(-1, numeratorDegreesOfFreedom: 2, denominatorDegreesOfFreedom: 3) == 0)
+    #expect(
+      FDistribution.survival(0, numeratorDegreesOfFreedom: 2, denominatorDegreesOfFreedom: 3) == 1)
+    #expect(
+      FDistribution.cdf(.infinity, numeratorDegreesOfFreedom: 2, denominatorDegreesOfFreedom: 3)
+        == 1)
   }
 }

@@ -30,20 +30,30 @@ struct SpecialFunctionsTests {
 
   @Test("hand-checked values: P(1, x) = 1 - e^-x, I_x(1, 1) = x, I_x(a, 1) = x^a")
   func closedForms() {
-    #expect(Tolerance.relativeError(SpecialFunctions.regularizedGammaQ(a: 1, x: 30), exp(-30)) < 1e-14)
-    #expect(Tolerance.relativeError(SpecialFunctions.regularizedGammaP(a: 1, x: 1e-3), -expm1(-1e-3)) < 1e-14)
-    #expect(Tolerance.relativeError(SpecialFunctions.regularizedBeta(x: 0.3, a: 1, b: 1), 0.3) < 1e-15)
-    #expect(Tolerance.relativeError(SpecialFunctions.regularizedBeta(x: 0.9, a: 7, b: 1), pow(0.9, 7)) < 1e-14)
+    #expect(
+      Tolerance.relativeError(SpecialFunctions.regularizedGammaQ(a: 1, x: 30), exp(-30)) < 1e-14)
+    #expect(
+      Tolerance.relativeError(SpecialFunctions.regularizedGammaP(a: 1, x: 1e-3), -expm1(-1e-3))
+        < 1e-14)
+    #expect(
+      Tolerance.relativeError(SpecialFunctions.regularizedBeta(x: 0.3, a: 1, b: 1), 0.3) < 1e-15)
+    #expect(
+      Tolerance.relativeError(SpecialFunctions.regularizedBeta(x: 0.9, a: 7, b: 1), pow(0.9, 7))
+        < 1e-14)
   }
 
   @Test("logGamma and logBeta: log Gamma(0.5) = log(sqrt(pi)), log B(1e6, 2) = -log(1e6 (1e6 + 1))")
   func logGammaAndBeta() {
     #expect(Tolerance.relativeError(SpecialFunctions.logGamma(0.5), 0.5 * log(Double.pi)) < 1e-15)
-    #expect(SpecialFunctions.logGamma(10) == log(362_880.0))
+    #expect(Tolerance.relativeError(SpecialFunctions.logGamma(10), log(362_880.0)) < 1e-15)
     #expect(SpecialFunctions.logGamma(0) == .infinity)
     let expected = -log(1e6 * (1e6 + 1))
     #expect(Tolerance.relativeError(SpecialFunctions.logBeta(1e6, 2), expected) < 1e-14)
-    #expect(Tolerance.relativeError(SpecialFunctions.logBeta(20, 30), SpecialFunctions.logGamma(20) + SpecialFunctions.logGamma(30) - SpecialFunctions.logGamma(50)) < 1e-13)
+    #expect(
+      Tolerance.relativeError(
+        SpecialFunctions.logBeta(20, 30),
+        SpecialFunctions.logGamma(20) + SpecialFunctions.logGamma(30)
+          - SpecialFunctions.logGamma(50)) < 1e-13)
     #expect(SpecialFunctions.logBeta(0, 1).isNaN)
   }
 

@@ -44,7 +44,9 @@ add <- function(kind, call, ...) {
 }
 
 # ---- Normal --------------------------------------------------------------------------------
-xs <- sort(unique(c(seq(-38, 38, by = 0.5), -37.5193, -37.6, -30.3, -20.1, -8.2924,
+# x = -37.5193 is left out: R 4.2 flushes pnorm(x) to 0 from there on, although the true
+# value there, 2.23e-308, is still a normal double (this module returns it).
+xs <- sort(unique(c(seq(-38, 38, by = 0.5), -37.6, -30.3, -20.1, -8.2924,
   -5.3, -3.1, -2.5758293035489, -1.959963984540054, -1.2, -0.6744897501960817,
   -0.1, -1e-5, -1e-12, 0, 1e-12, 1e-5, 0.1, 0.3, 0.7, 1.1, 1.644853626951472,
   1.959963984540054, 2.3, 3.3, 4.4, 5.9, 6.6, 7.7, 8.2924, 8.3, 9.5, 12.2)))
@@ -106,7 +108,10 @@ for (t in ts[ts < 0 & ts > -50]) {
 }
 for (df in c(1, 2, 3, 5, 10, 30, 100, 1e6, 0.5, 1.5, 2.5, 7.7)) {
   # p = 0.5 is left out: R gives qt(0.5, 0.5) = 2.6e-16, not 0 (the Swift tests check 0 exactly).
+  # For df < 1 R's qt is accurate only for p < 0.5: qt(1 - 1e-10, 0.5) misses by 8e-7
+  # relative (pt(qt(p, 0.5), 0.5, lower.tail = FALSE) != 1 - p), so only the lower half is kept.
   for (p in c(1e-100, 1e-20, setdiff(qps, 0.5))) {
+    if (df < 1 && p > 0.5) next
     add("qt", sprintf("qt(%s, df = %s)", num(p), num(df)), p = p, df = df)
   }
 }
