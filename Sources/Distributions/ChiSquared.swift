@@ -58,7 +58,8 @@ public enum ChiSquared {
   /// Upper-tail quantile: the `x` with `survival(x) = q`.
   ///
   /// This is the critical value of a test at level `q`
-  /// (R: `qchisq(q, df = k, lower.tail = FALSE)`). Unlike `quantile(1 − q)`, this stays exact for `q` far below machine epsilon (1e−300).
+  /// (R: `qchisq(q, df = k, lower.tail = FALSE)`). Unlike `quantile(1 − q)`, this stays exact
+  /// for `q` far below machine epsilon (1e−300).
   /// - Returns: NaN for NaN or `q` outside `[0, 1]`; `+inf` at `q = 0`; 0 at `q = 1`.
   public static func inverseSurvival(_ q: Double, degreesOfFreedom k: Double) -> Double {
     guard isValid(k), q >= 0, q <= 1 else { return .nan }
@@ -77,8 +78,12 @@ extension ChiSquared {
 
   private static func solve(lowerTail p: Double, _ k: Double) -> Double {
     let a = k / 2
-    // Small-x start: P ≈ (x/2)^a / Γ(a + 1), good when p is small relative to k.
+    // Small-x start: P(a, x/2) = (x/2)^a / Γ(a + 1) · (1 − a x/(2(a + 1)) + ···), good when p
+    // is small relative to k. Below 1e−100 the correction term is far below rounding, so the
+    // approximation is the answer; this also covers quantiles that underflow (df = 0.1,
+    // p = 1e−30 gives 1e−600, returned as 0).
     let small = 2 * exp((log(p) + SpecialFunctions.logGamma(a + 1)) / a)
+    if small < 1e-100 { return small }
     let start = k < -1.24 * log(p) ? small : wilsonHilferty(Normal.quantile(p), k, fallback: small)
     return invertTail(target: p, increasing: true, start: start) { x in
       (cdf(x, degreesOfFreedom: k), density(x, degreesOfFreedom: k))

@@ -34,8 +34,8 @@ public enum Normal {
   /// bits, and it underflows to 0 past x ≈ 38.5. (R 4.2 returns 0 from x > 37.5193 on.)
   ///
   /// Method: for `0 ≤ x < 5`, `Q(x) = erfc(x/√2)/2` with the C library `erfc`; the rounding of
-  /// `x/√2` costs at most `1.5·x²·ε ≈ 4e−15` relative there. For `x ≥ 5`, `Q(x) = φ(x)·R(x)` with the
-  /// Mills ratio `R(x) = Q(x)/φ(x)` from Laplace's continued fraction
+  /// `x/√2` costs at most `1.5·x²·ε ≈ 4e−15` relative there. For `x ≥ 5`, `Q(x) = φ(x)·R(x)`
+  /// with the Mills ratio `R(x) = Q(x)/φ(x)` from Laplace's continued fraction
   /// `R(x) = 1/(x + 1/(x + 2/(x + 3/(x + ···))))` (Abramowitz & Stegun 26.2.14), and `φ(x)`
   /// from the exactly split exponent. This avoids the error `0.5·erfc(x/√2)` inherits from
   /// rounding its argument, which reaches `x²·ε ≈ 1.5e−13` relative at x = 37.

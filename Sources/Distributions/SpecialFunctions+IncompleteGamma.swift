@@ -41,7 +41,7 @@ extension SpecialFunctions {
   ///   `P = e^(−x) x^a / Γ(a + 1) · Σₙ≥₀ xⁿ / ((a + 1)(a + 2)···(a + n))`, all terms positive;
   ///   then `Q = 1 − P` (here `P` is below about 0.7, so `Q` loses at most a few bits).
   /// - `x ≥ a + 1`: the continued fraction
-  ///   `Q = e^(−x) x^a / Γ(a) · 1/(x + 1 − a − 1·(1 − a)/(x + 3 − a − 2·(2 − a)/(x + 5 − a − ···)))`
+  ///   `Q = e^(−x) x^a / Γ(a) · 1/(x + 1 − a − 1(1 − a)/(x + 3 − a − 2(2 − a)/(x + 5 − a − ···)))`
   ///   evaluated with the modified Lentz method (Thompson & Barnett, J. Comput. Phys. 64, 1986);
   ///   then `P = 1 − Q`.
   /// The prefactor `e^(−x) x^a / Γ(a + 1)` is `poissonDensity(a, x)`, evaluated in saddle-point

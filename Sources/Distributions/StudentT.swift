@@ -56,7 +56,9 @@ public enum StudentT {
   /// Cornish–Fisher expansion `z + (z³ + z)/(4n) + (5z⁵ + 16z³ + 3z)/(96n²)`
   /// (Abramowitz & Stegun 26.7.5) and the power-law tail `t ≈ √n (n B(n/2, ½) q)^(−1/n)`.
   ///
-  /// - Returns: NaN for NaN or `p` outside `[0, 1]`; `−inf` at 0; `+inf` at 1; 0 at ½.
+  /// - Returns: NaN for NaN or `p` outside `[0, 1]`; `−inf` at 0; `+inf` at 1; 0 at ½;
+  ///   `∓inf` when the quantile lies beyond the double range (df < 1 far in the tails, e.g.
+  ///   `quantile(1e−100, degreesOfFreedom: 0.3) ≈ −1e333`).
   public static func quantile(_ p: Double, degreesOfFreedom n: Double) -> Double {
     guard isValid(n), p >= 0, p <= 1 else { return .nan }
     if n == .infinity { return Normal.quantile(p) }

@@ -14,8 +14,9 @@
 /// `±density/tail`; working on the log scale keeps the step well scaled when the target is tiny
 /// (1e−300) and the tail is exponential or a power law. A bracket `[low, high]` of points known
 /// to lie on either side of the root is kept; a Newton step that leaves it, or that cannot be
-/// formed (density 0, tail underflow), is replaced by bisection (geometric while the bracket
-/// spans more than a factor 4, since the root may be anywhere in `(0, ∞)`).
+/// formed (density 0, tail underflow), is replaced by a factor-16 step outward while one side
+/// is open, then bisection (geometric while the bracket spans more than a factor 4, since the
+/// root may be anywhere in `(0, ∞)`).
 /// Stops when a step moves `x` by at most 2 ulp or the bracket has closed to that width.
 ///
 /// - Complexity: usually 3–8 evaluations; at most 300.
@@ -39,9 +40,9 @@ func invertTail(
     }
     if !(next > low && next < high) {
       if high == .infinity {
-        next = 4 * x
+        next = 16 * x
       } else if low == 0 {
-        next = x / 4
+        next = x / 16
       } else if high > 4 * low {
         next = (low * high).squareRoot()
       } else {

@@ -76,3 +76,25 @@ struct ChiSquaredTests {
     #expect(ChiSquared.density(0, degreesOfFreedom: 3) == 0)
   }
 }
+
+@Suite("ChiSquared quantile round trips")
+struct ChiSquaredRoundTripTests {
+  static let degreesOfFreedom: [Double] = [0.05, 0.3, 1, 2, 7, 100, 1e4, 1e5]
+
+  /// Round trips are checked in p, which `x` can only pin down to `|d log F/d log x|·ε`; for
+  /// df up to 1e5 that factor stays below ~1e3, hence 1e−10 rather than `Tolerance.relative`.
+  @Test("cdf(quantile(p)) = p for p from 1e-300 to 1 - 1e-12", arguments: degreesOfFreedom)
+  func roundTrip(_ df: Double) {
+    for p in [1e-300, 1e-30, 1e-4, 0.2, 0.5, 0.8, 1 - 1e-6, 1 - 1e-12] {
+      let x = ChiSquared.quantile(p, degreesOfFreedom: df)
+      #expect(x >= 0 && x.isFinite, "df \(df), p \(p)")
+      // Quantiles below the double range come back as 0 (df = 0.05, p = 1e-30 is ~1e-1200).
+      if x < 1e-290 { continue }
+      let back =
+        p <= 0.5
+        ? ChiSquared.cdf(x, degreesOfFreedom: df) : ChiSquared.survival(x, degreesOfFreedom: df)
+      let target = p <= 0.5 ? p : 1 - p
+      #expect(Tolerance.relativeError(back, target) < 1e-10, "df \(df), p \(p)")
+    }
+  }
+}

@@ -78,3 +78,26 @@ struct StudentTTests {
     #expect(StudentT.cdf(-1e300, degreesOfFreedom: 3) >= 0)
   }
 }
+
+@Suite("StudentT quantile round trips")
+struct StudentTRoundTripTests {
+  /// Checked in p, to 1e−10 for the same conditioning reason as the chi-squared round trips.
+  @Test(
+    "cdf(quantile(p)) = p for p from 1e-300 to 1 - 1e-12",
+    arguments: [0.3, 1, 2, 3.5, 30, 1e4, 1e7])
+  func roundTrip(_ df: Double) {
+    for p in [1e-300, 1e-30, 1e-4, 0.2, 0.4999, 0.8, 1 - 1e-6, 1 - 1e-12] {
+      let t = StudentT.quantile(p, degreesOfFreedom: df)
+      // Beyond the double range (df = 0.3, p = 1e-300 is ~ -1e1000) the answer is -inf.
+      if !t.isFinite {
+        #expect(df < 1 && t == -.infinity, "df \(df), p \(p)")
+        continue
+      }
+      let back =
+        p <= 0.5
+        ? StudentT.cdf(t, degreesOfFreedom: df) : StudentT.survival(t, degreesOfFreedom: df)
+      let target = p <= 0.5 ? p : 1 - p
+      #expect(Tolerance.relativeError(back, target) < 1e-10, "df \(df), p \(p)")
+    }
+  }
+}
