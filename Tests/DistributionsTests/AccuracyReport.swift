@@ -53,6 +53,9 @@ struct AccuracyReport {
     case "pf_upper":
       return FDistribution.survival(
         x, numeratorDegreesOfFreedom: df, denominatorDegreesOfFreedom: r.df2 ?? .nan)
+    case "qf":
+      return FDistribution.quantile(
+        p, numeratorDegreesOfFreedom: df, denominatorDegreesOfFreedom: r.df2 ?? .nan)
     case "pgamma": return SpecialFunctions.regularizedGammaP(a: r.a ?? .nan, x: x)
     case "pgamma_upper": return SpecialFunctions.regularizedGammaQ(a: r.a ?? .nan, x: x)
     case "pbeta": return SpecialFunctions.regularizedBeta(x: x, a: r.a ?? .nan, b: r.b ?? .nan)

@@ -14,7 +14,7 @@
 #   pnorm, pnorm_upper, pnorm_upper_log, qnorm,
 #   pchisq, pchisq_upper, qchisq,
 #   pt, pt_upper, qt, pt_exact (pbeta form, for df where R's pt switches to an approximation),
-#   pf, pf_upper, pgamma, pgamma_upper, pbeta.
+#   pf, pf_upper, qf, pgamma, pgamma_upper, pbeta.
 # Arguments: x (quantile or t or point), p, df, df2, a (shape), b (shape).
 
 suppressPackageStartupMessages(library(jsonlite))
@@ -124,6 +124,19 @@ for (dfs in list(c(1, 1), c(1, 10), c(2, 5), c(3, 30), c(5, 2), c(10, 100), c(4.
     if (eval(parse(text = lo)) > 2.3e-308 && eval(parse(text = lo)) < 1) add("pf", lo, x = x, df = dfs[1], df2 = dfs[2])
     up <- sprintf("pf(%s, df1 = %s, df2 = %s, lower.tail = FALSE)", num(x), num(dfs[1]), num(dfs[2]))
     if (eval(parse(text = up)) > 2.3e-308) add("pf_upper", up, x = x, df = dfs[1], df2 = dfs[2])
+  }
+}
+
+for (dfs in list(c(1, 1), c(1, 10), c(2, 5), c(3, 30), c(5, 2), c(10, 100), c(4.5, 7.25),
+  c(0.5, 3))) {
+  for (p in c(1e-10, 0.001, 0.05, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999)) {
+    # R computes qf as (1/qbeta(...) - 1) * df2/df1, which cancels in the lower tail:
+    # qf(1e-10, 3, 30) misses by 1e-8 and qf(0.001, 0.5, 3) by 1e-5 (checked with R's own pf).
+    # Only quantiles that R's pf maps back to p within 1e-13 are kept.
+    call <- sprintf("qf(%s, df1 = %s, df2 = %s)", num(p), num(dfs[1]), num(dfs[2]))
+    back <- pf(eval(parse(text = call)), dfs[1], dfs[2])
+    if (abs(back / p - 1) > 1e-13) next
+    add("qf", call, p = p, df = dfs[1], df2 = dfs[2])
   }
 }
 
