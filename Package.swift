@@ -22,9 +22,10 @@ let package = Package(
     .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
     .target(name: "Distributions"),
     .target(name: "CrampData"),
+    .target(name: "DiarySimulation"),
     .target(
       name: "CrampCLI",
-      dependencies: ["CrampData", "Distributions", "LinearAlgebra"]
+      dependencies: ["CrampData", "DiarySimulation", "Distributions", "LinearAlgebra"]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI"]),
     .executableTarget(
@@ -36,5 +37,6 @@ let package = Package(
     .testTarget(name: "DistributionsTests", dependencies: ["Distributions"]),
     .testTarget(name: "CrampDataTests", dependencies: ["CrampData"]),
     .testTarget(name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData"]),
+    .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
   ]
 )
