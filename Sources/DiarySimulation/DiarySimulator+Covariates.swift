@@ -33,9 +33,10 @@ extension DiarySimulator {
     var age: Int
     var female: Bool
     switch kind {
-    case .general, .comorbid, .cirrhosis:
-      // 18 + 77·Beta(1.6, 1.3): skewed older, median ≈ 62, ~65% aged ≥ 50.
-      age = 18 + Int(77 * beta(1.6, 1.3, &rng))
+    case .general, .comorbid, .cirrhosis, .population:
+      // Clinic cohorts: 18 + 77·Beta(1.6, 1.3), skewed older (median ≈ 62, ~65% aged ≥ 50).
+      // Registry: 18 + 77·Beta(1.2, 1.6), close to the adult population (median ≈ 48).
+      age = 18 + Int(77 * (kind == .population ? beta(1.2, 1.6, &rng) : beta(1.6, 1.3, &rng)))
       if kind == .cirrhosis { age = Int(clamp(rng.normal(mean: 58, sd: 10), 30, 90)) }
       female = rng.bernoulli(kind == .cirrhosis ? 0.35 : 0.52)
     case .pregnancy:
@@ -54,8 +55,9 @@ extension DiarySimulator {
       female = rng.bernoulli(0.5)
     }
     if let pinned = overrides.age { age = pinned }
-    if let minimumAge = overrides.minimumAge, age < minimumAge {
-      age = minimumAge + rng.integer(below: max(1, 96 - minimumAge))
+    if let minimumAge = overrides.minimumAge {
+      // Rejection keeps the clinic-cohort age shape above the threshold.
+      while age < minimumAge { age = 18 + Int(77 * beta(1.6, 1.3, &rng)) }
     }
     let pregnant = kind == .pregnancy
     let bmi = clamp(rng.normal(mean: pregnant ? 26 : 27.5, sd: 5), 16, 60)

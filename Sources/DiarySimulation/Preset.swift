@@ -150,7 +150,7 @@ struct PresetDesign: Sendable {
     case .registry:
       // Population-representative: ~1.5% pregnant, 0.2% on HD, 0.3% with cirrhosis.
       design.composition = scaled(
-        [(.general, 98_000), (.pregnancy, 1_500), (.hd, 200), (.cirrhosis, 300)], to: n)
+        [(.population, 98_000), (.pregnancy, 1_500), (.hd, 200), (.cirrhosis, 300)], to: n)
       design.missingness = .registryLike
     }
     return design
@@ -187,13 +187,15 @@ struct PresetDesign: Sendable {
 /// How a patient's baseline profile is drawn.
 enum PatientKind: String, Sendable {
   case general, pregnancy, hd, cirrhosis
+  /// General population with a population-representative (younger) age distribution.
+  case population
   /// General population with cirrhosis, hypothyroidism or PVD forced (teaching set).
   case comorbid
   case trialVolunteer, nof1Volunteer
 
   var cohort: Cohort {
     switch self {
-    case .general, .cirrhosis, .comorbid: .general
+    case .general, .cirrhosis, .comorbid, .population: .general
     case .pregnancy: .pregnancy
     case .hd: .hd
     case .trialVolunteer: .trial
