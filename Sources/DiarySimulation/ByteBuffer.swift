@@ -89,9 +89,12 @@ final class ByteBuffer {
   @inline(__always)
   func unsigned(_ value: UInt, minDigits: Int) {
     reserve(max(minDigits, 20))
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-      (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var digits:
+      (
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+      ) =
+        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
     var n = 0
     var v = value
     withUnsafeMutableBytes(of: &digits) { raw in
@@ -114,7 +117,7 @@ final class ByteBuffer {
     }
   }
 
-  /// Appends `value` with exactly `decimals` digits after the point (0 ... 6).
+  /// Appends `value` with exactly `decimals` digits after the point, for 0 to 6 decimals.
   ///
   /// The value is scaled by 10^decimals and rounded half away from zero; −0 prints as 0.
   @inline(__always)

@@ -147,8 +147,10 @@ public enum MarginalTargets {
         "four_plus_cramp_nights_30_nights_age_60_plus", older.crampNights.map { $0 >= 4 },
         "model ~15% (domain.md 2.8); Maisonneuve 2016 15% >3x/month"))
     let windows: [(Double, Double)] = [(6, 9.7), (14, 23.7), (28, 29.7)]
-    let trimesterReference = ["22%; Duan 2018 11.6%", "38%; Duan 2018 28.2%",
-      "55%; Duan 2018 50.2%, Abandeh 2024 58%"]
+    let trimesterReference = [
+      "22%; Duan 2018 11.6%", "38%; Duan 2018 28.2%",
+      "55%; Duan 2018 50.2%, Abandeh 2024 58%",
+    ]
     for t in 0..<3 {
       let s = sample(
         kind: .pregnancy, overrides: ProfileOverrides(gestWeekRange: windows[t]), nights: 30,

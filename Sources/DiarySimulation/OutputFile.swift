@@ -16,7 +16,8 @@ final class OutputFile {
     self.path = path
     let url = URL(fileURLWithPath: path)
     let directory = url.deletingLastPathComponent().path
-    temporaryPath = directory + "/." + url.lastPathComponent + ".tmp-"
+    temporaryPath =
+      directory + "/." + url.lastPathComponent + ".tmp-"
       + String(ProcessInfo.processInfo.processIdentifier)
     guard FileManager.default.createFile(atPath: temporaryPath, contents: nil) else {
       throw SimulationError.cannotWriteFile(path: path, reason: "cannot create temporary file")

@@ -20,7 +20,7 @@ public struct SimulationRequest: Sendable {
   /// Overrides the preset's planned nights of follow-up per patient.
   public var nights: Int?
   public var seed: UInt64
-  /// The model; the domain.md §2.4 defaults unless replaced (e.g. `.nullWorld()`).
+  /// The model: the domain.md §2.4 defaults unless replaced, say by `.nullWorld()`.
   public var parameters: ModelParameters
   /// Patients per cell for the Monte-Carlo marginal targets in truth.json.
   public var targetSamplesPerCell: Int

@@ -78,7 +78,7 @@ public struct Xoshiro256StarStar: Sendable {
     (Double(next() >> 11) + 0.5) * 0x1.0p-53
   }
 
-  /// A Bernoulli(p) draw: `uniform() < p`. Consumes one uniform.
+  /// A Bernoulli(p) draw, `uniform() < p`, consuming one uniform.
   @inline(__always)
   public mutating func bernoulli(_ p: Double) -> Bool { uniform() < p }
 

@@ -150,7 +150,8 @@ enum Truth {
         "candidates_drawn": .integer(Int64(stats.candidates)),
         "volunteers_screened": .integer(Int64(stats.volunteers)),
         "enrolled": .integer(Int64(stats.patients)),
-        "volunteering": .string("P(volunteer) = min(1, lambda_base^1.5), lambda_base = exp(base_log_rate)"),
+        "volunteering": .string(
+          "P(volunteer) = min(1, lambda_base^1.5), lambda_base = exp(base_log_rate)"),
         "eligibility": .string(">= 4 recorded cramps in nights 0-13"),
         "screen_rate_per_week": .fixed(
           stats.patients > 0 ? Double(stats.screenCramps) / Double(stats.patients) / 2 : 0, 2),

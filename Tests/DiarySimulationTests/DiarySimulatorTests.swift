@@ -31,7 +31,8 @@ struct DiarySimulatorTests {
   @Test("A patient is the same whatever the dataset size (keyed by seed and index)")
   func patientKeyedStreams() throws {
     let small = try simulate(
-      SimulationRequest(preset: .cohort, patients: 3, nights: 30, seed: 5, targetSamplesPerCell: 10),
+      SimulationRequest(
+        preset: .cohort, patients: 3, nights: 30, seed: 5, targetSamplesPerCell: 10),
       into: "keyed-3")
     let large = try simulate(
       SimulationRequest(
@@ -64,8 +65,10 @@ struct DiarySimulatorTests {
     for row in diary.rows {
       let id = row[0]
       nightsByPatient[id, default: []].append(Int(row[c("night")]) ?? -1)
-      let outcomes = ["cramp", "cramp_count", "severity", "duration_min", "sleep_disturbance",
-        "woke_up"].map { row[c($0)] }
+      let outcomes = [
+        "cramp", "cramp_count", "severity", "duration_min", "sleep_disturbance",
+        "woke_up",
+      ].map { row[c($0)] }
       if row[c("observed")] == "0" {
         #expect(outcomes.allSatisfy { $0.isEmpty }, "observed=0 row with an outcome: \(row)")
       } else if row[c("cramp")] == "0" {

@@ -80,7 +80,8 @@ struct RandomTests {
     }
     var y = 1e-6
     while y < 1e6 {
-      #expect(abs(PortableMath.log(y) - Foundation.log(y)) <= 1e-14 * max(1, abs(Foundation.log(y))))
+      #expect(
+        abs(PortableMath.log(y) - Foundation.log(y)) <= 1e-14 * max(1, abs(Foundation.log(y))))
       y *= 1.37
     }
     var c = -20.0

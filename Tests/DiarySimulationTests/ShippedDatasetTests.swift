@@ -12,9 +12,11 @@ struct ShippedDatasetTests {
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("Datasets")
 
-  @Test("Datasets/<preset> equals a fresh run with seed 20240601", arguments: [
-    Preset.teaching, .trial, .nof1,
-  ])
+  @Test(
+    "Datasets/<preset> equals a fresh run with seed 20240601",
+    arguments: [
+      Preset.teaching, .trial, .nof1,
+    ])
   func shippedMatches(preset: Preset) throws {
     let fresh = try simulate(
       SimulationRequest(preset: preset, seed: 20_240_601), into: "shipped-\(preset.rawValue)")
