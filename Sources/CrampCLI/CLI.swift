@@ -15,6 +15,7 @@ public enum CLI {
     ValidateCommand.spec,
     DescribeCommand.spec,
     LayoutCommand.spec,
+    SimulateCommand.spec,
   ]
 
   /// Runs the process's own arguments against the standard streams.
