@@ -1,4 +1,5 @@
 import CrampCLI
+import Foundation
 import Synchronization
 
 /// Collects what a command writes to stdout and stderr.
@@ -16,10 +17,21 @@ final class TestConsole: Sendable {
 }
 
 /// Runs `crampstat` in-process and returns (status, stdout, stderr).
-func runCLI(_ arguments: [String]) -> (status: Int32, out: String, err: String) {
+func runCLI(_ arguments: [String], cwd: String? = nil) -> (status: Int32, out: String, err: String)
+{
   let console = TestConsole()
-  let status = CLI.run(arguments: arguments, console: console.console)
-  return (status, console.out, console.err)
+  // Paths inside arguments are made absolute instead of changing the process's directory,
+  // which tests running in parallel share.
+  let args = arguments.map { arg in
+    guard let cwd, arg.hasPrefix("Datasets/") else { return arg }
+    return cwd + arg
+  }
+  let status = CLI.run(arguments: args, console: console.console)
+  let strip: (String) -> String = { text in
+    guard let cwd else { return text }
+    return text.replacingOccurrences(of: cwd, with: "")
+  }
+  return (status, strip(console.out), strip(console.err))
 }
 
 /// Absolute path of a file under `Tests/`.

@@ -32,14 +32,15 @@ enum DescribeCommand {
   }
 
   static func value(_ v: Double?, type: ColumnType, precision: Bool) -> String? {
-    guard let v else { return nil }
+    guard let v else { return type == .string ? "" : nil }
     if type == .date { return CivilDate(dayNumber: Int(v)).description }
     return precision ? JSONValueFormatting.full(v) : NumberFormat.significant(v, digits: 6)
   }
 
   static func levelText(_ s: ColumnSummary) -> String {
-    s.levels.map { "\($0.level): \($0.count)" }.joined(separator: ", ")
-      + (s.distinct > s.levels.count ? ", ... (\(s.distinct) levels)" : "")
+    let shown = s.distinct > 6 ? s.levels.prefix(3) : s.levels.prefix(6)
+    return shown.map { "\($0.level): \($0.count)" }.joined(separator: ", ")
+      + (s.distinct > shown.count ? ", ... (\(s.distinct) levels)" : "")
   }
 
   static func render(
