@@ -22,9 +22,14 @@ let package = Package(
     .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
     .target(name: "Distributions"),
     .target(name: "CrampData"),
+    .target(name: "Formula", dependencies: ["CrampData"]),
+    .target(
+      name: "Regression",
+      dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra"]
+    ),
     .target(
       name: "CrampCLI",
-      dependencies: ["CrampData", "Distributions", "LinearAlgebra"]
+      dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra", "Regression"]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI"]),
     .executableTarget(
@@ -35,6 +40,11 @@ let package = Package(
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "DistributionsTests", dependencies: ["Distributions"]),
     .testTarget(name: "CrampDataTests", dependencies: ["CrampData"]),
+    .testTarget(name: "FormulaTests", dependencies: ["Formula", "CrampData"]),
+    .testTarget(
+      name: "RegressionTests",
+      dependencies: ["Regression", "Formula", "CrampData", "LinearAlgebra"]
+    ),
     .testTarget(name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData"]),
   ]
 )

@@ -1,0 +1,1 @@
+/// Logistic regression and related models (see LogisticModel).
