@@ -157,6 +157,7 @@ private struct Builder {
       formula: formula, source: table.source, rowCount: n, columnCount: p, values: values,
       columnNames: names, columnTerms: columnTerms, response: response, survival: survival,
       offset: offset, clusters: clusters, strata: strata, rowsUsed: rows,
+      lineNumbers: allRows ? table.lineNumbers : rows.map { table.lineNumbers[Int($0)] },
       droppedRowCount: dropped, droppedByVariable: counts, categoricalLevels: levelsByName)
   }
 

@@ -87,6 +87,8 @@ public struct DesignMatrix: Sendable {
   public let strata: Grouping?
   /// Index in the table of each used row (ascending).
   public let rowsUsed: [Int32]
+  /// Source line of each used row (from `Table.lineNumbers`), for messages.
+  public let lineNumbers: [Int32]
   /// Number of table rows dropped for missing values.
   public let droppedRowCount: Int
   /// For each model column with missing values, on how many rows it is missing.
@@ -110,7 +112,8 @@ public struct DesignMatrix: Sendable {
     formula: Formula, source: String, rowCount: Int, columnCount: Int, values: [Double],
     columnNames: [String], columnTerms: [Int?], response: [Double]?, survival: SurvivalOutcome?,
     offset: [Double]?, clusters: Grouping?, strata: Grouping?, rowsUsed: [Int32],
-    droppedRowCount: Int, droppedByVariable: [String: Int], categoricalLevels: [String: [String]]
+    lineNumbers: [Int32], droppedRowCount: Int, droppedByVariable: [String: Int],
+    categoricalLevels: [String: [String]]
   ) {
     self.formula = formula
     self.source = source
@@ -125,6 +128,7 @@ public struct DesignMatrix: Sendable {
     self.clusters = clusters
     self.strata = strata
     self.rowsUsed = rowsUsed
+    self.lineNumbers = lineNumbers
     self.droppedRowCount = droppedRowCount
     self.droppedByVariable = droppedByVariable
     self.categoricalLevels = categoricalLevels

@@ -310,7 +310,7 @@ m4 <- describe_glm(g4$value,
   c("(Intercept)", "x1", "x2", "x3", "site[north]", "site[west]", "const"))
 m4$formula <- "y ~ x1 + x2 + x3 + site + const"
 m4$data <- "data/logistic_collinear.csv"
-m4$warnings <- g4$warnings
+m4$warnings <- I(g4$warnings)  # I(): keep an array under auto_unbox
 m4$dropped_by_variable <- list(x1 = sum(is.na(col_r$x1)), site = sum(is.na(col_r$site)))
 models$collinear <- m4
 
@@ -319,7 +319,7 @@ m5 <- describe_glm(g5$value, "glm(y ~ exposed + dose, family = binomial, data = 
                    c("(Intercept)", "exposed", "dose"))
 m5$formula <- "y ~ exposed + dose"
 m5$data <- "data/logistic_separation.csv"
-m5$warnings <- g5$warnings
+m5$warnings <- I(g5$warnings)  # I(): keep an array under auto_unbox
 X5 <- model.matrix(~ exposed + dose, sep)
 m5$firth <- firth_reference(X5, sep$y, c("(Intercept)", "exposed", "dose"))
 models$separation <- m5
@@ -328,7 +328,7 @@ g6 <- glm_capture(glm(y ~ x, family = binomial, data = comp))
 m6 <- describe_glm(g6$value, "glm(y ~ x, family = binomial, data = comp)", c("(Intercept)", "x"))
 m6$formula <- "y ~ x"
 m6$data <- "data/logistic_complete.csv"
-m6$warnings <- g6$warnings
+m6$warnings <- I(g6$warnings)  # I(): keep an array under auto_unbox
 X6 <- model.matrix(~ x, comp)
 m6$firth <- firth_reference(X6, comp$y, c("(Intercept)", "x"))
 models$complete <- m6

@@ -1,1 +1,0 @@
-/// Logistic regression and related models (see LogisticModel).
