@@ -14,7 +14,7 @@
 #   pnorm, pnorm_upper, pnorm_upper_log, qnorm,
 #   pchisq, pchisq_upper, qchisq,
 #   pt, pt_upper, qt, pt_exact (pbeta form, for df where R's pt switches to an approximation),
-#   pf, pf_upper, pgamma, pgamma_upper, pbeta.
+#   pf, pf_upper, qf, pgamma, pgamma_upper, pbeta.
 # Arguments: x (quantile or t or point), p, df, df2, a (shape), b (shape).
 
 suppressPackageStartupMessages(library(jsonlite))
@@ -44,7 +44,9 @@ add <- function(kind, call, ...) {
 }
 
 # ---- Normal --------------------------------------------------------------------------------
-xs <- sort(unique(c(seq(-38, 38, by = 0.5), -37.5193, -37.6, -30.3, -20.1, -8.2924,
+# x = -37.5193 is left out: R 4.2 flushes pnorm(x) to 0 from there on, although the true
+# value there, 2.23e-308, is still a normal double (this module returns it).
+xs <- sort(unique(c(seq(-38, 38, by = 0.5), -37.6, -30.3, -20.1, -8.2924,
   -5.3, -3.1, -2.5758293035489, -1.959963984540054, -1.2, -0.6744897501960817,
   -0.1, -1e-5, -1e-12, 0, 1e-12, 1e-5, 0.1, 0.3, 0.7, 1.1, 1.644853626951472,
   1.959963984540054, 2.3, 3.3, 4.4, 5.9, 6.6, 7.7, 8.2924, 8.3, 9.5, 12.2)))
@@ -82,7 +84,10 @@ for (df in c(1, 2, 3, 4, 5, 6, 10, 20, 30, 50, 100, 250, 0.3, 0.5, 2.5, 7.3)) {
 
 # ---- Student t -----------------------------------------------------------------------------
 # R's pt switches to a normal approximation for df > 4e5 (see ?pt, src/nmath/pt.c), which is
-# off by ~1e-11 relative at df = 1e6; for that df the exact pbeta form is recorded as pt_exact.
+# off by ~6e-12 relative at df = 1e6, t = -3; for that df the exact incomplete-beta form is
+# recorded as pt_exact: P(T <= t) = pbeta(t^2/(df + t^2), 1/2, df/2, lower.tail = FALSE)/2 for
+# t < 0. It takes 1 - x = t^2/(df + t^2) as its argument because rounding x = df/(df + t^2)
+# instead would cost up to ~5e-11 relative here.
 ts <- c(-1e5, -300, -40, -10, -5, -3, -2, -1.5, -1, -0.5, -0.1, -1e-8, 0, 1e-8, 0.1, 0.5, 1,
   1.5, 1.959963984540054, 2, 2.5, 3, 5, 10, 40, 300, 1e5)
 t_dfs <- c(1, 2, 3, 4, 5, 10, 30, 100, 1000, 0.5, 1.5, 2.5, 7.7, 45.2)
@@ -96,13 +101,17 @@ for (df in t_dfs) {
 }
 for (t in ts[ts < 0 & ts > -50]) {
   df <- 1e6
-  add("pt_exact", sprintf("pbeta(%s / (%s + (%s)^2), %s / 2, 0.5) / 2", num(df), num(df), num(t), num(df)),
-    x = t, df = df)
-  add("pt_exact", sprintf("1 - pbeta(%s / (%s + (%s)^2), %s / 2, 0.5) / 2", num(df), num(df), num(t), num(df)),
-    x = -t, df = df)
+  tail <- sprintf("pbeta((%s)^2 / (%s + (%s)^2), 0.5, %s / 2, lower.tail = FALSE) / 2",
+    num(t), num(df), num(t), num(df))
+  add("pt_exact", tail, x = t, df = df)
+  add("pt_exact", sprintf("1 - %s", tail), x = -t, df = df)
 }
 for (df in c(1, 2, 3, 5, 10, 30, 100, 1e6, 0.5, 1.5, 2.5, 7.7)) {
-  for (p in c(1e-100, 1e-20, qps)) {
+  # p = 0.5 is left out: R gives qt(0.5, 0.5) = 2.6e-16, not 0 (the Swift tests check 0 exactly).
+  # For df < 1 R's qt is accurate only for p < 0.5: qt(1 - 1e-10, 0.5) misses by 8e-7
+  # relative (pt(qt(p, 0.5), 0.5, lower.tail = FALSE) != 1 - p), so only the lower half is kept.
+  for (p in c(1e-100, 1e-20, setdiff(qps, 0.5))) {
+    if (df < 1 && p > 0.5) next
     add("qt", sprintf("qt(%s, df = %s)", num(p), num(df)), p = p, df = df)
   }
 }
@@ -115,6 +124,19 @@ for (dfs in list(c(1, 1), c(1, 10), c(2, 5), c(3, 30), c(5, 2), c(10, 100), c(4.
     if (eval(parse(text = lo)) > 2.3e-308 && eval(parse(text = lo)) < 1) add("pf", lo, x = x, df = dfs[1], df2 = dfs[2])
     up <- sprintf("pf(%s, df1 = %s, df2 = %s, lower.tail = FALSE)", num(x), num(dfs[1]), num(dfs[2]))
     if (eval(parse(text = up)) > 2.3e-308) add("pf_upper", up, x = x, df = dfs[1], df2 = dfs[2])
+  }
+}
+
+for (dfs in list(c(1, 1), c(1, 10), c(2, 5), c(3, 30), c(5, 2), c(10, 100), c(4.5, 7.25),
+  c(0.5, 3))) {
+  for (p in c(1e-10, 0.001, 0.05, 0.25, 0.5, 0.9, 0.95, 0.99, 0.999)) {
+    # R computes qf as (1/qbeta(...) - 1) * df2/df1, which cancels in the lower tail:
+    # qf(1e-10, 3, 30) misses by 1e-8 and qf(0.001, 0.5, 3) by 1e-5 (checked with R's own pf).
+    # Only quantiles that R's pf maps back to p within 1e-13 are kept.
+    call <- sprintf("qf(%s, df1 = %s, df2 = %s)", num(p), num(dfs[1]), num(dfs[2]))
+    back <- pf(eval(parse(text = call)), dfs[1], dfs[2])
+    if (abs(back / p - 1) > 1e-13) next
+    add("qf", call, p = p, df = dfs[1], df2 = dfs[2])
   }
 }
 
