@@ -70,6 +70,9 @@ public struct LogisticModel: Sendable, Equatable {
         source: design.source, line: Int(design.lineNumbers[bad]), value: y[bad])
     }
     if variance == .clusterRobust, design.clusters == nil { throw RegressionError.noClusters }
+    if variance == .clusterRobust, firth {
+      throw RegressionError.unsupported("cluster-robust variance with Firth's penalized fit")
+    }
     let n = design.rowCount
     let p = design.columnCount
     guard p > 0 else { throw RegressionError.emptyModel }

@@ -14,6 +14,8 @@ public enum RegressionError: Error, Equatable, Sendable, CustomStringConvertible
   /// The weighted cross product is not positive definite even after removing aliased
   /// columns (for example every working weight underflowed to zero).
   case singularInformation(iteration: Int)
+  /// A combination of options that is not implemented.
+  case unsupported(String)
 
   public var description: String {
     switch self {
@@ -29,6 +31,8 @@ public enum RegressionError: Error, Equatable, Sendable, CustomStringConvertible
       return "the model has no estimable coefficient"
     case .singularInformation(let iteration):
       return "the information matrix became singular at iteration \(iteration)"
+    case .unsupported(let what):
+      return "not supported: \(what)"
     }
   }
 }
