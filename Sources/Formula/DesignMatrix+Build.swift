@@ -215,11 +215,13 @@ private struct Builder {
       codes = rows.map { map[Int(column.codes[Int($0)])] }
     } else {
       let x = try numeric(inner)
-      let distinct = Array(Set(x)).sorted()
-      var index: [Double: Int32] = [:]
-      for (k, value) in distinct.enumerated() { index[value] = Int32(k) }
-      levels = distinct.map { Expression.format(number: $0) }
-      codes = x.map { index[$0] ?? 0 }
+      let (distinct, firstCodes) = Self.denseCodes(x)
+      // Renumber from first-appearance order to numeric order.
+      let order = distinct.indices.sorted { distinct[$0] < distinct[$1] }
+      var rank = [Int32](repeating: 0, count: distinct.count)
+      for (k, original) in order.enumerated() { rank[original] = Int32(k) }
+      levels = order.map { Expression.format(number: distinct[$0]) }
+      codes = firstCodes.map { rank[Int($0)] }
     }
     if let reference = options.references[name] {
       guard let r = levels.firstIndex(of: reference) else {
@@ -278,6 +280,32 @@ private struct Builder {
     }
   }
 
+  /// Distinct values in order of first appearance and the code of each row.
+  ///
+  /// Diary rows come grouped (a patient's nights, a handful of trimester codes), so the
+  /// previous row's value is tried first and a dictionary is consulted only on a change.
+  static func denseCodes(_ x: [Double]) -> ([Double], [Int32]) {
+    var distinct: [Double] = []
+    var index: [Double: Int32] = [:]
+    var codes = [Int32](repeating: 0, count: x.count)
+    var lastValue = Double.nan
+    var lastCode: Int32 = 0
+    for (i, value) in x.enumerated() {
+      if value != lastValue {
+        if let code = index[value] {
+          lastCode = code
+        } else {
+          lastCode = Int32(distinct.count)
+          index[value] = lastCode
+          distinct.append(value)
+        }
+        lastValue = value
+      }
+      codes[i] = lastCode
+    }
+    return (distinct, codes)
+  }
+
   // MARK: Coding (R's TermCode)
 
   /// For each term and each of its variables: numeric, contrasts or indicator columns.
@@ -322,26 +350,20 @@ private struct Builder {
     for e in expressions {
       if case .column(let name) = e, let column = table[name], !column.isNumeric {
         var names: [String] = []
-        var map: [Int32: Int32] = [:]
+        // Codes are already dense per level: renumber by first appearance with an array.
+        var renumber = [Int32](repeating: -1, count: column.levels.count)
         let keys = rows.map { r -> Int32 in
-          let code = column.codes[Int(r)]
-          if let k = map[code] { return k }
-          map[code] = Int32(names.count)
-          names.append(column.levels[Int(code)])
-          return Int32(names.count - 1)
+          let code = Int(column.codes[Int(r)])
+          if renumber[code] < 0 {
+            renumber[code] = Int32(names.count)
+            names.append(column.levels[code])
+          }
+          return renumber[code]
         }
         perVariable.append((e.label, keys, names))
       } else {
-        let x = try numeric(e)
-        var names: [String] = []
-        var map: [Double: Int32] = [:]
-        let keys = x.map { value -> Int32 in
-          if let k = map[value] { return k }
-          map[value] = Int32(names.count)
-          names.append(Expression.format(number: value))
-          return Int32(names.count - 1)
-        }
-        perVariable.append((e.label, keys, names))
+        let (distinct, keys) = Self.denseCodes(try numeric(e))
+        perVariable.append((e.label, keys, distinct.map { Expression.format(number: $0) }))
       }
     }
     if perVariable.count == 1 {
