@@ -80,15 +80,14 @@ public struct CrossProductAccumulator: Sendable {
       rowCount += r
       return
     }
+    // 32-bit checks first, so (p - 1) * ld + r below cannot overflow.
+    let (p32, r32, ld32) = (try LAPACK.int(p), try LAPACK.int(r), try LAPACK.int(ld))
     let needed = (p - 1) * ld + r
     guard block.count >= needed, let base = block.baseAddress else {
       throw LinearAlgebraError.dimensionMismatch(
         "CrossProductAccumulator.add: block of \(r)x\(p) with leading dimension \(ld) "
           + "needs \(needed) values, buffer has \(block.count)")
     }
-    let (n32, k32, ld32, p32) = (
-      try LAPACK.int(p), try LAPACK.int(r), try LAPACK.int(ld), try LAPACK.int(p)
-    )
     for j in 0..<p {
       for i in 0..<r where !base[i + j * ld].isFinite {
         throw LinearAlgebraError.nonFinite(
@@ -122,14 +121,14 @@ public struct CrossProductAccumulator: Sendable {
       scratch.withUnsafeBufferPointer { s in
         upper.withUnsafeMutableBufferPointer { c in
           cblas_dsyrk(
-            CblasColMajor, CblasUpper, CblasTrans, n32, k32, 1.0, s.baseAddress, k32, 1.0,
+            CblasColMajor, CblasUpper, CblasTrans, p32, r32, 1.0, s.baseAddress, r32, 1.0,
             c.baseAddress, p32)
         }
       }
     } else {
       upper.withUnsafeMutableBufferPointer { c in
         cblas_dsyrk(
-          CblasColMajor, CblasUpper, CblasTrans, n32, k32, 1.0, base, ld32, 1.0, c.baseAddress,
+          CblasColMajor, CblasUpper, CblasTrans, p32, r32, 1.0, base, ld32, 1.0, c.baseAddress,
           p32)
       }
     }
@@ -147,7 +146,7 @@ public struct CrossProductAccumulator: Sendable {
       scaledResponse.withUnsafeBufferPointer { v in
         weightedResponse.withUnsafeMutableBufferPointer { y in
           cblas_dgemv(
-            CblasColMajor, CblasTrans, k32, n32, 1.0, base, ld32, v.baseAddress, 1, 1.0,
+            CblasColMajor, CblasTrans, r32, p32, 1.0, base, ld32, v.baseAddress, 1, 1.0,
             y.baseAddress, 1)
         }
       }
