@@ -1,0 +1,51 @@
+/// How ``CSVReader`` splits and interprets a file.
+///
+/// The defaults read an RFC 4180 file with the delimiter sniffed, `.` as decimal
+/// mark, and `""`, `NA`, `N/A` and `.` as missing values.
+public struct CSVOptions: Sendable, Equatable {
+  /// Field delimiter byte; `nil` sniffs one of `,` `;` tab `|` from the first records.
+  ///
+  /// The sniffer picks the candidate whose field count is consistent over the most
+  /// leading records (as data.table's fread does). With ``decimalComma`` it never
+  /// picks `,`.
+  public var delimiter: UInt8?
+
+  /// Reads `4,5` as 4.5 (`--decimal ,`); then `.` is no longer a decimal mark.
+  ///
+  /// Only meaningful with a delimiter other than `,`; asking for both throws
+  /// ``CSVError/ambiguousDecimal(source:)``.
+  public var decimalComma: Bool
+
+  /// Field texts that mean "missing" in a column of any type (compared byte for
+  /// byte, after removing the quotes of a quoted field).
+  public var naStrings: [String]
+
+  /// Columns that must hold numbers (boolean, integer or double values, or missing).
+  ///
+  /// Any other value in one of them throws ``CSVError/unparsableValue(source:line:column:text:expected:)``
+  /// with the physical line, instead of silently turning the column into strings.
+  /// A name that is not in the header throws ``CSVError/unknownColumn(source:name:)``.
+  public var numericColumns: Set<String>
+
+  /// Drops trailing columns that have a blank header and no values (Excel's habit of
+  /// writing `a,b,,`), with a warning.
+  public var dropEmptyTrailingColumns: Bool
+
+  /// The missing-value strings used when none are given.
+  public static let defaultNAStrings = ["", "NA", "N/A", "."]
+
+  /// Creates options; every parameter has the default described on its property.
+  public init(
+    delimiter: UInt8? = nil,
+    decimalComma: Bool = false,
+    naStrings: [String] = CSVOptions.defaultNAStrings,
+    numericColumns: Set<String> = [],
+    dropEmptyTrailingColumns: Bool = true
+  ) {
+    self.delimiter = delimiter
+    self.decimalComma = decimalComma
+    self.naStrings = naStrings
+    self.numericColumns = numericColumns
+    self.dropEmptyTrailingColumns = dropEmptyTrailingColumns
+  }
+}
