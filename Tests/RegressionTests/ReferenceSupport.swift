@@ -79,49 +79,10 @@ enum ReferencePaths {
   }
 }
 
-/// A minimal CSV reader for the fixture files only.
-///
-/// No embedded commas or quotes: numbers
-/// where every non-empty value parses, text otherwise; empty and `NA` are missing.
-/// It stands in until the CrampData reader lands; it is not the product's reader.
+/// Reads a fixture CSV with the product's reader (default options: `""` and `NA` missing).
 func readFixture(_ relativePath: String) throws -> Table {
-  let url = ReferencePaths.directory.appendingPathComponent(relativePath)
-  let text = try String(contentsOf: url, encoding: .utf8)
-  var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
-  let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map {
-    $0.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-  }
-  let cells = lines.map {
-    $0.split(separator: ",", omittingEmptySubsequences: false).map {
-      $0.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-    }
-  }
-  var columns: [Column] = []
-  for (j, name) in header.enumerated() {
-    let values = cells.map { $0[j] }
-    let missing = values.map { $0.isEmpty || $0 == "NA" }
-    let numbers = values.map { Double($0) }
-    if zip(numbers, missing).allSatisfy({ $0 != nil || $1 }) {
-      let isBinary = numbers.allSatisfy { $0 == nil || $0 == 0 || $0 == 1 }
-      columns.append(
-        Column(
-          name: name, type: isBinary ? .boolean : .double,
-          numbers: numbers.map { $0 ?? .nan }, missing: missing))
-    } else {
-      var levels: [String] = []
-      var index: [String: Int32] = [:]
-      let codes = zip(values, missing).map { value, isMissing -> Int32 in
-        if isMissing { return -1 }
-        if let code = index[value] { return code }
-        index[value] = Int32(levels.count)
-        levels.append(value)
-        return Int32(levels.count - 1)
-      }
-      columns.append(Column(name: name, codes: codes, levels: levels))
-    }
-  }
-  return Table(
-    source: relativePath, columns: columns, lineNumbers: (0..<cells.count).map { Int32($0 + 2) })
+  let path = ReferencePaths.directory.appendingPathComponent(relativePath).path
+  return try CSVReader.read(path: path).table
 }
 
 /// The JSON written by Tests/Reference/logistic.R.
