@@ -83,13 +83,12 @@ public struct ChiSquaredTest: Sendable, Equatable, Codable {
   /// Upper-tail probability.
   public let pValue: Double
 
-  /// Creates a test result, computing the p-value from the chi-squared upper tail.
+  /// Creates a test result, computing the p-value from the chi-squared upper tail
+  /// (`degreesOfFreedom` must be positive).
   public init(statistic: Double, degreesOfFreedom: Int) {
     self.statistic = statistic
     self.degreesOfFreedom = degreesOfFreedom
-    self.pValue =
-      degreesOfFreedom > 0
-      ? chiSquaredSurvival(statistic, degreesOfFreedom: Double(degreesOfFreedom)) : .nan
+    self.pValue = chiSquaredSurvival(statistic, degreesOfFreedom: Double(degreesOfFreedom))
   }
 }
 
@@ -174,8 +173,9 @@ public struct LogisticFit: Sendable, Equatable, Codable {
   public let iterations: Int
   /// Whether the convergence criterion was met.
   public let converged: Bool
-  /// Likelihood-ratio test against the null model (Firth: penalized LR test, logistf).
-  public let likelihoodRatio: ChiSquaredTest
+  /// Likelihood-ratio test against the null model (Firth: penalized LR test, logistf);
+  /// `nil` when the model has no coefficient beyond the null model's (0 degrees of freedom).
+  public let likelihoodRatio: ChiSquaredTest?
   /// Firth only: the penalized log-likelihood at the estimate.
   public let penalizedLogLikelihood: Double?
   /// AUC with DeLong interval (`nil` when there are no cases or no controls).

@@ -49,8 +49,10 @@ extension LogisticModel {
 
     let n = design.rowCount
     let intercept = design.hasIntercept ? 1 : 0
-    let likelihoodRatio: ChiSquaredTest
-    if let firth = core.firth {
+    var likelihoodRatio: ChiSquaredTest?
+    if k - intercept <= 0 {
+      likelihoodRatio = nil
+    } else if let firth = core.firth {
       likelihoodRatio = ChiSquaredTest(
         statistic: 2 * (firth.penalizedLogLikelihood - firth.nullPenalizedLogLikelihood),
         degreesOfFreedom: k - intercept)

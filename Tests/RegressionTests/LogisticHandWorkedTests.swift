@@ -95,3 +95,16 @@ struct LogisticHandWorkedTests {
     #expect(try JSONDecoder().decode(LogisticFit.self, from: data) == fit)
   }
 }
+
+@Suite("Logistic regression, intercept only")
+struct InterceptOnlyTests {
+  @Test("y ~ 1: intercept = logit(mean y), no LR test, JSON encodable")
+  func interceptOnly() throws {
+    let design = try DesignMatrix.build(Formula.parse("y ~ 1"), table: twoByTwo())
+    let fit = try LogisticModel().fit(design)
+    #expect(abs((fit.coefficients[0].estimate ?? 0) - log(9.0 / 11)) < 1e-9)
+    #expect(fit.likelihoodRatio == nil)
+    #expect(abs(fit.deviance - fit.nullDeviance) < 1e-9)
+    _ = try JSONEncoder().encode(fit)
+  }
+}
