@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point one way:
 // COpenBLAS <- LinearAlgebra <- {Regression, Survival} <- Reporting <- CrampCLI <- crampstat.
-// CrampData and Distributions sit low and import nothing of ours.
+// CrampData, Formula, Distributions and DiarySimulation sit low.
 let package = Package(
   name: "CrampStat",
   products: [
@@ -11,6 +11,7 @@ let package = Package(
     .library(name: "CrampData", targets: ["CrampData"]),
     .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
     .library(name: "Distributions", targets: ["Distributions"]),
+    .library(name: "Regression", targets: ["Regression"]),
   ],
   targets: [
     .systemLibrary(
@@ -22,11 +23,19 @@ let package = Package(
     .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
     .target(name: "Distributions"),
     .target(name: "CrampData"),
+    .target(name: "Formula", dependencies: ["CrampData"]),
+    .target(
+      name: "Regression",
+      dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra"]
+    ),
     .target(name: "Reporting"),
     .target(name: "DiarySimulation"),
     .target(
       name: "CrampCLI",
-      dependencies: ["CrampData", "DiarySimulation", "Distributions", "LinearAlgebra", "Reporting"]
+      dependencies: [
+        "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra", "Regression",
+        "Reporting",
+      ]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI"]),
     .executableTarget(
@@ -37,8 +46,13 @@ let package = Package(
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "DistributionsTests", dependencies: ["Distributions"]),
     .testTarget(name: "CrampDataTests", dependencies: ["CrampData"]),
-    .testTarget(name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData", "Reporting"]),
+    .testTarget(name: "FormulaTests", dependencies: ["Formula", "CrampData"]),
+    .testTarget(
+      name: "RegressionTests",
+      dependencies: ["Regression", "Formula", "CrampData", "LinearAlgebra"]
+    ),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
+    .testTarget(name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData", "Reporting"]),
   ]
 )

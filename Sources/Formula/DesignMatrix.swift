@@ -1,0 +1,136 @@
+import CrampData
+
+/// How to build a design matrix from a table.
+public struct DesignOptions: Sendable, Equatable {
+  /// What to do with rows where a model variable is missing.
+  public enum MissingPolicy: String, Sendable, Equatable, Codable {
+    /// Drop such rows and count them (R's `na.omit`).
+    case drop
+    /// Refuse: throw ``FormulaError/missingValue(source:line:column:)`` for the first one.
+    case fail
+  }
+
+  /// Reference level per categorical variable, keyed by the variable's name (`trimester` for
+  /// `factor(trimester)`), overriding the default (first level in sorted order).
+  public var references: [String: String]
+  /// Missing-value policy.
+  public var missing: MissingPolicy
+  /// A cluster column given outside the formula (`--cluster id`); it takes precedence over a
+  /// `cluster(...)` term.
+  public var cluster: String?
+
+  /// Creates options; the defaults are R's (sorted first level, drop incomplete rows).
+  public init(
+    references: [String: String] = [:], missing: MissingPolicy = .drop, cluster: String? = nil
+  ) {
+    self.references = references
+    self.missing = missing
+    self.cluster = cluster
+  }
+}
+
+/// Integer codes of a grouping variable (clusters or strata) on the rows used.
+public struct Grouping: Sendable, Equatable {
+  /// Group of each used row, `0..<count`, numbered in order of first appearance.
+  public let codes: [Int32]
+  /// Group labels (the cluster id as text, or `a=1, b=x` for strata).
+  public let labels: [String]
+  /// Number of groups.
+  public var count: Int { labels.count }
+}
+
+/// The survival outcome of a `Surv(...)` response on the rows used.
+public struct SurvivalOutcome: Sendable, Equatable {
+  /// Entry times for `Surv(start, stop, status)`, else `nil`.
+  public let start: [Double]?
+  /// Event or censoring times.
+  public let stop: [Double]
+  /// Event indicator (1 event, 0 censored).
+  public let status: [Double]
+}
+
+/// The model matrix of a formula on a table: `n` x `p`, column-major, complete rows only.
+///
+/// Built once by ``build(_:table:options:)``; fitting functions read ``values`` in row
+/// blocks and never copy it. Column `j` holds rows `j * rowCount ..< (j + 1) * rowCount`.
+///
+/// Coding follows R's `model.matrix`: treatment contrasts with the first level (sorted;
+/// numeric order for `factor()` of numbers) as reference; a categorical variable in an
+/// interaction whose margin is absent, or the first one in a model without intercept, gets
+/// one column per level. Boolean columns are numbers 0/1 named `x` (R, which reads them as
+/// logical, would write `xTRUE`).
+public struct DesignMatrix: Sendable {
+  /// The formula this matrix was built from.
+  public let formula: Formula
+  /// Name of the table's source (for messages).
+  public let source: String
+  /// Number of rows used, `n`.
+  public let rowCount: Int
+  /// Number of columns, `p`.
+  public let columnCount: Int
+  /// The matrix, column-major, `n * p` values.
+  public let values: [Double]
+  /// Column names: `(Intercept)`, `x`, `x[level]`, `a:b`, `a:x[level]`.
+  public let columnNames: [String]
+  /// For each column, the index into `formula.terms` it belongs to; `nil` for the intercept
+  /// (R's `assign` attribute, minus one).
+  public let columnTerms: [Int?]
+  /// Response values for an ordinary response, else `nil`.
+  public let response: [Double]?
+  /// The outcome of a `Surv(...)` response, else `nil`.
+  public let survival: SurvivalOutcome?
+  /// Sum of the `offset(...)` terms, or `nil` without offset.
+  public let offset: [Double]?
+  /// Cluster codes from `cluster(...)` or ``DesignOptions/cluster``, if any.
+  public let clusters: Grouping?
+  /// Strata from `strata(...)`, if any.
+  public let strata: Grouping?
+  /// Index in the table of each used row (ascending).
+  public let rowsUsed: [Int32]
+  /// Source line of each used row (from `Table.lineNumbers`), for messages.
+  public let lineNumbers: [Int32]
+  /// Number of table rows dropped for missing values.
+  public let droppedRowCount: Int
+  /// For each model column with missing values, on how many rows it is missing.
+  ///
+  /// A row missing two variables counts under both, so the counts may add up to more than
+  /// ``droppedRowCount``.
+  public let droppedByVariable: [String: Int]
+  /// Levels of each categorical variable (after dropping rows), keyed by variable name,
+  /// with the reference level first.
+  public let categoricalLevels: [String: [String]]
+
+  /// Whether the first column is the intercept.
+  public var hasIntercept: Bool { formula.hasIntercept }
+
+  /// The values of column `j` (no copy).
+  public func column(_ j: Int) -> ArraySlice<Double> {
+    values[(j * rowCount)..<((j + 1) * rowCount)]
+  }
+
+  init(
+    formula: Formula, source: String, rowCount: Int, columnCount: Int, values: [Double],
+    columnNames: [String], columnTerms: [Int?], response: [Double]?, survival: SurvivalOutcome?,
+    offset: [Double]?, clusters: Grouping?, strata: Grouping?, rowsUsed: [Int32],
+    lineNumbers: [Int32], droppedRowCount: Int, droppedByVariable: [String: Int],
+    categoricalLevels: [String: [String]]
+  ) {
+    self.formula = formula
+    self.source = source
+    self.rowCount = rowCount
+    self.columnCount = columnCount
+    self.values = values
+    self.columnNames = columnNames
+    self.columnTerms = columnTerms
+    self.response = response
+    self.survival = survival
+    self.offset = offset
+    self.clusters = clusters
+    self.strata = strata
+    self.rowsUsed = rowsUsed
+    self.lineNumbers = lineNumbers
+    self.droppedRowCount = droppedRowCount
+    self.droppedByVariable = droppedByVariable
+    self.categoricalLevels = categoricalLevels
+  }
+}

@@ -1,0 +1,115 @@
+/// Why a formula could not be parsed or turned into a design matrix.
+///
+/// Positions are 0-based character offsets into the formula text; ``description`` renders
+/// the formula with a caret under the offending place.
+public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// The text does not follow the formula grammar.
+  case syntax(message: String, formula: String, position: Int)
+  /// A name that is not a column of the table; `suggestion` is the closest column, if any.
+  case unknownColumn(name: String, formula: String, position: Int, suggestion: String?)
+  /// A function the formula language does not know.
+  case unknownFunction(name: String, formula: String, position: Int, suggestion: String?)
+  /// A function called with the wrong number of arguments.
+  case wrongArgumentCount(function: String, expected: String, formula: String, position: Int)
+  /// `offset()`, `strata()`, `cluster()` or `Surv()` used where it has no meaning.
+  case misplacedSpecial(name: String, formula: String, position: Int)
+  /// A string column used in arithmetic (inside `I()`, `log()`, as a response ...).
+  case notNumeric(column: String)
+  /// `missing: .fail` and a model variable is missing on this row.
+  case missingValue(source: String, line: Int, column: String)
+  /// A transformation produced infinity or NaN (`log(0)`, `1/0`) on this row.
+  case nonFiniteValue(source: String, line: Int, expression: String)
+  /// A reference level that the categorical variable does not have (after dropping rows).
+  case unknownReferenceLevel(variable: String, level: String, levels: [String], suggestion: String?)
+  /// A reference level was given for a variable that is not categorical in the formula.
+  case referenceForNonCategorical(variable: String)
+  /// A categorical variable with fewer than two levels on the rows used (R: "contrasts can
+  /// be applied only to factors with 2 or more levels").
+  case singleLevel(variable: String, level: String)
+  /// No row is left once rows with missing values are dropped.
+  case noCompleteRows(dropped: Int)
+  /// The cluster column given in ``DesignOptions`` does not exist.
+  case unknownClusterColumn(name: String, suggestion: String?)
+
+  public var description: String {
+    switch self {
+    case .syntax(let message, let formula, let position):
+      return "formula: \(message)\n" + Self.caret(formula, position)
+    case .unknownColumn(let name, let formula, let position, let suggestion):
+      return "formula: unknown column '\(name)'" + Self.didYouMean(suggestion) + "\n"
+        + Self.caret(formula, position)
+    case .unknownFunction(let name, let formula, let position, let suggestion):
+      return "formula: unknown function '\(name)()'" + Self.didYouMean(suggestion, call: true)
+        + "\n" + Self.caret(formula, position)
+    case .wrongArgumentCount(let function, let expected, let formula, let position):
+      return "formula: \(function)() takes \(expected)\n" + Self.caret(formula, position)
+    case .misplacedSpecial(let name, let formula, let position):
+      return "formula: \(name)() cannot be used here\n" + Self.caret(formula, position)
+    case .notNumeric(let column):
+      return "column '\(column)' holds text and cannot be used in arithmetic or as a response"
+    case .missingValue(let source, let line, let column):
+      return "\(source):\(line): column '\(column)': missing value (rows with missing values "
+        + "are refused because missing values were set to fail)"
+    case .nonFiniteValue(let source, let line, let expression):
+      return "\(source):\(line): '\(expression)' is not finite on this row"
+    case .unknownReferenceLevel(let variable, let level, let levels, let suggestion):
+      return "reference level '\(level)' is not a level of '\(variable)'"
+        + Self.didYouMean(suggestion) + " (levels: " + levels.joined(separator: ", ") + ")"
+    case .referenceForNonCategorical(let variable):
+      return "a reference level was given for '\(variable)', which is not categorical in the "
+        + "formula (use factor(\(variable)))"
+    case .singleLevel(let variable, let level):
+      return "'\(variable)' has only one level ('\(level)') on the rows used; a categorical "
+        + "variable needs at least two"
+    case .noCompleteRows(let dropped):
+      return "no rows left: all \(dropped) rows have a missing model variable"
+    case .unknownClusterColumn(let name, let suggestion):
+      return "unknown cluster column '\(name)'" + Self.didYouMean(suggestion)
+    }
+  }
+
+  private static func didYouMean(_ suggestion: String?, call: Bool = false) -> String {
+    guard let suggestion else { return "" }
+    return ". Did you mean '\(suggestion)\(call ? "()" : "")'?"
+  }
+
+  private static func caret(_ formula: String, _ position: Int) -> String {
+    "  " + formula + "\n  " + String(repeating: " ", count: max(0, position)) + "^"
+  }
+}
+
+/// Finds the candidate closest to a misspelled name, for "did you mean" messages.
+///
+/// A candidate qualifies when it equals the name ignoring case, or its Levenshtein distance
+/// is at most a third of the name's length (at least 1, at most 3). Ties go to the first
+/// candidate, so pass candidates in a meaningful order (table column order).
+public func closestMatch(to name: String, among candidates: [String]) -> String? {
+  let lowered = name.lowercased()
+  if let exact = candidates.first(where: { $0.lowercased() == lowered }) { return exact }
+  let limit = min(3, max(1, name.count / 3))
+  var best: (String, Int)?
+  for candidate in candidates {
+    let distance = editDistance(Array(lowered), Array(candidate.lowercased()))
+    if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
+  }
+  if let best { return best.0 }
+  // A unique prefix (`magnes` for `magnesium_mg`) is also a likely intent.
+  let prefixed = candidates.filter { $0.lowercased().hasPrefix(lowered) && lowered.count >= 3 }
+  return prefixed.count == 1 ? prefixed[0] : nil
+}
+
+private func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+  if a.isEmpty { return b.count }
+  if b.isEmpty { return a.count }
+  var previous = Array(0...b.count)
+  var current = [Int](repeating: 0, count: b.count + 1)
+  for i in 1...a.count {
+    current[0] = i
+    for j in 1...b.count {
+      let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
+    }
+    swap(&previous, &current)
+  }
+  return previous[b.count]
+}

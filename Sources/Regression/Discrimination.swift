@@ -1,0 +1,126 @@
+import Foundation
+
+/// Discrimination and calibration summaries of fitted probabilities.
+enum Discrimination {
+  /// AUC with DeLong's variance and a normal interval clipped to [0, 1], as
+  /// `pROC::ci.auc(roc(y, p, direction = "<"), method = "delong")`.
+  ///
+  /// Placements: for case `i`, `V_i` = share of controls scored below it (ties 1/2); for
+  /// control `j`, `W_j` = share of cases scored above it. AUC = mean(V) = mean(W);
+  /// variance = var(V)/m + var(W)/n with `m` cases and `n` controls. Both placements come
+  /// from one merge walk over the sorted case and control scores. `nil` with fewer than two
+  /// cases or controls (pROC returns NA).
+  static func delongAUC(y: [Double], predicted: [Double], confidenceLevel: Double)
+    -> AreaUnderCurve?
+  {
+    var cases: [Double] = []
+    var controls: [Double] = []
+    for (value, outcome) in zip(predicted, y) {
+      if outcome == 1 { cases.append(value) } else { controls.append(value) }
+    }
+    let m = cases.count
+    let n = controls.count
+    guard m > 1, n > 1 else { return nil }
+    cases.sort()
+    controls.sort()
+    // For each case: controls below + half of controls equal.
+    var caseSum = 0.0
+    var caseSquares = 0.0
+    var lower = 0
+    var upper = 0
+    for value in cases {
+      while lower < n, controls[lower] < value { lower += 1 }
+      upper = max(upper, lower)
+      while upper < n, controls[upper] <= value { upper += 1 }
+      let v = (Double(lower) + 0.5 * Double(upper - lower)) / Double(n)
+      caseSum += v
+      caseSquares += v * v
+    }
+    var controlSum = 0.0
+    var controlSquares = 0.0
+    lower = 0
+    upper = 0
+    for value in controls {
+      while lower < m, cases[lower] < value { lower += 1 }
+      upper = max(upper, lower)
+      while upper < m, cases[upper] <= value { upper += 1 }
+      // Cases above the control + half of those equal.
+      let w = (Double(m - upper) + 0.5 * Double(upper - lower)) / Double(m)
+      controlSum += w
+      controlSquares += w * w
+    }
+    let auc = caseSum / Double(m)
+    let varCases = (caseSquares - Double(m) * auc * auc) / Double(m - 1)
+    let meanControls = controlSum / Double(n)
+    let varControls = (controlSquares - Double(n) * meanControls * meanControls) / Double(n - 1)
+    let variance = max(0, varCases / Double(m) + varControls / Double(n))
+    let z = normalQuantile(1 - (1 - confidenceLevel) / 2)
+    let half = z * variance.squareRoot()
+    return AreaUnderCurve(
+      estimate: auc, variance: variance, confLow: max(0, auc - half), confHigh: min(1, auc + half))
+  }
+
+  /// Hosmer-Lemeshow test with the grouping of `ResourceSelection::hoslem.test`.
+  ///
+  /// Breaks are the distinct type-7 quantiles of the fitted values at 0, 1/g, ..., 1; a value
+  /// falls in group `k` when `break[k] < p <= break[k+1]`, the lowest break included.
+  /// Statistic `sum over groups and both outcomes of (O - E)^2 / E`, df = `g - 2` (always
+  /// `g`, even when fewer groups remain, as hoslem.test does). The test is `nil` when a group
+  /// expects zero of an outcome or is empty (statistic NaN in R).
+  static func hosmerLemeshow(y: [Double], predicted: [Double], groups g: Int) -> HosmerLemeshow {
+    let sorted = predicted.sorted()
+    let n = sorted.count
+    var breaks: [Double] = []
+    for k in 0...g {
+      // R's quantile type 7: h = (n - 1) q, interpolate between floor and ceiling.
+      let h = Double(n - 1) * Double(k) / Double(g)
+      let low = Int(h.rounded(.down))
+      let high = min(n - 1, low + 1)
+      let value = sorted[low] + (h - Double(low)) * (sorted[high] - sorted[low])
+      if breaks.last != value { breaks.append(value) }
+    }
+    let groupCount = max(1, breaks.count - 1)
+    var count = [Int](repeating: 0, count: groupCount)
+    var observed = [Double](repeating: 0, count: groupCount)
+    var expected = [Double](repeating: 0, count: groupCount)
+    var low = [Double](repeating: .infinity, count: groupCount)
+    var high = [Double](repeating: -.infinity, count: groupCount)
+    for (value, outcome) in zip(predicted, y) {
+      // First break >= value, minus one; the lowest value goes to group 0.
+      var lo = 1
+      var hi = breaks.count - 1
+      while lo < hi {
+        let mid = (lo + hi) / 2
+        if breaks[mid] >= value { hi = mid } else { lo = mid + 1 }
+      }
+      let k = min(groupCount - 1, max(0, lo - 1))
+      count[k] += 1
+      observed[k] += outcome
+      expected[k] += value
+      low[k] = min(low[k], value)
+      high[k] = max(high[k], value)
+    }
+    var statistic = 0.0
+    var groups: [CalibrationGroup] = []
+    for k in 0..<groupCount {
+      guard count[k] > 0 else {
+        // An empty interval between interpolated quantiles: R's xtabs keeps it with
+        // expected 0, so the statistic is 0/0 = NaN there; the calibration table omits it.
+        statistic = .nan
+        continue
+      }
+      let total = Double(count[k])
+      let o1 = observed[k]
+      let e1 = expected[k]
+      statistic += (o1 - e1) * (o1 - e1) / e1
+      statistic += ((total - o1) - (total - e1)) * ((total - o1) - (total - e1)) / (total - e1)
+      groups.append(
+        CalibrationGroup(
+          count: count[k], lowerProbability: low[k], upperProbability: high[k],
+          meanPredicted: e1 / total, observedEvents: o1, expectedEvents: e1))
+    }
+    let test =
+      statistic.isFinite ? ChiSquaredTest(statistic: statistic, degreesOfFreedom: g - 2) : nil
+    return HosmerLemeshow(test: test, groups: groups)
+  }
+}

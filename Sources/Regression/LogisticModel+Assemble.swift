@@ -1,0 +1,116 @@
+import Formula
+import Foundation
+import LinearAlgebra
+
+extension LogisticModel {
+  /// Turns the core estimates into the reported fit: variance choice, coefficient rows,
+  /// likelihood summaries, tests and goodness of fit.
+  func assemble(
+    core: CoreFit, design: DesignMatrix, kept: [Int], y: [Double], variance: Variance,
+    diagnostics: [FitDiagnostic]
+  ) throws -> LogisticFit {
+    let k = kept.count
+    let modelCovariance = core.covariance
+    var covariance = modelCovariance
+    if variance == .clusterRobust, let clusters = design.clusters {
+      covariance = try ClusterRobust.covariance(
+        x: design, kept: kept, scoreFactor: core.scoreFactor, clusters: clusters,
+        bread: modelCovariance)
+    }
+    let quantile = normalQuantile(1 - (1 - confidenceLevel) / 2)
+    var rows: [CoefficientEstimate] = []
+    var slot = 0
+    for j in 0..<design.columnCount {
+      let term = design.columnNames[j]
+      guard slot < k, kept[slot] == j else {
+        rows.append(.aliased(term))
+        continue
+      }
+      let estimate = core.beta[slot]
+      let modelSE = modelCovariance[slot, slot].squareRoot()
+      let se = covariance[slot, slot].squareRoot()
+      let z = estimate / se
+      if let firth = core.firth {
+        rows.append(
+          CoefficientEstimate(
+            term: term, estimate: estimate, standardError: se, modelStandardError: modelSE,
+            z: z, pValue: firth.pValues[slot], confLow: firth.confLow[slot],
+            confHigh: firth.confHigh[slot], intervalMethod: .profilePenalizedLikelihood))
+      } else {
+        rows.append(
+          CoefficientEstimate(
+            term: term, estimate: estimate, standardError: se, modelStandardError: modelSE,
+            z: z, pValue: normalTwoSidedPValue(z), confLow: estimate - quantile * se,
+            confHigh: estimate + quantile * se,
+            intervalMethod: variance == .clusterRobust ? .waldRobust : .wald))
+      }
+      slot += 1
+    }
+
+    let n = design.rowCount
+    let intercept = design.hasIntercept ? 1 : 0
+    var likelihoodRatio: ChiSquaredTest?
+    if k - intercept <= 0 {
+      likelihoodRatio = nil
+    } else if let firth = core.firth {
+      likelihoodRatio = ChiSquaredTest(
+        statistic: 2 * (firth.penalizedLogLikelihood - firth.nullPenalizedLogLikelihood),
+        degreesOfFreedom: k - intercept)
+    } else {
+      likelihoodRatio = ChiSquaredTest(
+        statistic: core.nullDeviance - core.deviance, degreesOfFreedom: k - intercept)
+    }
+    var auc: AreaUnderCurve?
+    var hosmerLemeshow: HosmerLemeshow?
+    if goodnessOfFit {
+      auc = Discrimination.delongAUC(y: y, predicted: core.mu, confidenceLevel: confidenceLevel)
+      hosmerLemeshow = Discrimination.hosmerLemeshow(y: y, predicted: core.mu, groups: 10)
+    }
+    return LogisticFit(
+      formula: design.formula.text, n: n, droppedRowCount: design.droppedRowCount,
+      droppedByVariable: design.droppedByVariable,
+      clusterCount: variance == .clusterRobust ? design.clusters?.count : nil,
+      variance: variance == .clusterRobust ? .robust : .model, isFirth: firth,
+      confidenceLevel: confidenceLevel, coefficients: rows,
+      covariance: (0..<k).map { a in (0..<k).map { b in covariance[a, b] } },
+      logLikelihood: -core.deviance / 2, nullLogLikelihood: -core.nullDeviance / 2,
+      deviance: core.deviance, nullDeviance: core.nullDeviance,
+      aic: core.deviance + 2 * Double(k), dfResidual: n - k, dfNull: n - intercept, rank: k,
+      iterations: core.iterations, converged: core.converged,
+      likelihoodRatio: likelihoodRatio,
+      penalizedLogLikelihood: core.firth?.penalizedLogLikelihood, auc: auc,
+      hosmerLemeshow: hosmerLemeshow, diagnostics: diagnostics)
+  }
+}
+
+/// The cluster-robust sandwich covariance.
+enum ClusterRobust {
+  /// `B (sum_g U_g U_g') B` with `B` the model (unscaled) covariance and `U_g` the sum over
+  /// cluster `g` of the score contributions `x_i f_i`.
+  ///
+  /// This is `sandwich::vcovCL(fit, cluster, type = "HC0", cadjust = FALSE)`: vcovCL's bread
+  /// is `n B` and its meat `(1/n) sum_g U_g U_g'`, so the `n`s cancel. The per-cluster sums
+  /// are a scatter-add into a `G` x `p` matrix `S`; the meat is `S'S` (`dsyrk`) and the two
+  /// products with `B` are `dgemm`.
+  static func covariance(
+    x design: DesignMatrix, kept: [Int], scoreFactor: [Double], clusters: Grouping,
+    bread: Matrix
+  ) throws -> Matrix {
+    let n = design.rowCount
+    let g = clusters.count
+    var sums = Matrix(rows: g, columns: kept.count)
+    sums.withUnsafeMutableBufferPointer { s in
+      design.values.withUnsafeBufferPointer { x in
+        for (slot, j) in kept.enumerated() {
+          let column = j * n
+          let target = slot * g
+          for i in 0..<n {
+            s[target + Int(clusters.codes[i])] += x[column + i] * scoreFactor[i]
+          }
+        }
+      }
+    }
+    let meat = try BLAS.syrk(sums)
+    return try BLAS.gemm(BLAS.gemm(bread, meat), bread)
+  }
+}

@@ -1,0 +1,110 @@
+import CrampData
+import Formula
+import Foundation
+import Testing
+
+@testable import Regression
+
+/// A 2x2 table worked by hand.
+///
+/// |           | y = 1 | y = 0 |
+/// |-----------|-------|-------|
+/// | x = 1     | a = 6 | b = 2 |
+/// | x = 0     | c = 3 | d = 9 |
+///
+/// The saturated logistic model has closed-form MLE: intercept `log(c/d) = log(1/3)`, slope
+/// the log odds ratio `log(ad/bc) = log(9)`, slope SE `sqrt(1/a + 1/b + 1/c + 1/d)`,
+/// intercept SE `sqrt(1/c + 1/d)`.
+private func twoByTwo() -> Table {
+  let x: [Double] = Array(repeating: 1, count: 8) + Array(repeating: 0, count: 12)
+  let y: [Double] =
+    Array(repeating: 1, count: 6) + Array(repeating: 0, count: 2) + Array(repeating: 1, count: 3)
+    + Array(repeating: 0, count: 9)
+  let none = [Bool](repeating: false, count: 20)
+  return Table(
+    source: "two_by_two.csv",
+    columns: [
+      Column(name: "x", type: .boolean, numbers: x, missing: none),
+      Column(name: "y", type: .boolean, numbers: y, missing: none),
+      Column(
+        name: "z", type: .double, numbers: (0..<20).map { Double($0 % 3) + 0.5 }, missing: none),
+    ],
+    lineNumbers: (0..<20).map { Int32($0 + 2) })
+}
+
+@Suite("Logistic regression, hand-worked")
+struct LogisticHandWorkedTests {
+  @Test("2x2 table: log odds ratio and Woolf standard error")
+  func twoByTwoTable() throws {
+    let design = try DesignMatrix.build(Formula.parse("y ~ x"), table: twoByTwo())
+    let fit = try LogisticModel().fit(design)
+    let intercept = try #require(fit.coefficients[0].estimate)
+    let slope = try #require(fit.coefficients[1].estimate)
+    #expect(abs(intercept - log(1.0 / 3)) < 1e-9)
+    #expect(abs(slope - log(9.0)) < 1e-9)
+    // SEs come from the weights of the last solved system, one step before the estimate, as
+    // summary.glm's do; after convergence at 1e-8 that is ~1e-6 from the closed form here.
+    #expect(
+      abs(
+        (fit.coefficients[1].standardError ?? 0)
+          - (1.0 / 6 + 1.0 / 2 + 1.0 / 3 + 1.0 / 9).squareRoot()) < 1e-5)
+    #expect(abs((fit.coefficients[0].standardError ?? 0) - (1.0 / 3 + 1.0 / 9).squareRoot()) < 1e-5)
+    #expect(abs((fit.coefficients[1].expEstimate ?? 0) - 9) < 1e-8)
+    // Saturated in x: deviance = -2 sum y log p + (1-y) log(1-p) with p = 6/8 and 3/12.
+    let deviance = -2 * (6 * log(0.75) + 2 * log(0.25) + 3 * log(0.25) + 9 * log(0.75))
+    #expect(abs(fit.deviance - deviance) < 1e-9)
+    #expect(abs(fit.aic - (deviance + 4)) < 1e-9)
+    #expect(fit.converged && fit.diagnostics.isEmpty)
+  }
+
+  @Test("response outside {0, 1} names the line")
+  func nonBinaryResponse() throws {
+    let design = try DesignMatrix.build(Formula.parse("z ~ x"), table: twoByTwo())
+    #expect(
+      throws: RegressionError.responseNotBinary(source: "two_by_two.csv", line: 2, value: 0.5)
+    ) {
+      try LogisticModel().fit(design)
+    }
+  }
+
+  @Test("cluster-robust without clusters is an error; Surv response has no logistic fit")
+  func errors() throws {
+    let design = try DesignMatrix.build(Formula.parse("y ~ x"), table: twoByTwo())
+    #expect(throws: RegressionError.noClusters) {
+      try LogisticModel().fit(design, variance: .clusterRobust)
+    }
+    let survival = try DesignMatrix.build(Formula.parse("Surv(z, y) ~ x"), table: twoByTwo())
+    #expect(throws: RegressionError.missingResponse) { try LogisticModel().fit(survival) }
+  }
+
+  @Test("a constant column is aliased with the intercept and reported NA")
+  func constantColumn() throws {
+    let design = try DesignMatrix.build(Formula.parse("y ~ x + I(x * 0 + 1)"), table: twoByTwo())
+    let fit = try LogisticModel().fit(design)
+    #expect(fit.coefficients.map(\.term) == ["(Intercept)", "x", "I(x * 0 + 1)"])
+    #expect(fit.coefficients[2].estimate == nil && fit.coefficients[2].pValue == nil)
+    #expect(fit.diagnostics == [.aliased(term: "I(x * 0 + 1)")])
+    #expect(fit.rank == 2 && fit.dfResidual == 18)
+  }
+
+  @Test("the fit is Codable (JSON round trip with NA as null)")
+  func codable() throws {
+    let design = try DesignMatrix.build(Formula.parse("y ~ x + I(x * 0 + 1)"), table: twoByTwo())
+    let fit = try LogisticModel().fit(design)
+    let data = try JSONEncoder().encode(fit)
+    #expect(try JSONDecoder().decode(LogisticFit.self, from: data) == fit)
+  }
+}
+
+@Suite("Logistic regression, intercept only")
+struct InterceptOnlyTests {
+  @Test("y ~ 1: intercept = logit(mean y), no LR test, JSON encodable")
+  func interceptOnly() throws {
+    let design = try DesignMatrix.build(Formula.parse("y ~ 1"), table: twoByTwo())
+    let fit = try LogisticModel().fit(design)
+    #expect(abs((fit.coefficients[0].estimate ?? 0) - log(9.0 / 11)) < 1e-9)
+    #expect(fit.likelihoodRatio == nil)
+    #expect(abs(fit.deviance - fit.nullDeviance) < 1e-9)
+    _ = try JSONEncoder().encode(fit)
+  }
+}

@@ -1,0 +1,243 @@
+import CrampData
+import Foundation
+import Testing
+
+/// Comparison tolerances against R, one per quantity, with the reason beside each.
+enum Tolerance {
+  /// Coefficients and standard errors: 1e-6 relative.
+  ///
+  /// Both R and we stop IRLS when the
+  /// relative deviance change is below 1e-8; the iterates are the same sequence, so what is
+  /// left is rounding (R solves by QR of sqrt(W) X, we by Cholesky of X'WX, ~cond * 1e-16).
+  static let coefficient = 1e-6
+  /// Deviances, log-likelihoods, AIC, test statistics: 1e-8 relative (sums of n terms each
+  /// accurate to ~1e-15; the estimates they are evaluated at agree to far better than 1e-6
+  /// and the deviance is flat at the optimum).
+  static let likelihood = 1e-8
+  /// p-values: 1e-8 absolute, as the issue asks; below 1e-8 both are compared on the log
+  /// scale at 1e-6 relative (R's p >= 1e-300), because an absolute test says nothing there.
+  static let pValue = 1e-8
+  /// Firth profile limits and penalized LR p-values: 1e-6 relative; both sides converge the
+  /// penalized fits to steps < 1e-10 and solve the profile equation to 1e-12.
+  static let firth = 1e-6
+
+  /// Relative error `|a - b| / max(|b|, tiny)`.
+  static func relative(_ a: Double, _ b: Double) -> Double {
+    abs(a - b) / max(abs(b), 1e-300)
+  }
+
+  /// Whether `ours` matches R's `reference` within `relative` tolerance; records the error.
+  static func close(
+    _ ours: Double?, _ reference: Double?, _ tolerance: Double, _ what: String,
+    recorder: ErrorRecorder
+  ) -> Bool {
+    guard let ours, let reference else { return ours == nil && reference == nil }
+    let error = relative(ours, reference)
+    recorder.note(what, error)
+    return error <= tolerance
+  }
+
+  /// p-value comparison: absolute, then log scale for tiny values.
+  static func closePValue(_ ours: Double?, _ reference: Double?, recorder: ErrorRecorder)
+    -> Bool
+  {
+    guard let ours, let reference else { return ours == nil && reference == nil }
+    recorder.note("p-value (absolute)", abs(ours - reference))
+    guard abs(ours - reference) <= pValue else { return false }
+    if reference < 1e-8, reference >= 1e-300 {
+      let error = relative(log(ours), log(reference))
+      recorder.note("p-value (log scale)", error)
+      return error <= 1e-6
+    }
+    return true
+  }
+}
+
+/// Keeps the largest error per quantity so tests can print what they measured.
+final class ErrorRecorder: @unchecked Sendable {
+  private var largest: [String: Double] = [:]
+  private let lock = NSLock()
+
+  func note(_ what: String, _ error: Double) {
+    lock.lock()
+    defer { lock.unlock() }
+    largest[what] = max(largest[what] ?? 0, error)
+  }
+
+  var summary: String {
+    lock.lock()
+    defer { lock.unlock() }
+    return largest.keys.sorted().map { "\($0): \(largest[$0] ?? 0)" }.joined(separator: "; ")
+  }
+}
+
+/// Paths relative to this file: Tests/RegressionTests -> Tests/Reference.
+enum ReferencePaths {
+  static var directory: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("Reference")
+  }
+}
+
+/// Reads a fixture CSV with the product's reader (default options: `""` and `NA` missing).
+func readFixture(_ relativePath: String) throws -> Table {
+  let path = ReferencePaths.directory.appendingPathComponent(relativePath).path
+  return try CSVReader.read(path: path).table
+}
+
+/// The JSON written by Tests/Reference/logistic.R.
+struct LogisticReference: Decodable {
+  let rVersion: String
+  let models: [String: Model]
+
+  enum CodingKeys: String, CodingKey {
+    case rVersion = "r_version"
+    case models
+  }
+
+  struct Model: Decodable {
+    let formula: String
+    let data: String
+    let n: Int
+    let nDropped: Int
+    let converged: Bool
+    let iterations: Int
+    let rank: Int
+    let deviance: Double
+    let nullDeviance: Double
+    let aic: Double
+    let logLikelihood: Double
+    let nullLogLikelihood: Double
+    let dfResidual: Int
+    let dfNull: Int
+    let likelihoodRatio: Test
+    let coefficients: [Coefficient]
+    let auc: AUC
+    let hosmerLemeshow: HL
+    let warnings: [String]
+    let calls: [String: String]
+    let firth: Firth?
+    let cluster: String?
+    let droppedByVariable: [String: Int]?
+
+    enum CodingKeys: String, CodingKey {
+      case formula, data, n, converged, iterations, rank, deviance, aic, coefficients, auc,
+        warnings, calls, firth, cluster
+      case nDropped = "n_dropped"
+      case nullDeviance = "null_deviance"
+      case logLikelihood = "log_likelihood"
+      case nullLogLikelihood = "null_log_likelihood"
+      case dfResidual = "df_residual"
+      case dfNull = "df_null"
+      case likelihoodRatio = "likelihood_ratio"
+      case hosmerLemeshow = "hosmer_lemeshow"
+      case droppedByVariable = "dropped_by_variable"
+    }
+  }
+
+  struct Test: Decodable {
+    let statistic: Double?
+    let df: Int
+    let pValue: Double?
+    enum CodingKeys: String, CodingKey {
+      case statistic, df
+      case pValue = "p_value"
+    }
+  }
+
+  struct Coefficient: Decodable {
+    let term: String
+    let estimate: Double?
+    let stdError: Double?
+    let z: Double?
+    let pValue: Double?
+    let logPValue: Double?
+    let confLow: Double?
+    let confHigh: Double?
+    let robustStdError: Double?
+    let robustPValue: Double?
+    let robustConfLow: Double?
+    let robustConfHigh: Double?
+    enum CodingKeys: String, CodingKey {
+      case term, estimate, z
+      case stdError = "std_error"
+      case pValue = "p_value"
+      case logPValue = "log_p_value"
+      case confLow = "conf_low"
+      case confHigh = "conf_high"
+      case robustStdError = "robust_std_error"
+      case robustPValue = "robust_p_value"
+      case robustConfLow = "robust_conf_low"
+      case robustConfHigh = "robust_conf_high"
+    }
+  }
+
+  struct AUC: Decodable {
+    let estimate: Double
+    let confLow: Double
+    let confHigh: Double
+    enum CodingKeys: String, CodingKey {
+      case estimate
+      case confLow = "conf_low"
+      case confHigh = "conf_high"
+    }
+  }
+
+  struct HL: Decodable {
+    let statistic: Double?
+    let df: Int
+    let pValue: Double?
+    let groups: [Group]
+    enum CodingKeys: String, CodingKey {
+      case statistic, df, groups
+      case pValue = "p_value"
+    }
+    struct Group: Decodable {
+      let n: Int
+      let meanPredicted: Double?
+      let observedEvents: Double
+      let expectedEvents: Double
+      enum CodingKeys: String, CodingKey {
+        case n
+        case meanPredicted = "mean_predicted"
+        case observedEvents = "observed_events"
+        case expectedEvents = "expected_events"
+      }
+    }
+  }
+
+  struct Firth: Decodable {
+    let penalizedLogLikelihood: Double
+    let likelihoodRatio: Test
+    let coefficients: [FirthCoefficient]
+    enum CodingKeys: String, CodingKey {
+      case coefficients
+      case penalizedLogLikelihood = "penalized_log_likelihood"
+      case likelihoodRatio = "likelihood_ratio"
+    }
+  }
+
+  struct FirthCoefficient: Decodable {
+    let term: String
+    let estimate: Double
+    let stdError: Double
+    let confLow: Double
+    let confHigh: Double
+    let lrStatistic: Double
+    let pValue: Double
+    enum CodingKeys: String, CodingKey {
+      case term, estimate
+      case stdError = "std_error"
+      case confLow = "conf_low"
+      case confHigh = "conf_high"
+      case lrStatistic = "lr_statistic"
+      case pValue = "p_value"
+    }
+  }
+
+  static func load() throws -> LogisticReference {
+    let data = try Data(
+      contentsOf: ReferencePaths.directory.appendingPathComponent("logistic.json"))
+    return try JSONDecoder().decode(LogisticReference.self, from: data)
+  }
+}
