@@ -28,7 +28,7 @@ let package = Package(
       name: "Regression",
       dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra"]
     ),
-    .target(name: "Reporting"),
+    .target(name: "Reporting", dependencies: ["Formula", "Regression"]),
     .target(name: "DiarySimulation"),
     .target(
       name: "CrampCLI",

@@ -16,6 +16,7 @@ public enum CLI {
     DescribeCommand.spec,
     LayoutCommand.spec,
     SimulateCommand.spec,
+    LogitCommand.spec,
   ]
 
   /// Runs the process's own arguments against the standard streams.

@@ -1,0 +1,56 @@
+import Regression
+import Reporting
+
+/// `crampstat logit FILE --formula F`: logistic regression with R's `glm` numbers.
+enum LogitCommand {
+  static let spec = CommandSpec(
+    name: "logit",
+    abstract: "Logistic regression (nightly or per-patient outcomes) with odds ratios.",
+    discussion: """
+      Fits by IRLS as R's glm (binomial, logit link) and prints R's coefficient table, odds \
+      ratios with Wald intervals, deviances, AIC, the likelihood-ratio test against the null \
+      model, the AUC with DeLong's interval, the Hosmer-Lemeshow test (10 groups) and a \
+      calibration table. '--cluster id' gives cluster-robust (HC0) standard errors, as \
+      sandwich::vcovCL(type = "HC0", cadjust = FALSE); '--firth' fits Firth's penalized \
+      likelihood with profile penalized-likelihood intervals (logistf). Example: \
+      crampstat logit diary.csv --formula "cramp ~ age_over_50 + factor(trimester)" --cluster patient_id
+      """,
+    arguments: [ArgumentSpec(name: "file", help: "CSV with one row per observation.")],
+    options: ModelInput.options + [
+      .option(
+        "cluster", value: "column",
+        help: "Cluster-robust (sandwich) standard errors by this column, e.g. patient_id."),
+      .flag("firth", help: "Firth's penalized likelihood (for separation or rare events)."),
+      .option("level", value: "p", help: "Confidence level of intervals.", default: "0.95"),
+    ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
+    run: run)
+
+  static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
+    guard let levelText = parsed.value("level"), let level = Double(levelText), level > 0,
+      level < 1
+    else {
+      throw .usage("'--level' needs a number between 0 and 1.", command: "logit")
+    }
+    let cluster = parsed.value("cluster")
+    let (_, design) = try ModelInput.load(parsed, context: context, cluster: cluster)
+    let model = LogisticModel(confidenceLevel: level, firth: parsed.flag("firth"))
+    let fit: LogisticFit
+    do {
+      let robust = cluster != nil || design.clusters != nil
+      fit = try model.fit(design, variance: robust ? .clusterRobust : .model)
+    } catch {
+      throw .data(String(describing: error))
+    }
+    try ModelInput.report(
+      diagnostics: fit.diagnostics.map(\.description), parsed: parsed, context: context)
+    let report = LogisticReport(
+      fit: fit, source: parsed.argument("file") ?? "", clusterColumn: cluster)
+    let format = CommonOptions.outputFormat(parsed)
+    let text =
+      format == .json
+      ? JSONEnvelope.make(command: "logit", parsed: parsed, body: report.jsonBody).rendered()
+      : report.render(format)
+    try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
+    return ExitCode.success
+  }
+}

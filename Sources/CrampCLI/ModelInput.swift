@@ -1,0 +1,64 @@
+import CrampData
+import Formula
+
+/// Reads a CSV and builds a design matrix for a model command: the shared front half of
+/// `logit`, `cox` and the other model commands.
+enum ModelInput {
+  /// Options every model command takes, besides the CSV and rendering options.
+  static let options: [OptionSpec] = [
+    .option("formula", value: "formula", help: "Model formula, R syntax (quote it)."),
+    .option(
+      "ref", value: "var=level",
+      help: "Reference level of a categorical variable (repeatable).", repeatable: true),
+    .option(
+      "missing", value: "policy",
+      help: "Rows with a missing model variable: drop them (counted) or fail naming the first.",
+      allowed: ["drop", "fail"], default: "drop"),
+  ]
+
+  /// The parsed formula and the design matrix built on the table in `path`.
+  static func load(
+    _ parsed: ParsedArguments, context: Context, cluster: String? = nil
+  ) throws(CLIError) -> (table: Table, design: DesignMatrix) {
+    guard let path = parsed.argument("file") else {
+      throw .usage("Missing <file>.", command: parsed.command)
+    }
+    guard let formulaText = parsed.value("formula") else {
+      throw .usage("Missing '--formula <formula>'.", command: parsed.command)
+    }
+    var references: [String: String] = [:]
+    for item in parsed.allValues("ref") {
+      let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+      guard parts.count == 2, !parts[0].isEmpty else {
+        throw .usage("'--ref' needs 'variable=level', not '\(item)'.", command: parsed.command)
+      }
+      references[parts[0]] = parts[1]
+    }
+    let table = try TableLoader.load(
+      path, options: try CommonOptions.csvOptions(parsed), context: context,
+      quiet: parsed.flag("quiet"))
+    do {
+      let formula = try Formula.parse(formulaText, columns: table.columnNames)
+      let options = DesignOptions(
+        references: references,
+        missing: parsed.value("missing") == "fail" ? .fail : .drop, cluster: cluster)
+      return (table, try DesignMatrix.build(formula, table: table, options: options))
+    } catch let error as FormulaError {
+      throw .data(error.description)
+    } catch {
+      throw .data(String(describing: error))
+    }
+  }
+
+  /// Prints diagnostics as `Warning:` lines (unless quiet); with `--strict` they fail (65).
+  static func report(
+    diagnostics: [String], parsed: ParsedArguments, context: Context
+  ) throws(CLIError) {
+    if !parsed.flag("quiet") {
+      for d in diagnostics { context.console.err("Warning: \(d)\n") }
+    }
+    if parsed.flag("strict"), let first = diagnostics.first {
+      throw .data("--strict: \(first)")
+    }
+  }
+}

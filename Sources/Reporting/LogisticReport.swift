@@ -1,0 +1,206 @@
+import Formula
+import Regression
+
+/// The printed result of a logistic regression: R's `summary.glm` layout plus odds ratios,
+/// goodness of fit and calibration, in every output format.
+public struct LogisticReport: Sendable {
+  public var fit: LogisticFit
+  /// Data file name shown in the header.
+  public var source: String
+  /// Cluster column name, when the variance is cluster-robust.
+  public var clusterColumn: String?
+
+  public init(fit: LogisticFit, source: String, clusterColumn: String?) {
+    self.fit = fit
+    self.source = source
+    self.clusterColumn = clusterColumn
+  }
+
+  /// Rows on the printed scale.
+  public var rows: [CoefficientRow] {
+    fit.coefficients.map { c in
+      CoefficientRow(
+        term: c.term, estimate: c.estimate, standardError: c.standardError,
+        modelStandardError: c.modelStandardError, statistic: c.z, pValue: c.pValue,
+        ratio: c.expEstimate, ratioLow: c.expConfLow, ratioHigh: c.expConfHigh,
+        intervalMethod: LogisticReport.methodLabel(c.intervalMethod))
+    }
+  }
+
+  /// Short label of an interval method for tables and JSON.
+  public static func methodLabel(_ m: IntervalMethod) -> String {
+    switch m {
+    case .wald: "Wald"
+    case .waldRobust: "Wald (robust SE)"
+    case .profilePenalizedLikelihood: "profile penalized likelihood"
+    case .none: ""
+    }
+  }
+
+  /// The CI method of the fit as one word for JSON (`wald`, `wald-robust`, `profile-penalized-likelihood`).
+  public var ciMethod: String {
+    let methods = Set(fit.coefficients.map(\.intervalMethod).filter { $0 != .none })
+    if methods.count == 1, let m = methods.first { return m.rawValue }
+    return methods.isEmpty ? "none" : "mixed"
+  }
+
+  /// Dropped rows as `cramp 533, age 2`, sorted by name.
+  var droppedText: String {
+    fit.droppedByVariable.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+      .joined(separator: ", ")
+  }
+
+  /// Renders the report.
+  public func render(_ format: OutputFormat) -> String {
+    switch format {
+    case .text: return text(markdown: false)
+    case .markdown: return text(markdown: true)
+    case .csv: return CoefficientTable.fullPrecision(rows).renderCSV()
+    case .json: return JSONValue.object(jsonBody).rendered()
+    }
+  }
+
+  private func text(markdown: Bool) -> String {
+    var out = ""
+    let heading = markdown ? "## " : ""
+    out +=
+      "\(heading)Logistic regression (binomial family, logit link)\(fit.isFirth ? ", Firth penalized likelihood" : "")\n\n"
+    out += "Formula: \(fit.formula)\n"
+    out += "Data: \(source); n = \(fit.n)"
+    if fit.droppedRowCount > 0 {
+      out += " (\(fit.droppedRowCount) rows dropped for missing values: \(droppedText))"
+    }
+    out += "\n"
+    if fit.variance == .robust {
+      out += "Variance: cluster-robust sandwich (HC0, no small-sample factor)"
+      if let clusterColumn { out += " by \(clusterColumn)" }
+      if let k = fit.clusterCount { out += ", \(k) clusters" }
+      out += "\n"
+    } else {
+      out += "Variance: model-based (inverse information)\n"
+    }
+    out +=
+      "Fisher scoring: \(fit.converged ? "converged" : "did NOT converge") after \(fit.iterations) iterations\n\n"
+    let rows = self.rows
+    let estimates = CoefficientTable.estimates(
+      rows, headers: .logistic, showModelSE: fit.variance == .robust)
+    out += markdown ? "### Coefficients\n\n" : "Coefficients:\n"
+    out += markdown ? estimates.renderMarkdown() : estimates.renderText()
+    if !markdown { out += "---\n" + CoefficientTable.signifLegend + "\n" }
+    out += "\n"
+    let methods = Set(rows.map(\.intervalMethod).filter { !$0.isEmpty })
+    let ratios = CoefficientTable.ratios(
+      rows, headers: .logistic, level: fit.confidenceLevel,
+      showMethod: fit.isFirth || methods.count > 1)
+    if markdown { out += "### Odds ratios\n\n" }
+    out += markdown ? ratios.renderMarkdown() : ratios.renderText()
+    if !(fit.isFirth || methods.count > 1), let m = methods.first {
+      out +=
+        "(\(NumberFormat.significant(100 * fit.confidenceLevel, digits: 3))% intervals: \(m))\n"
+    }
+    out += "\n"
+    let dfModel = fit.rank
+    out +=
+      "    Null deviance: \(NumberFormat.significant(fit.nullDeviance, digits: 6))  on \(fit.dfNull)  degrees of freedom\n"
+    out +=
+      "Residual deviance: \(NumberFormat.significant(fit.deviance, digits: 6))  on \(fit.dfResidual)  degrees of freedom\n"
+    out += "AIC: \(NumberFormat.significant(fit.aic, digits: 6))\n"
+    out +=
+      "Log-likelihood: \(NumberFormat.significant(fit.logLikelihood, digits: 7)) (df = \(dfModel))\n"
+    if let lr = fit.likelihoodRatio {
+      out +=
+        "Likelihood ratio test vs null: chisq = \(NumberFormat.significant(lr.statistic, digits: 5)) on \(lr.degreesOfFreedom) df, p = \(NumberFormat.pValue(lr.pValue))\n"
+    }
+    if let auc = fit.auc {
+      out +=
+        "AUC: \(NumberFormat.fixed(auc.estimate, digits: 4)) (95% CI \(NumberFormat.fixed(auc.confLow, digits: 4)) to \(NumberFormat.fixed(auc.confHigh, digits: 4)), DeLong)\n"
+    }
+    if let hl = fit.hosmerLemeshow, let t = hl.test {
+      out +=
+        "Hosmer-Lemeshow (g = \(hl.groups.count)): X-squared = \(NumberFormat.significant(t.statistic, digits: 5)), df = \(t.degreesOfFreedom), p = \(NumberFormat.pValue(t.pValue))\n"
+    }
+    if !fit.calibration.isEmpty {
+      var cal = DataTable(headers: [
+        "decile", "n", "predicted range", "mean predicted", "observed rate", "expected", "observed",
+      ])
+      for (i, g) in fit.calibration.enumerated() {
+        cal.append([
+          String(i + 1), String(g.count),
+          "\(NumberFormat.fixed(g.lowerProbability, digits: 3))-\(NumberFormat.fixed(g.upperProbability, digits: 3))",
+          NumberFormat.fixed(g.meanPredicted, digits: 4),
+          NumberFormat.fixed(g.observedRate, digits: 4),
+          NumberFormat.fixed(g.expectedEvents, digits: 1),
+          NumberFormat.fixed(g.observedEvents, digits: 0),
+        ])
+      }
+      out +=
+        markdown
+        ? "\n### Calibration by decile of predicted risk\n\n"
+        : "\nCalibration by decile of predicted risk:\n"
+      out += markdown ? cal.renderMarkdown() : cal.renderText()
+    }
+    return out
+  }
+
+  /// The JSON object of the issue's contract (without the envelope fields).
+  public var jsonBody: [String: JSONValue] {
+    let coefficients: [JSONValue] = fit.coefficients.map { c in
+      .object([
+        "term": .string(c.term), "estimate": .number(c.estimate),
+        "std_error": .number(c.standardError), "model_std_error": .number(c.modelStandardError),
+        "z": .number(c.z), "p_value": .number(c.pValue), "conf_low": .number(c.confLow),
+        "conf_high": .number(c.confHigh), "exp_estimate": .number(c.expEstimate),
+        "exp_conf_low": .number(c.expConfLow), "exp_conf_high": .number(c.expConfHigh),
+        "ci_method": .string(c.intervalMethod == .none ? nil : c.intervalMethod.rawValue),
+      ])
+    }
+    var tests: [String: JSONValue] = [:]
+    if let lr = fit.likelihoodRatio {
+      tests["likelihood_ratio"] = .object([
+        "statistic": .number(lr.statistic), "df": .int(lr.degreesOfFreedom),
+        "p_value": .number(lr.pValue),
+      ])
+    }
+    var body: [String: JSONValue] = [
+      "formula": .string(fit.formula), "n": .int(fit.n), "n_dropped": .int(fit.droppedRowCount),
+      "n_dropped_by_variable": .object(fit.droppedByVariable.mapValues { .int($0) }),
+      "converged": .bool(fit.converged), "iterations": .int(fit.iterations),
+      "log_likelihood": .number(fit.logLikelihood),
+      "null_log_likelihood": .number(fit.nullLogLikelihood), "deviance": .number(fit.deviance),
+      "null_deviance": .number(fit.nullDeviance), "aic": .number(fit.aic),
+      "df_residual": .int(fit.dfResidual), "variance": .string(fit.variance.rawValue),
+      "ci_method": .string(ciMethod), "confidence_level": .number(fit.confidenceLevel),
+      "coefficients": .array(coefficients), "tests": .object(tests),
+      "firth": .bool(fit.isFirth),
+      "warnings": .array(fit.diagnostics.map { .string($0.description) }),
+    ]
+    if let k = fit.clusterCount { body["clusters"] = .int(k) }
+    if let clusterColumn { body["cluster"] = .string(clusterColumn) }
+    if let p = fit.penalizedLogLikelihood { body["penalized_log_likelihood"] = .number(p) }
+    body["auc"] =
+      fit.auc.map {
+        .object([
+          "estimate": .number($0.estimate), "conf_low": .number($0.confLow),
+          "conf_high": .number($0.confHigh), "method": .string("delong"),
+        ])
+      } ?? .null
+    if let hl = fit.hosmerLemeshow, let t = hl.test {
+      body["hosmer_lemeshow"] = .object([
+        "statistic": .number(t.statistic), "df": .int(t.degreesOfFreedom),
+        "p_value": .number(t.pValue), "groups": .int(hl.groups.count),
+      ])
+    } else {
+      body["hosmer_lemeshow"] = .null
+    }
+    body["calibration"] = .array(
+      fit.calibration.map { g in
+        .object([
+          "n": .int(g.count), "lower_probability": .number(g.lowerProbability),
+          "upper_probability": .number(g.upperProbability),
+          "mean_predicted": .number(g.meanPredicted), "observed_events": .number(g.observedEvents),
+          "expected_events": .number(g.expectedEvents),
+        ])
+      })
+    return body
+  }
+}
