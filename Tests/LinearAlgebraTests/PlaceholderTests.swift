@@ -1,5 +1,0 @@
-import Testing
-
-@testable import LinearAlgebra
-
-@Test("placeholder") func placeholder() { #expect(Bool(true)) }
