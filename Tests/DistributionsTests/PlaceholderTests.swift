@@ -1,5 +1,0 @@
-import Testing
-
-@testable import Distributions
-
-@Test("placeholder") func placeholder() { #expect(Bool(true)) }
