@@ -23,9 +23,10 @@ let package = Package(
     .target(name: "Distributions"),
     .target(name: "CrampData"),
     .target(name: "Reporting"),
+    .target(name: "Survival", dependencies: ["LinearAlgebra", "Distributions"]),
     .target(
       name: "CrampCLI",
-      dependencies: ["CrampData", "Distributions", "LinearAlgebra", "Reporting"]
+      dependencies: ["CrampData", "Distributions", "LinearAlgebra", "Reporting", "Survival"]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI"]),
     .executableTarget(
@@ -38,5 +39,6 @@ let package = Package(
     .testTarget(name: "CrampDataTests", dependencies: ["CrampData"]),
     .testTarget(name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData", "Reporting"]),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+    .testTarget(name: "SurvivalTests", dependencies: ["Survival", "LinearAlgebra"]),
   ]
 )
