@@ -68,16 +68,6 @@ public struct CrossProductAccumulator: Sendable {
       throw LinearAlgebraError.dimensionMismatch(
         "CrossProductAccumulator.add: rows \(r) with leading dimension \(ld)")
     }
-    if r == 0 || p == 0 {
-      rowCount += r
-      return
-    }
-    let needed = (p - 1) * ld + r
-    guard block.count >= needed, let base = block.baseAddress else {
-      throw LinearAlgebraError.dimensionMismatch(
-        "CrossProductAccumulator.add: block of \(r)x\(p) with leading dimension \(ld) "
-          + "needs \(needed) values, buffer has \(block.count)")
-    }
     if let weights, weights.count != r {
       throw LinearAlgebraError.dimensionMismatch(
         "CrossProductAccumulator.add: \(weights.count) weights for \(r) rows")
@@ -86,9 +76,18 @@ public struct CrossProductAccumulator: Sendable {
       throw LinearAlgebraError.dimensionMismatch(
         "CrossProductAccumulator.add: \(response.count) responses for \(r) rows")
     }
-    let (n32, k32, ld32, p32) = (
-      try LAPACK.int(p), try LAPACK.int(r), try LAPACK.int(ld), try LAPACK.int(p)
-    )
+    if r == 0 || p == 0 {
+      rowCount += r
+      return
+    }
+    // 32-bit checks first, so (p - 1) * ld + r below cannot overflow.
+    let (p32, r32, ld32) = (try LAPACK.int(p), try LAPACK.int(r), try LAPACK.int(ld))
+    let needed = (p - 1) * ld + r
+    guard block.count >= needed, let base = block.baseAddress else {
+      throw LinearAlgebraError.dimensionMismatch(
+        "CrossProductAccumulator.add: block of \(r)x\(p) with leading dimension \(ld) "
+          + "needs \(needed) values, buffer has \(block.count)")
+    }
     for j in 0..<p {
       for i in 0..<r where !base[i + j * ld].isFinite {
         throw LinearAlgebraError.nonFinite(
@@ -122,14 +121,14 @@ public struct CrossProductAccumulator: Sendable {
       scratch.withUnsafeBufferPointer { s in
         upper.withUnsafeMutableBufferPointer { c in
           cblas_dsyrk(
-            CblasColMajor, CblasUpper, CblasTrans, n32, k32, 1.0, s.baseAddress, k32, 1.0,
+            CblasColMajor, CblasUpper, CblasTrans, p32, r32, 1.0, s.baseAddress, r32, 1.0,
             c.baseAddress, p32)
         }
       }
     } else {
       upper.withUnsafeMutableBufferPointer { c in
         cblas_dsyrk(
-          CblasColMajor, CblasUpper, CblasTrans, n32, k32, 1.0, base, ld32, 1.0, c.baseAddress,
+          CblasColMajor, CblasUpper, CblasTrans, p32, r32, 1.0, base, ld32, 1.0, c.baseAddress,
           p32)
       }
     }
@@ -147,7 +146,7 @@ public struct CrossProductAccumulator: Sendable {
       scaledResponse.withUnsafeBufferPointer { v in
         weightedResponse.withUnsafeMutableBufferPointer { y in
           cblas_dgemv(
-            CblasColMajor, CblasTrans, k32, n32, 1.0, base, ld32, v.baseAddress, 1, 1.0,
+            CblasColMajor, CblasTrans, r32, p32, 1.0, base, ld32, v.baseAddress, 1, 1.0,
             y.baseAddress, 1)
         }
       }

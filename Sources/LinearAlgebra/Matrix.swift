@@ -98,6 +98,24 @@ public struct Matrix: Sendable, Equatable {
     return Array(storage[(j * rows)..<((j + 1) * rows)])
   }
 
+  /// A new matrix made of the given columns, in the given order (a copy; no arithmetic).
+  ///
+  /// Typical use: `x.selectingColumns(kept)` to drop the columns reported by
+  /// ``PivotedQR/aliasedColumns(_:tolerance:)`` before forming `X'WX`.
+  /// - Throws: `.dimensionMismatch` if an index is outside `0..<columns`.
+  public func selectingColumns(_ indices: [Int]) throws -> Matrix {
+    var values: [Double] = []
+    values.reserveCapacity(rows * indices.count)
+    for j in indices {
+      guard j >= 0 && j < columns else {
+        throw LinearAlgebraError.dimensionMismatch(
+          "selectingColumns: index \(j) outside 0..<\(columns)")
+      }
+      values.append(contentsOf: storage[(j * rows)..<((j + 1) * rows)])
+    }
+    return try Matrix(rows: rows, columns: indices.count, columnMajor: values)
+  }
+
   /// The main diagonal `A[i, i]` for `i < min(rows, columns)`.
   public var diagonal: [Double] {
     (0..<min(rows, columns)).map { storage[$0 + $0 * rows] }

@@ -34,7 +34,11 @@ extension PivotedQR {
     try LAPACK.validate(x, "aliasedColumns: X")
     let (m, p) = (x.rows, x.columns)
     let ld = try LAPACK.leading(m)
-    _ = try LAPACK.int(m * max(p, 1))
+    let m32 = try LAPACK.int(m)
+    // Original norms, taken before any reflector touches the columns.
+    let originalNorms = x.storage.withUnsafeBufferPointer { buffer in
+      (0..<p).map { j in buffer.baseAddress.map { cblas_dnrm2(m32, $0 + j * m, 1) } ?? 0 }
+    }
     var work = x.storage
     var aliased: [Int] = []
     var kept = 0
@@ -46,15 +50,15 @@ extension PivotedQR {
       }
       for j in 0..<p {
         let column = base + j * m
-        let originalNorm = cblas_dnrm2(try LAPACK.int(m), column, 1)
-        // Rows kept..<m of column j, after the reflectors of the kept columns were applied.
         guard kept < m else {
           aliased.append(j)
           continue
         }
+        // Rows kept..<m of column j, after the reflectors of the kept columns were applied: the
+        // part of x_j orthogonal to the span of the kept columns.
         let remaining = try LAPACK.int(m - kept)
         let residual = cblas_dnrm2(remaining, column + kept, 1)
-        let reference = originalNorm == 0 ? 1 : originalNorm
+        let reference = originalNorms[j] == 0 ? 1 : originalNorms[j]
         if residual < tolerance * reference {
           aliased.append(j)
           continue

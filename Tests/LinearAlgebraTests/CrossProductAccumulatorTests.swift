@@ -1,3 +1,4 @@
+import Foundation
 import LinearAlgebra
 import Testing
 
@@ -51,6 +52,45 @@ struct CrossProductAccumulatorTests {
     #expect(isClose(accumulator.crossProduct(), expectedCross, Tolerance.iterative))
     #expect(isClose(accumulator.crossResponse(), expectedResponse))
     #expect(accumulator.rowCount == 5)
+  }
+
+  @Test("4096-row blocks streamed from a 10000 x 4 design equal one weighted syrk")
+  func streaming() throws {
+    let (n, p, blockRows) = (10_000, 4, 4096)
+    // Deterministic, non-trivial data: intercept plus three smooth covariates.
+    var x = Matrix(rows: n, columns: p, repeating: 1)
+    for i in 0..<n {
+      x[i, 1] = Double(i % 17) / 17
+      x[i, 2] = sin(Double(i) * 0.37)
+      x[i, 3] = Double((i * 7) % 11) - 5
+    }
+    let w = (0..<n).map { i in Double(i % 5) / 4 }  // includes zero weights
+    let z = (0..<n).map { i in cos(Double(i) * 0.11) }
+    var accumulator = CrossProductAccumulator(columns: p)
+    try x.withUnsafeBufferPointer { xs in
+      try w.withUnsafeBufferPointer { ws in
+        try z.withUnsafeBufferPointer { zs in
+          for start in stride(from: 0, to: n, by: blockRows) {
+            let end = min(start + blockRows, n)
+            try accumulator.add(
+              block: UnsafeBufferPointer(rebasing: xs[start...]), rows: end - start,
+              leadingDimension: n, weights: UnsafeBufferPointer(rebasing: ws[start..<end]),
+              response: UnsafeBufferPointer(rebasing: zs[start..<end]))
+          }
+        }
+      }
+    }
+    // Reference in one pass: (sqrt(W) X)'(sqrt(W) X) and X'(w z).
+    var scaled = x
+    for j in 0..<p {
+      for i in 0..<n { scaled[i, j] *= w[i].squareRoot() }
+    }
+    let wz = zip(w, z).map { $0 * $1 }
+    #expect(isClose(accumulator.crossProduct(), try BLAS.syrk(scaled), Tolerance.longSum))
+    #expect(
+      isClose(accumulator.crossResponse(), try BLAS.gemv(x, wz, transpose: true), Tolerance.longSum)
+    )
+    #expect(accumulator.rowCount == n)
   }
 
   @Test("merging partition accumulators equals one pass; reset clears")

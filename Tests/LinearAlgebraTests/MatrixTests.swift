@@ -24,6 +24,17 @@ struct MatrixTests {
     #expect(try Matrix(rows: 1, columns: 2, columnMajor: [3, 4])[0, 1] == 4)
   }
 
+  @Test("selectingColumns copies columns in the requested order and checks indices")
+  func selectingColumns() throws {
+    let a = try Matrix(rows: [[1, 2, 3], [4, 5, 6]])
+    #expect(try a.selectingColumns([2, 0]) == (try Matrix(rows: [[3, 1], [6, 4]])))
+    #expect(
+      throws: LinearAlgebraError.dimensionMismatch("selectingColumns: index 3 outside 0..<3")
+    ) {
+      try a.selectingColumns([3])
+    }
+  }
+
   @Test("ragged rows are a dimension mismatch")
   func raggedRows() {
     #expect(

@@ -9,6 +9,9 @@ enum Tolerance {
   /// Quantities that pass through `sqrt(w)` and `sqrt(w)^2` or an iterative eigen-solver: a few
   /// more ulps than plain arithmetic, and still far below any real error.
   static let iterative = 1e-10
+  /// Sums of 10^4 terms of size O(10) taken in a different order (blocks vs one pass): the
+  /// worst-case rounding bound n * eps is about 2e-12 relative to the sum of magnitudes.
+  static let longSum = 1e-10
 }
 
 /// `|a - b| <= tolerance * max(1, |b|)`: relative for large values, absolute near zero.
