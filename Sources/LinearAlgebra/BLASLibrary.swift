@@ -1,4 +1,4 @@
-import COpenBLAS
+internal import COpenBLAS
 
 /// Facts about the BLAS/LAPACK library linked at run time (for `crampstat --version`).
 public enum BLASLibrary {

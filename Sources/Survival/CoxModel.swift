@@ -45,14 +45,24 @@ public struct CoxModel: Sendable {
   ///   - cluster: cluster codes for the robust sandwich variance (R's `cluster(id)`), or `nil`.
   ///   - weights: case weights (finite, `>= 0`), or `nil` for 1.
   ///   - offset: a fixed term added to the linear predictor, or `nil`.
+  ///   - robust: use the robust sandwich variance; `nil` follows R: robust when a cluster is
+  ///     given or any weight is not a whole number (then each row is its own cluster).
   /// - Returns: the fit; aliased columns get NA (`nil`) estimates and a diagnostic.
   /// - Throws: ``SurvivalError`` for inconsistent or non-finite input; `LinearAlgebraError` only
   ///   if an information matrix cannot be inverted at all.
   /// - Complexity: O(n log n) to sort once, then O(n p + n p^2) per iteration.
   public func fit(
     _ y: SurvivalResponse, x: Matrix, termNames: [String], strata: [Int]? = nil,
-    cluster: [Int]? = nil, weights: [Double]? = nil, offset: [Double]? = nil
+    cluster: [Int]? = nil, weights: [Double]? = nil, offset: [Double]? = nil,
+    robust: Bool? = nil
   ) throws -> CoxFit {
+    var cluster = cluster
+    let fractionalWeights = weights?.contains { $0 != $0.rounded(.down) } ?? false
+    if cluster == nil && (robust ?? fractionalWeights) {
+      cluster = Array(0..<y.count)
+    } else if robust == false {
+      cluster = nil
+    }
     guard termNames.count == x.columns else {
       throw SurvivalError.lengthMismatch(
         what: "term names", expected: x.columns, actual: termNames.count)

@@ -74,7 +74,7 @@ struct RiskSetData: Sendable {
     start = y.start
     event = y.event
     weight = w
-    offset = off
+    self.offset = off
     stratum = codes.codes
 
     // Centre each column by its weighted mean (R's coxfit6 uses the case weights here).
