@@ -60,6 +60,7 @@ extension Dictionary where Key == String, Value == Any {
     switch self[key] {
     case let array as [Any]: return array.map { ($0 as? NSNumber)?.doubleValue }
     case let number as NSNumber: return [number.doubleValue]
+    case is NSNull: return [nil]
     default: return []
     }
   }
