@@ -129,9 +129,8 @@ public struct KaplanMeier: Sendable {
   /// R's `survfit_confint` for one point; `nil` where R gives NA (S = 0, or S = 1 for log-log).
   func interval(_ s: Double, logSE se: Double, z: Double) -> (Double?, Double?) {
     if se == 0 { return (s, s) }
-    if se.isNaN || !se.isFinite {
-      return confidenceType == .plain && s == 0 ? (0, 0) : (nil, nil)
-    }
+    // Greenwood is infinite once everyone at risk has died; R's interval is then NA/NaN.
+    if !se.isFinite { return (nil, nil) }
     switch confidenceType {
     case .plain:
       let half = z * se * s
