@@ -214,3 +214,23 @@ public struct CoxModel: Sendable {
     return try PivotedQR.aliasedColumns(root)
   }
 }
+
+extension CoxModel {
+  /// The partial log-likelihood, score and information at a given `beta` (no fitting).
+  ///
+  /// The pieces the Newton driver uses, exposed so they can be checked by hand.
+  /// - Returns: `(logLikelihood, score, information)` over all columns of `x`.
+  /// - Throws: ``SurvivalError`` for inconsistent input.
+  public func likelihood(
+    _ y: SurvivalResponse, x: Matrix, at beta: [Double], strata: [Int]? = nil,
+    weights: [Double]? = nil, offset: [Double]? = nil
+  ) throws -> (logLikelihood: Double, score: [Double], information: Matrix) {
+    guard beta.count == x.columns else {
+      throw SurvivalError.profileLength(expected: x.columns, actual: beta.count)
+    }
+    let data = try RiskSetData(response: y, x: x, strata: strata, weights: weights, offset: offset)
+    var kernel = RiskSetKernel(data: data, ties: ties)
+    let evaluation = try kernel.evaluate(beta)
+    return (evaluation.logLikelihood, evaluation.score, evaluation.information)
+  }
+}
