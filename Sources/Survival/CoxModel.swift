@@ -109,7 +109,8 @@ public struct CoxModel: Sendable {
         kernel = RiskSetKernel(data: data, ties: ties)
       }
     }
-    var newton = try runNewton(kernel: &kernel, columns: kept.count, countingProcess: y.isCountingProcess)
+    var newton = try runNewton(
+      kernel: &kernel, columns: kept.count, countingProcess: y.isCountingProcess)
     return try CoxFit.assemble(
       model: self, newton: &newton, kernel: &kernel, data: data, response: y, x: x,
       kept: kept, aliased: aliased, termNames: termNames, cluster: cluster)

@@ -31,7 +31,8 @@ public enum LogRank {
     let strataCodes = try RiskSetData.stratumCodes(strata, count: n)
     let k = groupCodes.levels.count
     if let groupLabels, groupLabels.count != k {
-      throw SurvivalError.lengthMismatch(what: "group labels", expected: k, actual: groupLabels.count)
+      throw SurvivalError.lengthMismatch(
+        what: "group labels", expected: k, actual: groupLabels.count)
     }
     let time = y.stop
     let order = (0..<n).sorted {

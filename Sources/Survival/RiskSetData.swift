@@ -9,7 +9,9 @@ struct RiskSetData: Sendable {
   let count: Int
   /// Number of (non-aliased) columns `p`.
   let columns: Int
-  /// `n` x `p` column-major design, each column centred by its weighted mean. Centring leaves
+  /// The `n` x `p` column-major design with each column centred by its weighted mean.
+  ///
+  /// Centring leaves
   /// the partial likelihood, score and information unchanged (risk-set means are shift
   /// invariant) but keeps `exp(eta)` and the risk-set sums well scaled, as R's coxfit6 does.
   /// R also rescales columns; Newton's method is invariant under that rescaling, so we don't.
@@ -27,8 +29,9 @@ struct RiskSetData: Sendable {
   /// Row indices ordered by stratum (ascending), then stop time (descending), events before
   /// censored rows at the same stop time: the order of the backward sweep.
   let byStop: [Int]
-  /// Row indices ordered by stratum, then start time (descending); empty for right-censored
-  /// data. A row leaves the risk set at the first event time `t <= start`.
+  /// Row indices ordered by stratum, then start time (descending); empty if right-censored.
+  ///
+  /// A row leaves the risk set at the first event time `t <= start`.
   let byStart: [Int]
   /// `[first, end)` ranges of each stratum in `byStop` (and `byStart`).
   let stratumRanges: [Range<Int>]
@@ -111,7 +114,8 @@ struct RiskSetData: Sendable {
     }
     var ranges = [Range<Int>]()
     var first = 0
-    for position in 1...n where position == n || stratumOf[byStop[position]] != stratumOf[byStop[first]] {
+    for position in 1...n
+    where position == n || stratumOf[byStop[position]] != stratumOf[byStop[first]] {
       ranges.append(first..<position)
       first = position
     }

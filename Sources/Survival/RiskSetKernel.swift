@@ -359,7 +359,8 @@ struct RiskSetKernel {
 
   private mutating func flushMinus(rows: Int) throws {
     try minusBlock.withUnsafeBufferPointer { block in
-      try minus.add(block: block, rows: rows, leadingDimension: blockRows, weights: nil, response: nil)
+      try minus.add(
+        block: block, rows: rows, leadingDimension: blockRows, weights: nil, response: nil)
     }
   }
 }

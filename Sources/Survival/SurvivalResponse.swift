@@ -34,7 +34,9 @@ public struct SurvivalResponse: Sendable, Equatable {
           what: "start time", expected: stop.count, actual: start.count)
       }
       for row in start.indices {
-        guard start[row].isFinite else { throw SurvivalError.nonFinite(what: "start time", row: row) }
+        guard start[row].isFinite else {
+          throw SurvivalError.nonFinite(what: "start time", row: row)
+        }
         guard start[row] < stop[row] else {
           throw SurvivalError.emptyInterval(row: row, start: start[row], stop: stop[row])
         }

@@ -64,9 +64,11 @@ struct CoxHandWorkedTests {
     return (loglik, score, info)
   }
 
-  @Test("log-likelihood, score and information at beta = 0 and beta = log 2", arguments: [
-    (CoxModel.Ties.breslow, 0.0), (.breslow, log(2.0)), (.efron, 0.0), (.efron, log(2.0)),
-  ])
+  @Test(
+    "log-likelihood, score and information at beta = 0 and beta = log 2",
+    arguments: [
+      (CoxModel.Ties.breslow, 0.0), (.breslow, log(2.0)), (.efron, 0.0), (.efron, log(2.0)),
+    ])
   func pieces(ties: CoxModel.Ties, beta: Double) throws {
     let value = try CoxModel(ties: ties).likelihood(y, x: x, at: [beta])
     let (loglik, score, info) = Self.expected(beta: beta, ties: ties)
@@ -85,7 +87,9 @@ struct CoxHandWorkedTests {
     #expect(abs(efron.1 - 1.225) < 1e-12 && abs(efron.2 - 0.974375) < 1e-12)
   }
 
-  /// Counting process: A (0,2] event x=1; B (0,3] event x=0; C (2,4] event x=1; D (0,4] censored
+  /// Counting-process rows where one row starts exactly at an event time.
+  ///
+  /// A (0,2] event x=1; B (0,3] event x=0; C (2,4] event x=1; D (0,4] censored
   /// x=0. C starts at the event time 2, so it is NOT at risk then. At beta = 0 (Breslow = Efron,
   /// no ties): t=2 risk {A,B,D}, mean 1/3; t=3 risk {B,C,D}, mean 1/3; t=4 risk {C,D}, mean 1/2.
   /// loglik = -2 log 3 - log 2, score = 2/3 - 1/3 + 1/2 = 5/6, information = 2/9 + 2/9 + 1/4.
@@ -115,7 +119,8 @@ struct CoxHandWorkedTests {
 
   @Test("collinear column is NA with a diagnostic, never a crash")
   func aliased() throws {
-    let doubled = try Matrix(rows: 6, columns: 2, columnMajor: [0, 0, 1, 1, 0, 1, 0, 0, 2, 2, 0, 2])
+    let doubled = try Matrix(
+      rows: 6, columns: 2, columnMajor: [0, 0, 1, 1, 0, 1, 0, 0, 2, 2, 0, 2])
     let fit = try CoxModel().fit(y, x: doubled, termNames: ["x", "x2"])
     #expect(fit.coefficients[1].estimate == nil)
     #expect(fit.diagnostics.contains(.aliased(term: "x2")))

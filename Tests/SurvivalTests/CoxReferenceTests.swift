@@ -64,12 +64,17 @@ struct CoxReferenceTests {
     #expect(fit.coefficients.count == estimates.count, "\(call)")
     for (k, coefficient) in fit.coefficients.enumerated() where k < estimates.count {
       let what = "\(call): \(coefficient.term)"
-      errors.append(Tolerance.check(coefficient.estimate, estimates[k], Tolerance.estimate, "\(what) coef"))
-      errors.append(Tolerance.check(coefficient.standardError, se[k], Tolerance.estimate, "\(what) se"))
       errors.append(
-        Tolerance.check(coefficient.modelStandardError, modelSE[k], Tolerance.estimate, "\(what) model se"))
-      errors.append(Tolerance.check(coefficient.z, entry.numbers("z")[k], Tolerance.estimate, "\(what) z"))
-      pErrors.append(Tolerance.checkPValue(coefficient.pValue, entry.numbers("p_value")[k], "\(what) p"))
+        Tolerance.check(coefficient.estimate, estimates[k], Tolerance.estimate, "\(what) coef"))
+      errors.append(
+        Tolerance.check(coefficient.standardError, se[k], Tolerance.estimate, "\(what) se"))
+      errors.append(
+        Tolerance.check(
+          coefficient.modelStandardError, modelSE[k], Tolerance.estimate, "\(what) model se"))
+      errors.append(
+        Tolerance.check(coefficient.z, entry.numbers("z")[k], Tolerance.estimate, "\(what) z"))
+      pErrors.append(
+        Tolerance.checkPValue(coefficient.pValue, entry.numbers("p_value")[k], "\(what) p"))
       // R reports the interval as exp(); where that over/underflows (a near-infinite
       // coefficient) its log is +-inf, written as null.
       for (actual, expected, side) in [
@@ -81,15 +86,22 @@ struct CoxReferenceTests {
       }
     }
     let loglik = entry.numbers("loglik")
-    errors.append(Tolerance.check(fit.nullLogLikelihood, loglik.first ?? nil, Tolerance.estimate, "\(call) null loglik"))
-    errors.append(Tolerance.check(fit.logLikelihood, loglik.last ?? nil, Tolerance.estimate, "\(call) loglik"))
+    errors.append(
+      Tolerance.check(
+        fit.nullLogLikelihood, loglik.first ?? nil, Tolerance.estimate, "\(call) null loglik"))
+    errors.append(
+      Tolerance.check(fit.logLikelihood, loglik.last ?? nil, Tolerance.estimate, "\(call) loglik"))
     for (key, test) in [
-      ("wald", fit.waldTest), ("score", fit.scoreTest), ("likelihood_ratio", fit.likelihoodRatioTest),
+      ("wald", fit.waldTest), ("score", fit.scoreTest),
+      ("likelihood_ratio", fit.likelihoodRatioTest),
     ] {
       let expected = entry.object(key)
-      errors.append(Tolerance.check(test.statistic, expected.number("statistic"), Tolerance.estimate, "\(call) \(key)"))
+      errors.append(
+        Tolerance.check(
+          test.statistic, expected.number("statistic"), Tolerance.estimate, "\(call) \(key)"))
       #expect(Double(test.degreesOfFreedom) == expected.number("df"), "\(call) \(key) df")
-      pErrors.append(Tolerance.checkPValue(test.pValue, expected.number("p_value"), "\(call) \(key) p"))
+      pErrors.append(
+        Tolerance.checkPValue(test.pValue, expected.number("p_value"), "\(call) \(key) p"))
     }
     #expect(fit.iterations == Int(entry.number("iterations") ?? -1), "\(call) iterations")
     #expect(fit.count == Int(entry.number("n") ?? -1))
@@ -98,7 +110,9 @@ struct CoxReferenceTests {
     let flagged = fit.diagnostics.contains {
       if case .coefficientMayBeInfinite = $0 { return true } else { return false }
     }
-    #expect(warned == flagged, "\(call): R warnings \(entry.strings("warnings")), ours \(fit.diagnostics)")
+    #expect(
+      warned == flagged, "\(call): R warnings \(entry.strings("warnings")), ours \(fit.diagnostics)"
+    )
     reportMaximum("cox \(name) estimates", errors)
     reportMaximum("cox \(name) p-values", pErrors)
   }

@@ -17,11 +17,14 @@ struct CoxResidualReferenceTests {
     let fit = try input.fit(ties: call.contains("breslow") ? .breslow : .efron)
     var errors = [Double]()
     // Residuals near zero are compared with an absolute floor of 1e-8 (relativeError's floor).
-    for (ours, key) in [(fit.martingaleResiduals, "martingale"), (fit.devianceResiduals, "deviance")] {
+    for (ours, key) in [
+      (fit.martingaleResiduals, "martingale"), (fit.devianceResiduals, "deviance"),
+    ] {
       let expected = entry.numbers(key)
       #expect(ours.count == expected.count)
       for (k, value) in ours.enumerated() where k < expected.count {
-        errors.append(Tolerance.check(value, expected[k], Tolerance.estimate, "\(call) \(key)[\(k)]"))
+        errors.append(
+          Tolerance.check(value, expected[k], Tolerance.estimate, "\(call) \(key)[\(k)]"))
       }
     }
     let dfbeta = try fit.dfbetaResiduals()

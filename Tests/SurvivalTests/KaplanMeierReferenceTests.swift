@@ -47,45 +47,100 @@ struct KaplanMeierReferenceTests {
       let expected = reference.object("steps")
       #expect(steps.count == expected.numbers("time").count, "\(what) step count")
       for (k, step) in steps.enumerated() where k < expected.numbers("time").count {
-        errors.append(Tolerance.check(step.time, expected.numbers("time")[k], Tolerance.closedForm, "\(what) time"))
-        errors.append(Tolerance.check(step.atRisk, expected.numbers("n_risk")[k], Tolerance.closedForm, "\(what) n.risk at \(step.time)"))
-        errors.append(Tolerance.check(step.events, expected.numbers("n_event")[k], Tolerance.closedForm, "\(what) n.event"))
-        errors.append(Tolerance.check(step.censored, expected.numbers("n_censor")[k], Tolerance.closedForm, "\(what) n.censor"))
-        errors.append(Tolerance.check(step.survival, expected.numbers("survival")[k], Tolerance.closedForm, "\(what) surv"))
+        errors.append(
+          Tolerance.check(
+            step.time, expected.numbers("time")[k], Tolerance.closedForm, "\(what) time"))
+        errors.append(
+          Tolerance.check(
+            step.atRisk, expected.numbers("n_risk")[k], Tolerance.closedForm,
+            "\(what) n.risk at \(step.time)"))
+        errors.append(
+          Tolerance.check(
+            step.events, expected.numbers("n_event")[k], Tolerance.closedForm, "\(what) n.event"))
+        errors.append(
+          Tolerance.check(
+            step.censored, expected.numbers("n_censor")[k], Tolerance.closedForm, "\(what) n.censor"
+          ))
+        errors.append(
+          Tolerance.check(
+            step.survival, expected.numbers("survival")[k], Tolerance.closedForm, "\(what) surv"))
         // With fractional weights R 3.5 switches to the infinitesimal-jackknife variance, which
         // is not implemented yet: compare only the estimates for weighted cases.
         if weights != nil { continue }
         let se = expected.numbers("std_err")[k]
         if se != nil || !step.standardError.isNaN {
-          errors.append(Tolerance.check(step.standardError, se, Tolerance.closedForm, "\(what) std.err at \(step.time)"))
+          errors.append(
+            Tolerance.check(
+              step.standardError, se, Tolerance.closedForm, "\(what) std.err at \(step.time)"))
         }
-        errors.append(Tolerance.check(step.confidenceLow, expected.numbers("lower")[k], Tolerance.closedForm, "\(what) lower at \(step.time)"))
-        errors.append(Tolerance.check(step.confidenceHigh, expected.numbers("upper")[k], Tolerance.closedForm, "\(what) upper at \(step.time)"))
+        errors.append(
+          Tolerance.check(
+            step.confidenceLow, expected.numbers("lower")[k], Tolerance.closedForm,
+            "\(what) lower at \(step.time)"))
+        errors.append(
+          Tolerance.check(
+            step.confidenceHigh, expected.numbers("upper")[k], Tolerance.closedForm,
+            "\(what) upper at \(step.time)"))
       }
       let atTimes = fit.curves.flatMap { $0.survival(at: times) }
       let expectedAt = reference.object("at_times")
       #expect(atTimes.count == expectedAt.numbers("time").count, "\(what) times rows")
       for (k, row) in atTimes.enumerated() where k < expectedAt.numbers("time").count {
-        errors.append(Tolerance.check(row.atRisk, expectedAt.numbers("n_risk")[k], Tolerance.closedForm, "\(what) n.risk at \(row.time)"))
-        errors.append(Tolerance.check(row.events, expectedAt.numbers("n_event")[k], Tolerance.closedForm, "\(what) n.event to \(row.time)"))
-        errors.append(Tolerance.check(row.censored, expectedAt.numbers("n_censor")[k], Tolerance.closedForm, "\(what) n.censor to \(row.time)"))
-        errors.append(Tolerance.check(row.survival, expectedAt.numbers("survival")[k], Tolerance.closedForm, "\(what) surv at \(row.time)"))
+        errors.append(
+          Tolerance.check(
+            row.atRisk, expectedAt.numbers("n_risk")[k], Tolerance.closedForm,
+            "\(what) n.risk at \(row.time)"))
+        errors.append(
+          Tolerance.check(
+            row.events, expectedAt.numbers("n_event")[k], Tolerance.closedForm,
+            "\(what) n.event to \(row.time)"))
+        errors.append(
+          Tolerance.check(
+            row.censored, expectedAt.numbers("n_censor")[k], Tolerance.closedForm,
+            "\(what) n.censor to \(row.time)"))
+        errors.append(
+          Tolerance.check(
+            row.survival, expectedAt.numbers("survival")[k], Tolerance.closedForm,
+            "\(what) surv at \(row.time)"))
         if weights != nil { continue }
-        errors.append(Tolerance.check(row.standardError, expectedAt.numbers("std_err")[k], Tolerance.closedForm, "\(what) se at \(row.time)"))
-        errors.append(Tolerance.check(row.confidenceLow, expectedAt.numbers("lower")[k], Tolerance.closedForm, "\(what) lower at \(row.time)"))
-        errors.append(Tolerance.check(row.confidenceHigh, expectedAt.numbers("upper")[k], Tolerance.closedForm, "\(what) upper at \(row.time)"))
+        errors.append(
+          Tolerance.check(
+            row.standardError, expectedAt.numbers("std_err")[k], Tolerance.closedForm,
+            "\(what) se at \(row.time)"))
+        errors.append(
+          Tolerance.check(
+            row.confidenceLow, expectedAt.numbers("lower")[k], Tolerance.closedForm,
+            "\(what) lower at \(row.time)"))
+        errors.append(
+          Tolerance.check(
+            row.confidenceHigh, expectedAt.numbers("upper")[k], Tolerance.closedForm,
+            "\(what) upper at \(row.time)"))
       }
       let table = reference.object("table")
       for (k, curve) in fit.curves.enumerated() {
         let median = curve.median
-        errors.append(Tolerance.check(median.estimate, table.numbers("median")[k], Tolerance.closedForm, "\(what) median"))
+        errors.append(
+          Tolerance.check(
+            median.estimate, table.numbers("median")[k], Tolerance.closedForm, "\(what) median"))
         if weights != nil { continue }
-        errors.append(Tolerance.check(median.low, table.numbers("median_low")[k], Tolerance.closedForm, "\(what) median LCL"))
-        errors.append(Tolerance.check(median.high, table.numbers("median_high")[k], Tolerance.closedForm, "\(what) median UCL"))
+        errors.append(
+          Tolerance.check(
+            median.low, table.numbers("median_low")[k], Tolerance.closedForm, "\(what) median LCL"))
+        errors.append(
+          Tolerance.check(
+            median.high, table.numbers("median_high")[k], Tolerance.closedForm, "\(what) median UCL"
+          ))
         let rmean = curve.restrictedMean(horizon: horizon)
-        errors.append(Tolerance.check(rmean.mean, table.numbers("rmean")[k], Tolerance.closedForm, "\(what) rmean"))
-        errors.append(Tolerance.check(rmean.standardError, table.numbers("se_rmean")[k], Tolerance.closedForm, "\(what) se(rmean)"))
-        errors.append(Tolerance.check(curve.events, table.numbers("events")[k], Tolerance.closedForm, "\(what) events"))
+        errors.append(
+          Tolerance.check(
+            rmean.mean, table.numbers("rmean")[k], Tolerance.closedForm, "\(what) rmean"))
+        errors.append(
+          Tolerance.check(
+            rmean.standardError, table.numbers("se_rmean")[k], Tolerance.closedForm,
+            "\(what) se(rmean)"))
+        errors.append(
+          Tolerance.check(
+            curve.events, table.numbers("events")[k], Tolerance.closedForm, "\(what) events"))
       }
       for (key, kind) in [
         ("cumhaz_nelson_aalen", KaplanMeierFit.HazardType.nelsonAalen),
@@ -95,9 +150,15 @@ struct KaplanMeierReferenceTests {
         let expectedHazard = reference.object(key)
         #expect(hazard.count == expectedHazard.numbers("cumhaz").count)
         for (k, point) in hazard.enumerated() where k < expectedHazard.numbers("cumhaz").count {
-          errors.append(Tolerance.check(point.cumulativeHazard, expectedHazard.numbers("cumhaz")[k], Tolerance.closedForm, "\(what) \(key)"))
+          errors.append(
+            Tolerance.check(
+              point.cumulativeHazard, expectedHazard.numbers("cumhaz")[k], Tolerance.closedForm,
+              "\(what) \(key)"))
           if weights != nil { continue }
-          errors.append(Tolerance.check(point.standardError, expectedHazard.numbers("std_err")[k], Tolerance.closedForm, "\(what) \(key) se"))
+          errors.append(
+            Tolerance.check(
+              point.standardError, expectedHazard.numbers("std_err")[k], Tolerance.closedForm,
+              "\(what) \(key) se"))
         }
       }
     }
@@ -114,10 +175,16 @@ struct KaplanMeierReferenceTests {
     var errors = [Double]()
     for (k, group) in result.groups.enumerated() {
       errors.append(Tolerance.check(Double(group.count), entry.numbers("n")[k], 0, "\(call) N"))
-      errors.append(Tolerance.check(group.observed, entry.numbers("observed")[k], Tolerance.closedForm, "\(call) O"))
-      errors.append(Tolerance.check(group.expected, entry.numbers("expected")[k], Tolerance.closedForm, "\(call) E"))
+      errors.append(
+        Tolerance.check(
+          group.observed, entry.numbers("observed")[k], Tolerance.closedForm, "\(call) O"))
+      errors.append(
+        Tolerance.check(
+          group.expected, entry.numbers("expected")[k], Tolerance.closedForm, "\(call) E"))
     }
-    errors.append(Tolerance.check(result.statistic, entry.number("chisq"), Tolerance.closedForm, "\(call) chisq"))
+    errors.append(
+      Tolerance.check(
+        result.statistic, entry.number("chisq"), Tolerance.closedForm, "\(call) chisq"))
     #expect(Double(result.degreesOfFreedom) == entry.number("df"))
     errors.append(Tolerance.checkPValue(result.pValue, entry.number("p_value"), "\(call) p"))
     reportMaximum("logrank \(name)", errors)

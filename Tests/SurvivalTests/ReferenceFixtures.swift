@@ -91,7 +91,9 @@ extension Dictionary where Key == String, Value == Any {
 
 /// Tolerances for comparing with R, one per kind of quantity, each with its reason.
 enum Tolerance {
-  /// Coefficients, standard errors, log-likelihoods, test statistics: 1e-6 relative. Both
+  /// Coefficients, standard errors, log-likelihoods, test statistics: 1e-6 relative.
+  ///
+  /// Both
   /// programs run the same Newton iterations from 0 with the same stopping rule, so only
   /// rounding differs; 1e-6 leaves room for the summation order of the risk-set sums.
   static let estimate = 1e-6
@@ -114,7 +116,9 @@ enum Tolerance {
     sourceLocation: SourceLocation = #_sourceLocation
   ) -> Double {
     guard let expected else {
-      #expect(actual == nil || actual?.isNaN == true, "\(what): expected NA, got \(String(describing: actual))", sourceLocation: sourceLocation)
+      #expect(
+        actual == nil || actual?.isNaN == true,
+        "\(what): expected NA, got \(String(describing: actual))", sourceLocation: sourceLocation)
       return 0
     }
     guard let actual else {
@@ -122,7 +126,9 @@ enum Tolerance {
       return .infinity
     }
     let error = relativeError(actual, expected)
-    #expect(error <= tolerance, "\(what): \(actual) vs R \(expected) (rel. error \(error))", sourceLocation: sourceLocation)
+    #expect(
+      error <= tolerance, "\(what): \(actual) vs R \(expected) (rel. error \(error))",
+      sourceLocation: sourceLocation)
     return error
   }
 
@@ -136,7 +142,8 @@ enum Tolerance {
       return check(actual, expected, pValue, what, sourceLocation: sourceLocation)
     }
     if expected < pValue && actual < pValue && expected > 0 && actual > 0 {
-      return check(log(actual), log(expected), estimate, "log \(what)", sourceLocation: sourceLocation)
+      return check(
+        log(actual), log(expected), estimate, "log \(what)", sourceLocation: sourceLocation)
     }
     let error = abs(actual - expected)
     #expect(error <= pValue, "\(what): \(actual) vs R \(expected)", sourceLocation: sourceLocation)
