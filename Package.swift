@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
     .library(name: "Distributions", targets: ["Distributions"]),
     .library(name: "Regression", targets: ["Regression"]),
+    .library(name: "Survival", targets: ["Survival"]),
   ],
   targets: [
     .systemLibrary(
@@ -28,13 +29,14 @@ let package = Package(
       name: "Regression",
       dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra"]
     ),
-    .target(name: "Reporting", dependencies: ["Formula", "Regression"]),
+    .target(name: "Survival", dependencies: ["LinearAlgebra", "Distributions"]),
+    .target(name: "Reporting", dependencies: ["Formula", "Regression", "Survival"]),
     .target(name: "DiarySimulation"),
     .target(
       name: "CrampCLI",
       dependencies: [
         "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra", "Regression",
-        "Reporting",
+        "Reporting", "Survival",
       ]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI"]),
@@ -51,6 +53,7 @@ let package = Package(
       name: "RegressionTests",
       dependencies: ["Regression", "Formula", "CrampData", "LinearAlgebra"]
     ),
+    .testTarget(name: "SurvivalTests", dependencies: ["Survival", "LinearAlgebra"]),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
     .testTarget(name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData", "Reporting"]),

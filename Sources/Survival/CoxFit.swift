@@ -1,0 +1,202 @@
+import Distributions
+import Foundation
+import LinearAlgebra
+
+/// A fitted Cox model: coefficients, tests and what is needed for residuals and prediction.
+public struct CoxFit: Sendable {
+  /// One row of the coefficient table (`nil` estimates are aliased terms, shown as NA).
+  public struct Coefficient: Sendable, Equatable {
+    public let term: String
+    public let estimate: Double?
+    /// The standard error used for z, p and the interval: robust when clustered, as R does.
+    public let standardError: Double?
+    /// The model-based (inverse information) standard error, R's `se(coef)`.
+    public let modelStandardError: Double?
+    /// The robust sandwich standard error, R's `robust se`, when a cluster was given.
+    public let robustStandardError: Double?
+    public let z: Double?
+    public let pValue: Double?
+    public let confidenceLow: Double?
+    public let confidenceHigh: Double?
+    /// `exp(estimate)`, the hazard ratio.
+    public var hazardRatio: Double? { estimate.map { exp($0) } }
+    public var hazardRatioLow: Double? { confidenceLow.map { exp($0) } }
+    public var hazardRatioHigh: Double? { confidenceHigh.map { exp($0) } }
+  }
+
+  /// A chi-squared test: statistic, degrees of freedom and upper-tail p-value.
+  public struct Test: Sendable, Equatable {
+    public let statistic: Double
+    public let degreesOfFreedom: Int
+    public let pValue: Double
+
+    init(statistic: Double, degreesOfFreedom: Int) {
+      self.statistic = statistic
+      self.degreesOfFreedom = degreesOfFreedom
+      pValue =
+        degreesOfFreedom > 0
+        ? ChiSquared.survival(statistic, degreesOfFreedom: Double(degreesOfFreedom)) : .nan
+    }
+  }
+
+  /// Something worth a warning about a fit that still exists.
+  public enum Diagnostic: Sendable, Equatable {
+    /// The term is a linear combination of earlier terms (or constant): estimate NA.
+    case aliased(term: String)
+    /// Newton-Raphson ran out of iterations.
+    case didNotConverge(iterations: Int)
+    /// R's "Loglik converged before variable ...; coefficient may be infinite" (monotone
+    /// likelihood, e.g. no events in one group).
+    case coefficientMayBeInfinite(term: String)
+  }
+
+  public let ties: CoxModel.Ties
+  public let coefficients: [Coefficient]
+  /// Null (beta = 0) and final partial log-likelihoods.
+  public let nullLogLikelihood: Double
+  public let logLikelihood: Double
+  public let likelihoodRatioTest: Test
+  /// Wald test (robust variance when clustered, as R).
+  public let waldTest: Test
+  /// Score (log-rank) test at beta = 0.
+  public let scoreTest: Test
+  /// Number of rows used.
+  public let count: Int
+  /// Number of event rows (unweighted, as R's `nevent`).
+  public let eventCount: Int
+  /// Number of clusters (R's `n.id`-like subject count), or `nil` without a cluster.
+  public let clusterCount: Int?
+  public let iterations: Int
+  public let converged: Bool
+  /// Names of the estimable (non-aliased) terms, the index set of the matrices below.
+  public let estimableTerms: [String]
+  /// Variance used for inference (robust when clustered), over `estimableTerms`.
+  public let variance: Matrix
+  /// Inverse information at the estimate, over `estimableTerms`.
+  public let modelVariance: Matrix
+  public let diagnostics: [Diagnostic]
+
+  // Internal state for residuals, diagnostics and prediction.
+  let beta: [Double]
+  let keptColumns: [Int]
+  let data: RiskSetData
+  let rowTerms: CoxRowTerms
+  let response: SurvivalResponse
+  let originalDesign: Matrix
+  let finalInformation: Matrix
+  let finalScore: [Double]
+
+  /// Builds the result from the Newton state: residual pass, variances, tests, diagnostics.
+  static func assemble(
+    model: CoxModel, newton: inout CoxModel.NewtonResult, kernel: inout RiskSetKernel,
+    data: RiskSetData, response: SurvivalResponse, x: Matrix, kept: [Int], aliased: Set<Int>,
+    termNames: [String], cluster: [Int]?
+  ) throws -> CoxFit {
+    let p = kept.count
+    let (evaluation, terms) = try kernel.evaluateWithResiduals(newton.beta)
+    let information = evaluation.information
+    var modelVariance = Matrix(rows: p, columns: p)
+    if p > 0 {
+      modelVariance = try Cholesky(information).inverse()
+    }
+    var variance = modelVariance
+    var clusterCount: Int?
+    if let cluster, p > 0 {
+      let codes = try RiskSetData.stratumCodes(cluster, count: data.count)
+      clusterCount = codes.levels.count
+      variance = try robustVariance(
+        scoreResiduals: terms.scoreResiduals, weights: data.weight, clusters: codes.codes,
+        clusterCount: codes.levels.count, modelVariance: modelVariance)
+    } else if let cluster {
+      clusterCount = Set(cluster).count
+    }
+
+    let z = Normal.quantile(1 - (1 - model.confidenceLevel) / 2)
+    var table = [Coefficient]()
+    var local = 0
+    for (column, name) in termNames.enumerated() {
+      if aliased.contains(column) {
+        table.append(
+          Coefficient(
+            term: name, estimate: nil, standardError: nil, modelStandardError: nil,
+            robustStandardError: nil, z: nil, pValue: nil, confidenceLow: nil,
+            confidenceHigh: nil))
+        continue
+      }
+      let b = newton.beta[local]
+      let modelSE = modelVariance[local, local].squareRoot()
+      let se = variance[local, local].squareRoot()
+      let statistic = b / se
+      table.append(
+        Coefficient(
+          term: name, estimate: b, standardError: se, modelStandardError: modelSE,
+          robustStandardError: cluster == nil ? nil : se, z: statistic,
+          pValue: Normal.twoSidedPValue(z: statistic), confidenceLow: b - z * se,
+          confidenceHigh: b + z * se))
+      local += 1
+    }
+
+    var wald = 0.0
+    if p > 0, let factor = try? Cholesky(variance) {
+      let solved = try factor.solve(newton.beta)
+      for j in 0..<p { wald += solved[j] * newton.beta[j] }
+    }
+
+    var diagnostics = [Diagnostic]()
+    for column in aliased.sorted() { diagnostics.append(.aliased(term: termNames[column])) }
+    if p > 0 && model.maxIterations > 1 {
+      let keptNames = kept.map { termNames[$0] }
+      if !newton.converged {
+        diagnostics.append(.didNotConverge(iterations: newton.iterations))
+        let maxLinear = terms.linearPredictor.max() ?? 0
+        if maxLinear > 500 {
+          for name in keptNames { diagnostics.append(.coefficientMayBeInfinite(term: name)) }
+        }
+      } else {
+        // R: infs = |u V|; flag when it is not negligible against both eps and toler.inf * |b|.
+        let tolerInf = model.tolerance.squareRoot()
+        let step = try BLAS.gemv(modelVariance, evaluation.score.map { $0.isFinite ? $0 : 0 })
+        for j in 0..<p {
+          let infs = abs(step[j])
+          if !evaluation.score[j].isFinite
+            || (infs > model.tolerance && infs > tolerInf * abs(newton.beta[j]))
+          {
+            diagnostics.append(.coefficientMayBeInfinite(term: keptNames[j]))
+          }
+        }
+      }
+    }
+    let events = data.event.reduce(0) { $0 + ($1 ? 1 : 0) }
+    return CoxFit(
+      ties: model.ties, coefficients: table, nullLogLikelihood: newton.initialLogLikelihood,
+      logLikelihood: evaluation.logLikelihood,
+      likelihoodRatioTest: Test(
+        statistic: 2 * (evaluation.logLikelihood - newton.initialLogLikelihood),
+        degreesOfFreedom: p),
+      waldTest: Test(statistic: wald, degreesOfFreedom: p),
+      scoreTest: Test(statistic: newton.scoreTest, degreesOfFreedom: p), count: data.count,
+      eventCount: events, clusterCount: clusterCount, iterations: newton.iterations,
+      converged: newton.converged, estimableTerms: kept.map { termNames[$0] },
+      variance: variance, modelVariance: modelVariance, diagnostics: diagnostics,
+      beta: newton.beta, keptColumns: kept, data: data, rowTerms: terms, response: response,
+      originalDesign: x, finalInformation: information, finalScore: evaluation.score)
+  }
+
+  /// R's robust variance for `cluster(id)`: weighted dfbeta residuals `w_i L_i V` summed within
+  /// clusters, then `D'D`.
+  static func robustVariance(
+    scoreResiduals: [Double], weights: [Double], clusters: [Int], clusterCount: Int,
+    modelVariance: Matrix
+  ) throws -> Matrix {
+    let n = weights.count
+    let p = modelVariance.rows
+    var summed = Matrix(rows: clusterCount, columns: p)
+    for j in 0..<p {
+      for i in 0..<n {
+        summed.storage[clusters[i] + j * clusterCount] += weights[i] * scoreResiduals[i + j * n]
+      }
+    }
+    let dfbeta = try BLAS.gemm(summed, modelVariance)
+    return try BLAS.syrk(dfbeta)
+  }
+}

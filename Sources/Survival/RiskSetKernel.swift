@@ -1,0 +1,366 @@
+import Foundation
+import LinearAlgebra
+
+/// The partial log-likelihood, score and information of a Cox model at one `beta`.
+struct CoxEvaluation: Sendable {
+  var logLikelihood: Double
+  var score: [Double]
+  var information: Matrix
+}
+
+/// Per-row quantities from the residual pass at the final `beta`.
+struct CoxRowTerms: Sendable {
+  /// `eta_i = x_i'beta + offset_i` on the original (uncentred) scale of `x`.
+  var linearPredictor: [Double]
+  /// `H_i`: the (Efron-weighted) cumulative hazard increments over the event times at which row
+  /// `i` is at risk, so that the martingale residual is `delta_i - exp(eta_i) H_i`.
+  var hazard: [Double]
+  /// `exp(eta_i)` with `eta` centred as in the kernel (ratios between rows are exact).
+  var risk: [Double]
+  /// Score residuals, `n` x `p` column-major (unweighted, as R's `residuals(type = "score")`).
+  var scoreResiduals: [Double]
+  /// Schoenfeld residuals: one row per event row, in the order of `eventRows`, `p` columns
+  /// column-major (`x_i - xbar(t_i)`, Efron-averaged).
+  var schoenfeld: [Double]
+  /// Rows with an event, ordered by stratum then time ascending (R's Schoenfeld order).
+  var eventRows: [Int]
+}
+
+/// One backward sweep over the rows per call: risk-set sums for the Cox partial likelihood.
+///
+/// ## Contract
+/// - Input: a ``RiskSetData`` (column-major `n` x `p` centred design; `byStop` sorted by stratum
+///   ascending, stop descending, events first at tied stops; `byStart` sorted by stratum, start
+///   descending), `beta` of length `p`, the tie method.
+/// - Status: `event[i] == true` means row `i` ends in an event at `stop[i]`; otherwise it is
+///   censored there. Row `i` is at risk at `t` exactly when `start[i] < t <= stop[i]`: a row
+///   is added when the sweep reaches an event time `<= stop[i]` and removed at the first event
+///   time `<= start[i]`, so a row that starts at an event time is not at risk then.
+/// - Output: log-likelihood, score and information (Breslow, or Efron for tied events: for `d`
+///   tied events the `k`-th of `d` terms counts the events with weight `k/d`).
+/// - Information: `I = X' diag(v) X - sum_s w_s abar_s abar_s'`, where `v_i = w_i exp(eta_i) H_i`
+///   (`H_i` the hazard increments summed over the steps where row `i` is at risk) and `abar_s` the
+///   risk-weighted mean at each event step. Both terms are accumulated with `dsyrk` over blocks of
+///   rows (``CrossProductAccumulator``), never by per-row rank-1 updates.
+/// - Cost: O(n p) vector work plus O(n p^2) in BLAS-3 per call; buffers are reused.
+struct RiskSetKernel {
+  let data: RiskSetData
+  let ties: CoxModel.Ties
+  /// Rows per block for the minus-term accumulator.
+  private let blockRows = 1024
+  private var eta: [Double]
+  private var hazard: [Double]
+  private var rowWeight: [Double]
+  private var minusBlock: [Double]
+  private var plus: CrossProductAccumulator
+  private var minus: CrossProductAccumulator
+
+  init(data: RiskSetData, ties: CoxModel.Ties) {
+    self.data = data
+    self.ties = ties
+    eta = [Double](repeating: 0, count: data.count)
+    hazard = [Double](repeating: 0, count: data.count)
+    rowWeight = [Double](repeating: 0, count: data.count)
+    minusBlock = [Double](repeating: 0, count: 1024 * data.columns)
+    plus = CrossProductAccumulator(columns: data.columns)
+    minus = CrossProductAccumulator(columns: data.columns)
+  }
+
+  /// Log-likelihood, score and information at `beta` (one sweep).
+  mutating func evaluate(_ beta: [Double]) throws -> CoxEvaluation {
+    var terms: CoxRowTerms?
+    return try sweep(beta, residuals: &terms, wantResiduals: false)
+  }
+
+  /// Evaluates at `beta` and also returns the per-row terms behind the residuals.
+  mutating func evaluateWithResiduals(_ beta: [Double]) throws -> (CoxEvaluation, CoxRowTerms) {
+    var terms: CoxRowTerms?
+    let evaluation = try sweep(beta, residuals: &terms, wantResiduals: true)
+    guard let terms else { throw SurvivalError.invalidParameter("residual pass produced no terms") }
+    return (evaluation, terms)
+  }
+
+  private mutating func sweep(
+    _ beta: [Double], residuals: inout CoxRowTerms?, wantResiduals: Bool
+  ) throws -> CoxEvaluation {
+    let n = data.count
+    let p = data.columns
+    let x = data.design
+    let w = data.weight
+    // eta = X beta + offset, then shifted by its weighted mean: the shift cancels within every
+    // risk set (log-likelihood, score and information are unchanged) and guards exp() overflow.
+    if p > 0 {
+      let xm = try Matrix(rows: n, columns: p, columnMajor: x)
+      eta = try BLAS.gemv(xm, beta)
+    } else {
+      for i in 0..<n { eta[i] = 0 }
+    }
+    var shiftSum = 0.0
+    var weightSum = 0.0
+    for i in 0..<n {
+      eta[i] += data.offset[i]
+      shiftSum += w[i] * eta[i]
+      weightSum += w[i]
+    }
+    let shift = weightSum > 0 ? shiftSum / weightSum : 0
+    for i in 0..<n { eta[i] -= shift }
+
+    var logLikelihood = 0.0
+    var score = [Double](repeating: 0, count: p)
+    var a = [Double](repeating: 0, count: p)
+    var a2 = [Double](repeating: 0, count: p)
+    var abar = [Double](repeating: 0, count: p)
+    var abarMean = [Double](repeating: 0, count: p)
+    var deathG = [Double](repeating: 0, count: p)
+    var runningG = [Double](repeating: 0, count: p)
+    var scoreResiduals = wantResiduals ? [Double](repeating: 0, count: n * p) : []
+    var eventRows = [Int]()
+    var schoenfeld = [Double]()
+    plus.reset()
+    minus.reset()
+    var minusRows = 0
+
+    for range in data.stratumRanges {
+      var denom = 0.0
+      var atRisk = 0
+      var runningHazard = 0.0
+      for j in 0..<p {
+        a[j] = 0
+        runningG[j] = 0
+      }
+      var person = range.lowerBound
+      var leaving = range.lowerBound
+      var stratumEvents = [(rows: Range<Int>, schoenfeld: [Double])]()
+
+      while person < range.upperBound {
+        // The next event time: the first event row at or after `person` in the sweep.
+        var next = person
+        while next < range.upperBound && !data.event[data.byStop[next]] { next += 1 }
+        if next == range.upperBound { break }
+        let eventTime = data.stop[data.byStop[next]]
+
+        // Enter every row with stop >= eventTime; the events at eventTime go to the tied sums.
+        var denom2 = 0.0
+        var deadWeight = 0.0
+        var deaths = 0
+        for j in 0..<p { a2[j] = 0 }
+        let firstDeath = next
+        while person < range.upperBound && data.stop[data.byStop[person]] >= eventTime {
+          let i = data.byStop[person]
+          let risk = exp(eta[i]) * w[i]
+          hazard[i] = -runningHazard
+          if wantResiduals {
+            for j in 0..<p { scoreResiduals[i + j * n] = -runningG[j] }
+          }
+          atRisk += 1
+          if data.event[i] && data.stop[i] == eventTime {
+            deaths += 1
+            denom2 += risk
+            deadWeight += w[i]
+            logLikelihood += w[i] * eta[i]
+            for j in 0..<p {
+              let xij = x[i + j * n]
+              score[j] += w[i] * xij
+              a2[j] += risk * xij
+            }
+          } else {
+            denom += risk
+            for j in 0..<p { a[j] += risk * x[i + j * n] }
+          }
+          person += 1
+        }
+        let deathRows = firstDeath..<(firstDeath + deaths)
+
+        // Leave: rows whose start is at or after eventTime are not at risk at eventTime.
+        if data.start != nil {
+          removeRows(
+            through: eventTime, from: &leaving, end: range.upperBound, denom: &denom, a: &a,
+            atRisk: &atRisk, runningHazard: runningHazard, runningG: runningG,
+            scoreResiduals: &scoreResiduals, wantResiduals: wantResiduals)
+        }
+
+        // Event steps: Breslow (one step) or Efron (d steps, events weighted k/d).
+        let steps = (ties == .breslow || deaths == 1) ? 1 : deaths
+        let stepWeight = deadWeight / Double(steps)
+        var hazardSum = 0.0
+        var deathHazard = 0.0
+        for j in 0..<p {
+          abarMean[j] = 0
+          deathG[j] = 0
+        }
+        for k in 1...steps {
+          let fraction = Double(k) / Double(steps)
+          let d = denom + fraction * denom2
+          logLikelihood -= stepWeight * log(d)
+          let h = stepWeight / d
+          hazardSum += h
+          deathHazard += fraction * h
+          let root = stepWeight.squareRoot()
+          for j in 0..<p {
+            abar[j] = (a[j] + fraction * a2[j]) / d
+            score[j] -= stepWeight * abar[j]
+            abarMean[j] += abar[j] / Double(steps)
+            minusBlock[minusRows + j * blockRows] = root * abar[j]
+            runningG[j] += h * abar[j]
+            deathG[j] += (1 - fraction) * h * abar[j]
+          }
+          if p > 0 {
+            minusRows += 1
+            if minusRows == blockRows {
+              try flushMinus(rows: minusRows)
+              minusRows = 0
+            }
+          }
+        }
+        runningHazard += hazardSum
+        // Efron: an event row carries only fraction k/d of the k-th step at its own time.
+        for position in deathRows {
+          let i = data.byStop[position]
+          hazard[i] -= hazardSum - deathHazard
+          if wantResiduals {
+            for j in 0..<p { scoreResiduals[i + j * n] -= deathG[j] }
+          }
+        }
+        if wantResiduals {
+          stratumEvents.append((deathRows, abarMean))
+        }
+        denom += denom2
+        for j in 0..<p { a[j] += a2[j] }
+      }
+
+      // Close the stratum: rows never entered get H = 0, rows still at risk collect the total.
+      while person < range.upperBound {
+        let i = data.byStop[person]
+        hazard[i] = -runningHazard
+        if wantResiduals {
+          for j in 0..<p { scoreResiduals[i + j * n] = -runningG[j] }
+        }
+        person += 1
+      }
+      if data.start != nil {
+        while leaving < range.upperBound {
+          let i = data.byStart[leaving]
+          hazard[i] += runningHazard
+          if wantResiduals {
+            for j in 0..<p { scoreResiduals[i + j * n] += runningG[j] }
+          }
+          leaving += 1
+        }
+      } else {
+        for position in range {
+          let i = data.byStop[position]
+          hazard[i] += runningHazard
+          if wantResiduals {
+            for j in 0..<p { scoreResiduals[i + j * n] += runningG[j] }
+          }
+        }
+      }
+      if wantResiduals {
+        // Schoenfeld rows in time order (ascending) within the stratum, as R returns them.
+        for (rows, mean) in stratumEvents.reversed() {
+          for position in rows {
+            let i = data.byStop[position]
+            eventRows.append(i)
+            for j in 0..<p { schoenfeld.append(x[i + j * n] - mean[j]) }
+          }
+        }
+      }
+      _ = atRisk
+    }
+    if minusRows > 0 { try flushMinus(rows: minusRows) }
+
+    // Plus term: X' diag(w_i exp(eta_i) H_i) X with dsyrk over row blocks of the design.
+    for i in 0..<n { rowWeight[i] = max(0, w[i] * exp(eta[i]) * hazard[i]) }
+    if p > 0 {
+      let block = 4096
+      var first = 0
+      while first < n {
+        let rows = min(block, n - first)
+        try x.withUnsafeBufferPointer { design in
+          try rowWeight.withUnsafeBufferPointer { weights in
+            try plus.add(
+              block: UnsafeBufferPointer(rebasing: design[first...]), rows: rows,
+              leadingDimension: n,
+              weights: UnsafeBufferPointer(rebasing: weights[first..<(first + rows)]),
+              response: nil)
+          }
+        }
+        first += rows
+      }
+    }
+    var information = plus.crossProduct()
+    let minusMatrix = minus.crossProduct()
+    for index in information.storage.indices {
+      information.storage[index] -= minusMatrix.storage[index]
+    }
+
+    if wantResiduals {
+      var linear = [Double](repeating: 0, count: n)
+      var risk = [Double](repeating: 0, count: n)
+      for i in 0..<n {
+        risk[i] = exp(eta[i])
+        var centredPart = 0.0
+        for j in 0..<p { centredPart += data.means[j] * beta[j] }
+        linear[i] = eta[i] + shift + centredPart
+      }
+      // Score residual: delta_i (x_i - abar*_i) - exp(eta_i) (x_i H_i - G_i); the G_i part was
+      // accumulated (with sign) in scoreResiduals during the sweep.
+      for i in 0..<n {
+        for j in 0..<p {
+          let g = scoreResiduals[i + j * n]
+          scoreResiduals[i + j * n] = -risk[i] * (x[i + j * n] * hazard[i] - g)
+        }
+      }
+      let events = eventRows.count
+      for (row, i) in eventRows.enumerated() {
+        for j in 0..<p { scoreResiduals[i + j * n] += schoenfeld[row * p + j] }
+      }
+      // Transpose the Schoenfeld rows to column-major events x p.
+      var schoenfeldColumns = [Double](repeating: 0, count: events * p)
+      for row in 0..<events {
+        for j in 0..<p { schoenfeldColumns[row + j * events] = schoenfeld[row * p + j] }
+      }
+      residuals = CoxRowTerms(
+        linearPredictor: linear, hazard: hazard, risk: risk, scoreResiduals: scoreResiduals,
+        schoenfeld: schoenfeldColumns, eventRows: eventRows)
+    }
+    return CoxEvaluation(logLikelihood: logLikelihood, score: score, information: information)
+  }
+
+  /// Removes rows with `start >= eventTime` from the running sums (counting-process data).
+  private mutating func removeRows(
+    through eventTime: Double, from leaving: inout Int, end: Int, denom: inout Double,
+    a: inout [Double], atRisk: inout Int, runningHazard: Double, runningG: [Double],
+    scoreResiduals: inout [Double], wantResiduals: Bool
+  ) {
+    guard let start = data.start else { return }
+    let n = data.count
+    let p = data.columns
+    while leaving < end {
+      let i = data.byStart[leaving]
+      if start[i] < eventTime { break }
+      hazard[i] += runningHazard
+      if wantResiduals {
+        for j in 0..<p { scoreResiduals[i + j * n] += runningG[j] }
+      }
+      atRisk -= 1
+      if atRisk == 0 {
+        // Everyone has left: restart the sums at exact zero rather than accumulate roundoff.
+        denom = 0
+        for j in 0..<p { a[j] = 0 }
+      } else {
+        let risk = exp(eta[i]) * data.weight[i]
+        denom -= risk
+        for j in 0..<p { a[j] -= risk * data.design[i + j * n] }
+      }
+      leaving += 1
+    }
+  }
+
+  private mutating func flushMinus(rows: Int) throws {
+    try minusBlock.withUnsafeBufferPointer { block in
+      try minus.add(
+        block: block, rows: rows, leadingDimension: blockRows, weights: nil, response: nil)
+    }
+  }
+}
