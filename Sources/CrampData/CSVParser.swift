@@ -333,9 +333,10 @@ struct CSVParser {
     }
   }
 
-  /// Turns column `c` into a string column at `row`, re-reading rows `0..<row`, then
-  /// stores the current value. `numericText` says the offending text was a number or
-  /// boolean that merely clashed with the column so far.
+  /// Turns column `c` into a string column at `row` and stores the current value.
+  ///
+  /// Rows `0..<row` are re-read from the buffer. `numericText` says the offending
+  /// text was a number or boolean that merely clashed with the column so far.
   private mutating func widenToString(
     _ buffer: UnsafeBufferPointer<UInt8>, _ slice: CSVFieldSlice, column c: Int, row: Int,
     line: Int, expected numericText: Bool
