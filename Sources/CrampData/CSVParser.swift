@@ -180,7 +180,8 @@ struct CSVParser {
           let scanned: ScannedNumber
           if length > 0 && length < 16 && (i == end || terminates[Int(bytes[i])] != 0) {
             scanned = ScannedNumber(
-              value: Double(digits), end: i,
+              // At most 15 digits: exact, and the signed conversion is one instruction.
+              value: Double(Int64(bitPattern: digits)), end: i,
               lexeme: length == 1 && digits <= 1 ? .bit : .integer)
           } else {
             scanned = NumberParser.scan(bytes, from: position, to: end, decimalMark: decimalMark)
