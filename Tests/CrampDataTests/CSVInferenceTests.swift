@@ -131,4 +131,30 @@ struct CSVInferenceTests {
     let column = try #require(try readCSV("site\nOrléans\n東京\n").table["site"])
     #expect(column.levels == ["Orléans", "東京"])
   }
+
+  @Test("re-reading for a late text value follows quotes, escapes and blank lines")
+  func lateWideningAfterQuotesAndBlankLines() throws {
+    let text = "id,x,note\n1,\"2\",\"a\"\"b\"\n\n2,3,\"line\nbreak\"\n3,NA,c\n4,x\"y,d\n"
+    let error = csvError { try readCSV(text) }
+    #expect(error == .unexpectedQuote(source: "t.csv", line: 7, column: "x"))
+    let table = try readCSV(text.replacingQuoteInX()).table
+    #expect(texts(table["x"]) == ["2", "3", nil, "xy"])
+    #expect(table["x"]?.levels == ["2", "3", "xy"])
+    #expect(texts(table["note"]) == ["a\"b", "line\nbreak", "c", "d"])
+    #expect(table.lineNumbers == [2, 4, 6, 7])
+  }
+
+  @Test("one column: re-reading keeps blank lines as missing values")
+  func singleColumnWidening() throws {
+    let column = try #require(try readCSV("x\n1\n\n2\nabc\n").table["x"])
+    #expect(column.levels == ["1", "2", "abc"])
+    #expect(column.codes == [0, -1, 1, 2])
+  }
+}
+
+extension String {
+  /// The test text with its one stray quote removed.
+  fileprivate func replacingQuoteInX() -> String {
+    split(separator: "x\"y", omittingEmptySubsequences: false).joined(separator: "xy")
+  }
 }

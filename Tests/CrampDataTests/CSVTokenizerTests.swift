@@ -82,4 +82,18 @@ struct CSVTokenizerTests {
   func emptyInput(bytes: [UInt8]) {
     #expect(csvError { try readCSV(bytes: bytes) } == .empty(source: "t.csv"))
   }
+
+  @Test("reading a path (mmap) and reading its bytes give the same result")
+  func pathAndBytesAgree() throws {
+    let path = fixturePath("excel_de.csv")
+    let bytes = try CSVFile.contents(of: path)
+    let options = CSVOptions(decimalComma: true)
+    let fromPath = try CSVReader.read(path: path, options: options)
+    let fromBytes = try CSVReader.read(bytes: bytes, source: path, options: options)
+    // Column's synthesized == compares the NaN of missing numbers, so compare values.
+    #expect(fromPath.table.columns.map(texts) == fromBytes.table.columns.map(texts))
+    #expect(fromPath.table.lineNumbers == fromBytes.table.lineNumbers)
+    #expect(fromPath.warnings == fromBytes.warnings)
+    #expect(bytes.count == 87)
+  }
 }
