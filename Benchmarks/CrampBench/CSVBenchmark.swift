@@ -45,20 +45,22 @@ enum CSVBenchmark {
     print("CrampStat process RSS before reading: \(fixed(Double(baseline) / 1e6, 1)) MB\n")
 
     var table = TextTable([
-      "reader", "runs", "best s", "median s", "Mrows/s", "MB/s", "peak RSS MB",
+      "reader", "runs", "best s", "median s", "best CPU s", "Mrows/s", "MB/s", "peak RSS MB",
     ])
     table.append(
-      row("CrampStat CSVReader", Timing(times), rows: rows, bytes: bytes, peak: peak))
+      row(
+        "CrampStat CSVReader", Timing(times.wall), cpu: Timing(times.cpu), rows: rows,
+        bytes: bytes, peak: peak))
     var notes: [String] = []
     if !parsed.has("--no-r") {
       switch RBaseline.fread(path: path, runs: rRuns) {
       case .success(let r):
         table.append(
           row(
-            "data.table \(r.version) fread, 1 thread", Timing(r.times), rows: r.rows,
-            bytes: bytes, peak: r.peakBytes))
+            "data.table \(r.version) fread, 1 thread", Timing(r.times),
+            cpu: Timing(r.cpuTimes), rows: r.rows, bytes: bytes, peak: r.peakBytes))
         notes.append(
-          "fread timed inside R with proc.time() around fread() only; its peak RSS "
+          "fread timed inside R with proc.time() around fread() only (CPU = user + system); its peak RSS "
             + "includes the R process (\(fixed(Double(r.baselineBytes) / 1e6, 1)) MB before fread)."
         )
         if r.rows != rows { notes.append("row counts differ: fread \(r.rows), CrampStat \(rows)") }
@@ -71,11 +73,11 @@ enum CSVBenchmark {
     return 0
   }
 
-  private static func row(_ name: String, _ timing: Timing, rows: Int, bytes: Int, peak: Int)
-    -> [String]
-  {
+  private static func row(
+    _ name: String, _ timing: Timing, cpu: Timing, rows: Int, bytes: Int, peak: Int
+  ) -> [String] {
     [
-      name, String(timing.runs), fixed(timing.best, 3), fixed(timing.median, 3),
+      name, String(timing.runs), fixed(timing.best, 3), fixed(timing.median, 3), fixed(cpu.best, 3),
       fixed(Double(rows) / timing.best / 1e6, 2), fixed(Double(bytes) / timing.best / 1e6, 0),
       fixed(Double(peak) / 1e6, 0),
     ]

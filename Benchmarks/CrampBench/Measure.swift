@@ -9,17 +9,29 @@ enum Measure {
     return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
   }
 
-  /// Runs `body` once to warm up, then `runs` times; returns the timed seconds.
-  static func repeated<T>(runs: Int, _ body: () throws -> T) rethrows -> [Double] {
+  /// CPU time of this process (user + system) in seconds.
+  static func cpuTime() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+  }
+
+  /// Runs `body` once to warm up, then `runs` times; returns wall and CPU seconds.
+  static func repeated<T>(runs: Int, _ body: () throws -> T) rethrows -> (
+    wall: [Double], cpu: [Double]
+  ) {
     _ = try body()
-    var times: [Double] = []
+    var wall: [Double] = []
+    var cpu: [Double] = []
     for _ in 0..<runs {
       let start = now()
+      let startCPU = cpuTime()
       let result = try body()
-      times.append(now() - start)
+      wall.append(now() - start)
+      cpu.append(cpuTime() - startCPU)
       withExtendedLifetime(result) {}
     }
-    return times
+    return (wall, cpu)
   }
 
   /// Peak resident set size of this process in bytes (`VmHWM` in /proc/self/status).

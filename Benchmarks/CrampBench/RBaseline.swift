@@ -5,6 +5,7 @@ enum RBaseline {
   /// What one `fread` timing run reported.
   struct FreadTiming {
     var times: [Double]
+    var cpuTimes: [Double]
     var peakBytes: Int
     var baselineBytes: Int
     var rows: Int
@@ -21,14 +22,17 @@ enum RBaseline {
       grep(paste0("^", key), readLines("/proc/self/status"), value = TRUE))) * 1024
     base <- rss("VmRSS")
     d <- fread(f, nThread = 1L); rm(d); invisible(gc())
-    times <- numeric(runs)
+    times <- numeric(runs); cpu <- numeric(runs)
     for (i in seq_len(runs)) {
-      t0 <- proc.time()[["elapsed"]]
+      t0 <- proc.time()
       d <- fread(f, nThread = 1L)
-      times[i] <- proc.time()[["elapsed"]] - t0
+      t1 <- proc.time()
+      times[i] <- t1[["elapsed"]] - t0[["elapsed"]]
+      cpu[i] <- (t1[["user.self"]] + t1[["sys.self"]]) - (t0[["user.self"]] + t0[["sys.self"]])
       rows <- nrow(d); rm(d); invisible(gc())
     }
     cat("times", sprintf("%.4f", times), "\\n")
+    cat("cpu", sprintf("%.4f", cpu), "\\n")
     cat("peak", format(rss("VmHWM"), scientific = FALSE), "\\n")
     cat("base", format(base, scientific = FALSE), "\\n")
     cat("rows", rows, "\\n")
@@ -81,7 +85,8 @@ enum RBaseline {
     }
     return .success(
       FreadTiming(
-        times: times, peakBytes: Int(peak), baselineBytes: Int(base), rows: rows,
+        times: times, cpuTimes: fields["cpu"]?.compactMap(Double.init) ?? [], peakBytes: Int(peak),
+        baselineBytes: Int(base), rows: rows,
         version: fields["version"]?.first ?? "?"))
   }
 

@@ -15,14 +15,14 @@ enum CSVMemory {
   static func reservedArray<Element>(capacity: Int) -> [Element] {
     [Element](unsafeUninitializedCapacity: max(capacity, 0)) { buffer, initialized in
       initialized = 0
-      if getenv("CSV_HUGE") != nil { adviseHugePages(UnsafeMutableRawBufferPointer(buffer)) }
+      adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
     }
   }
 
   /// `count` copies of `value`, the storage advised for huge pages first.
   static func filledArray<Element>(_ value: Element, count: Int) -> [Element] {
     [Element](unsafeUninitializedCapacity: max(count, 0)) { buffer, initialized in
-      if getenv("CSV_HUGE") != nil { adviseHugePages(UnsafeMutableRawBufferPointer(buffer)) }
+      adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
       buffer.initialize(repeating: value)
       initialized = buffer.count
     }

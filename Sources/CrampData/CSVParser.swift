@@ -180,7 +180,8 @@ struct CSVParser {
           let scanned: ScannedNumber
           if length > 0 && length < 16 && (i == end || terminates[Int(bytes[i])] != 0) {
             scanned = ScannedNumber(
-              value: Double(digits), end: i,
+              // At most 15 digits: exact, and the signed conversion is one instruction.
+              value: Double(Int64(bitPattern: digits)), end: i,
               lexeme: length == 1 && digits <= 1 ? .bit : .integer)
           } else {
             scanned = NumberParser.scan(bytes, from: position, to: end, decimalMark: decimalMark)
@@ -333,9 +334,10 @@ struct CSVParser {
     }
   }
 
-  /// Turns column `c` into a string column at `row`, re-reading rows `0..<row`, then
-  /// stores the current value. `numericText` says the offending text was a number or
-  /// boolean that merely clashed with the column so far.
+  /// Turns column `c` into a string column at `row` and stores the current value.
+  ///
+  /// Rows `0..<row` are re-read from the buffer. `numericText` says the offending
+  /// text was a number or boolean that merely clashed with the column so far.
   private mutating func widenToString(
     _ buffer: UnsafeBufferPointer<UInt8>, _ slice: CSVFieldSlice, column c: Int, row: Int,
     line: Int, expected numericText: Bool
@@ -463,46 +465,6 @@ struct CSVParser {
     let guess = Int(Double(remaining) / perLine * 1.05) &+ 16
     return min(guess, remaining / max(names.count, 1) &+ 1)
   }
-
-  /// `1`/`0` for `true`/`false` in the spellings `true`, `TRUE`, `True` (and the
-  /// same for false); `nil` for anything else.
-  static func booleanWord(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int)
-    -> Double?
-  {
-    let word = UnsafeBufferPointer(rebasing: buffer[start..<end])
-    switch end &- start {
-    case 4:
-      return word.elementsEqual("true".utf8) || word.elementsEqual("TRUE".utf8)
-        || word.elementsEqual("True".utf8) ? 1 : nil
-    case 5:
-      return word.elementsEqual("false".utf8) || word.elementsEqual("FALSE".utf8)
-        || word.elementsEqual("False".utf8) ? 0 : nil
-    default:
-      return nil
-    }
-  }
-
-  /// The day number of an ISO `YYYY-MM-DD` date that exists in the calendar.
-  static func isoDate(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int)
-    -> Double?
-  {
-    guard end &- start == 10, buffer[start &+ 4] == 0x2D, buffer[start &+ 7] == 0x2D else {
-      return nil
-    }
-    func digits(_ offset: Int, _ count: Int) -> Int? {
-      var value = 0
-      for k in offset..<(offset &+ count) {
-        let d = buffer[start &+ k] &- 0x30
-        guard d <= 9 else { return nil }
-        value = value &* 10 &+ Int(d)
-      }
-      return value
-    }
-    guard let year = digits(0, 4), let month = digits(5, 2), let day = digits(8, 2),
-      let date = CivilDate(year: year, month: month, day: day)
-    else { return nil }
-    return Double(date.dayNumber)
-  }
 }
 
 extension CSVScanFailure {
@@ -514,49 +476,5 @@ extension CSVScanFailure {
     case .unterminatedQuote(let line):
       return .unterminatedQuote(source: source, line: line)
     }
-  }
-}
-
-/// The set of missing-value strings, matched against byte slices.
-struct CSVMissingValues {
-  private let values: [[UInt8]]
-  /// Bit `n` is set when some missing-value string has `n` bytes (`n < 64`).
-  private let lengths: UInt64
-  private let hasLong: Bool
-  /// Some missing-value string would also read as a number.
-  let looksNumeric: Bool
-
-  init(_ strings: [String], decimalMark: UInt8) {
-    values = strings.map { Array($0.utf8) }
-    var lengths: UInt64 = 0
-    var hasLong = false
-    var looksNumeric = false
-    for value in values {
-      if value.count < 64 { lengths |= 1 << UInt64(value.count) } else { hasLong = true }
-      value.withUnsafeBufferPointer { buffer in
-        if NumberParser.parse(buffer, from: 0, to: buffer.count, decimalMark: decimalMark) != nil {
-          looksNumeric = true
-        }
-      }
-    }
-    self.lengths = lengths
-    self.hasLong = hasLong
-    self.looksNumeric = looksNumeric
-  }
-
-  /// Whether `buffer[start..<end]` is one of the missing-value strings.
-  @inline(__always)
-  func contains(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
-    let length = end &- start
-    if length < 64 {
-      if lengths & (1 << UInt64(length)) == 0 { return false }
-    } else if !hasLong {
-      return false
-    }
-    let slice = UnsafeBufferPointer(rebasing: buffer[start..<end])
-    for value in values where value.count == length {
-      if value.withUnsafeBufferPointer({ $0.elementsEqual(slice) }) { return true }
-    }
-    return false
   }
 }

@@ -39,7 +39,7 @@ struct ScannedNumber {
 /// with `uselocale`, which is correctly rounded in glibc and never reads the
 /// process locale; `setlocale` is never called.
 enum NumberParser {
-  /// Exact powers of ten representable in a `Double` (10^0 ... 10^22).
+  /// The powers of ten that a `Double` holds exactly, 10^0 through 10^22.
   private static let powersOfTen: [Double] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
     1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
