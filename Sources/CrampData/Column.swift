@@ -56,6 +56,18 @@ public struct Column: Sendable, Equatable {
   /// Number of rows.
   public var count: Int { missing.count }
 
+  /// Columns are equal when names, types, levels, missing masks and every non-missing value
+  /// agree (the NaN placeholders of missing values are not compared).
+  public static func == (lhs: Column, rhs: Column) -> Bool {
+    guard lhs.name == rhs.name, lhs.type == rhs.type, lhs.missing == rhs.missing,
+      lhs.codes == rhs.codes, lhs.levels == rhs.levels, lhs.numbers.count == rhs.numbers.count
+    else { return false }
+    for i in lhs.numbers.indices where !lhs.missing[i] && lhs.numbers[i] != rhs.numbers[i] {
+      return false
+    }
+    return true
+  }
+
   /// Number of missing values.
   public var missingCount: Int { missing.reduce(0) { $0 + ($1 ? 1 : 0) } }
 
