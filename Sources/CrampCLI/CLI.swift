@@ -17,6 +17,9 @@ public enum CLI {
     LayoutCommand.spec,
     SimulateCommand.spec,
     LogitCommand.spec,
+    KaplanMeierCommand.spec,
+    LogRankCommand.spec,
+    CoxCommand.spec,
   ]
 
   /// Runs the process's own arguments against the standard streams.

@@ -23,7 +23,7 @@ func runCLI(_ arguments: [String], cwd: String? = nil) -> (status: Int32, out: S
   // Paths inside arguments are made absolute instead of changing the process's directory,
   // which tests running in parallel share.
   let args = arguments.map { arg in
-    guard let cwd, arg.hasPrefix("Datasets/") else { return arg }
+    guard let cwd, arg.hasPrefix("Datasets/") || arg.hasPrefix("Tests/") else { return arg }
     return cwd + arg
   }
   let status = CLI.run(arguments: args, console: console.console)

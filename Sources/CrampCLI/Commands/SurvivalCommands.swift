@@ -1,0 +1,207 @@
+import Formula
+import Reporting
+import Survival
+
+/// `crampstat km`: Kaplan-Meier curves with Greenwood variance.
+enum KaplanMeierCommand {
+  static let spec = CommandSpec(
+    name: "km",
+    abstract: "Kaplan-Meier survival curves, medians, survival at chosen times, restricted means.",
+    discussion: """
+      Example: crampstat km first.csv --formula "Surv(time, event) ~ age_over_50" --times 7,30. \
+      Status may be coded 0/1, 1/2 (R's convention) or TRUE/FALSE; 'Surv(start, stop, status)' \
+      gives delayed entry. Intervals are R's survfit defaults (log transform, Greenwood \
+      variance); the median and its limits follow print.survfit.
+      """,
+    arguments: [ArgumentSpec(name: "file", help: "CSV with one row per subject (or interval).")],
+    options: ModelInput.options + [
+      .option(
+        "conf-type", value: "type", help: "Transform for the pointwise intervals.",
+        allowed: ["log", "log-log", "plain"], default: "log"),
+      .option("level", value: "p", help: "Confidence level.", default: "0.95"),
+      .option(
+        "times", value: "list", help: "Comma-separated times for a survival table, e.g. 7,30,90."),
+      .option("rmean", value: "horizon", help: "Restricted mean survival up to this time."),
+      .option(
+        "cumhaz", value: "estimator", help: "Tabulate the cumulative hazard.",
+        allowed: ["nelson-aalen", "fleming-harrington"]),
+    ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.quiet],
+    run: run)
+
+  static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
+    let level = try SurvivalOptions.level(parsed)
+    let (table, design) = try ModelInput.load(parsed, context: context)
+    let y = try SurvivalInput.response(design, command: "km")
+    let (codes, labels) = try SurvivalInput.groups(design, table: table)
+    let confType: KaplanMeier.ConfidenceType =
+      switch parsed.value("conf-type") {
+      case "log-log": .logLog
+      case "plain": .plain
+      default: .log
+      }
+    let fit: KaplanMeierFit
+    do {
+      fit = try KaplanMeier(confidenceType: confType, confidenceLevel: level).fit(
+        y, groups: codes, groupLabels: labels)
+    } catch {
+      throw .data(String(describing: error))
+    }
+    var times: [Double] = []
+    if let list = parsed.value("times") {
+      for item in list.split(separator: ",") {
+        guard let t = Double(String(item).trimmingSpaces()), t.isFinite else {
+          throw .usage("'--times' needs comma-separated numbers, not '\(list)'.", command: "km")
+        }
+        times.append(t)
+      }
+    }
+    var horizon: Double?
+    if let text = parsed.value("rmean") {
+      guard let h = Double(text), h > 0 else {
+        throw .usage("'--rmean' needs a positive time, not '\(text)'.", command: "km")
+      }
+      horizon = h
+    }
+    let hazard: KaplanMeierFit.HazardType? =
+      switch parsed.value("cumhaz") {
+      case "nelson-aalen": .nelsonAalen
+      case "fleming-harrington": .flemingHarrington
+      default: nil
+      }
+    let report = KaplanMeierReport(
+      fit: fit, formula: design.formula.text, times: times, restrictedMeanHorizon: horizon,
+      cumulativeHazard: hazard)
+    try SurvivalOptions.deliver(
+      command: "km", parsed: parsed, context: context, body: report.jsonBody,
+      render: report.render)
+    return ExitCode.success
+  }
+}
+
+/// `crampstat logrank`: k-sample log-rank and G-rho tests as R's `survdiff`.
+enum LogRankCommand {
+  static let spec = CommandSpec(
+    name: "logrank",
+    abstract: "Log-rank (G-rho) test comparing survival between groups, as R's survdiff.",
+    discussion: """
+      Example: crampstat logrank first.csv --formula "Surv(time, event) ~ dialysis + strata(sex)". \
+      '--rho 1' gives the Peto-Peto modification of the Gehan-Wilcoxon test.
+      """,
+    arguments: [ArgumentSpec(name: "file", help: "CSV with one row per subject.")],
+    options: ModelInput.options + [
+      .option("rho", value: "rho", help: "G-rho family parameter.", default: "0")
+    ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.quiet],
+    run: run)
+
+  static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
+    guard let rhoText = parsed.value("rho"), let rho = Double(rhoText), rho.isFinite else {
+      throw .usage("'--rho' needs a number.", command: "logrank")
+    }
+    let (table, design) = try ModelInput.load(parsed, context: context)
+    let y = try SurvivalInput.response(design, command: "logrank")
+    let (codes, labels) = try SurvivalInput.groups(design, table: table)
+    guard labels.count >= 2 else {
+      throw .usage(
+        "The log-rank test needs at least two groups on the right of '~'.", command: "logrank")
+    }
+    let result: LogRankResult
+    do {
+      result = try LogRank.test(
+        y, groups: codes, strata: design.strata.map { $0.codes.map(Int.init) }, groupLabels: labels,
+        rho: rho)
+    } catch {
+      throw .data(String(describing: error))
+    }
+    let report = LogRankReport(result: result, formula: design.formula.text)
+    try SurvivalOptions.deliver(
+      command: "logrank", parsed: parsed, context: context, body: report.jsonBody,
+      render: report.render)
+    return ExitCode.success
+  }
+}
+
+/// `crampstat cox`: Cox proportional hazards with R's coxph numbers.
+enum CoxCommand {
+  static let spec = CommandSpec(
+    name: "cox",
+    abstract: "Cox proportional hazards regression (Efron/Breslow, strata, (start, stop], robust).",
+    discussion: """
+      Example: crampstat cox diary.csv --formula "Surv(start, stop, cramp) ~ age_over_50 + \
+      factor(trimester) + cluster(patient_id)". Counting-process rows (start, stop] are at risk \
+      at t only when start < t <= stop. cluster(id) gives R's robust sandwich variance, which \
+      z, p and intervals then use. strata(x) fits separate baseline hazards.
+      """,
+    arguments: [ArgumentSpec(name: "file", help: "CSV with one row per subject or interval.")],
+    options: ModelInput.options + [
+      .option(
+        "ties", value: "method", help: "Handling of tied event times.",
+        allowed: ["efron", "breslow"], default: "efron"),
+      .option("weights", value: "column", help: "Case weights column."),
+      .option("level", value: "p", help: "Confidence level.", default: "0.95"),
+    ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
+    run: run)
+
+  static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
+    let level = try SurvivalOptions.level(parsed)
+    let (table, design) = try ModelInput.load(parsed, context: context)
+    let y = try SurvivalInput.response(design, command: "cox")
+    let (x, names) = try SurvivalInput.covariates(design)
+    var weights: [Double]?
+    if let name = parsed.value("weights") {
+      guard let column = table[name], column.isNumeric else {
+        throw .data("\(design.source): no numeric column '\(name)' for --weights")
+      }
+      let w = design.rowsUsed.map { column.numbers[Int($0)] }
+      if let bad = w.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+        throw .data(
+          "\(design.source):\(design.lineNumbers[bad]): column '\(name)': weights must be finite and >= 0"
+        )
+      }
+      weights = w
+    }
+    let model = CoxModel(
+      ties: parsed.value("ties") == "breslow" ? .breslow : .efron, confidenceLevel: level)
+    let fit: CoxFit
+    do {
+      fit = try model.fit(
+        y, x: x, termNames: names, strata: design.strata.map { $0.codes.map(Int.init) },
+        cluster: design.clusters.map { $0.codes.map(Int.init) }, weights: weights,
+        offset: design.offset)
+    } catch {
+      throw .data(String(describing: error))
+    }
+    try ModelInput.report(
+      diagnostics: fit.diagnostics.map(CoxReport.describe), parsed: parsed, context: context)
+    let report = CoxReport(
+      fit: fit, formula: design.formula.text, source: design.source,
+      subjects: design.clusters?.count ?? fit.count, droppedRowCount: design.droppedRowCount,
+      droppedByVariable: design.droppedByVariable, confidenceLevel: level)
+    try SurvivalOptions.deliver(
+      command: "cox", parsed: parsed, context: context, body: report.jsonBody,
+      render: report.render)
+    return ExitCode.success
+  }
+}
+
+/// Option handling shared by the survival commands.
+enum SurvivalOptions {
+  static func level(_ parsed: ParsedArguments) throws(CLIError) -> Double {
+    guard let text = parsed.value("level"), let level = Double(text), level > 0, level < 1 else {
+      throw .usage("'--level' needs a number between 0 and 1.", command: parsed.command)
+    }
+    return level
+  }
+
+  /// Renders in the chosen format (JSON with the common envelope) and writes it out.
+  static func deliver(
+    command: String, parsed: ParsedArguments, context: Context, body: [String: JSONValue],
+    render: (OutputFormat) -> String
+  ) throws(CLIError) {
+    let format = CommonOptions.outputFormat(parsed)
+    let text =
+      format == .json
+      ? JSONEnvelope.make(command: command, parsed: parsed, body: body).rendered()
+      : render(format)
+    try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
+  }
+}

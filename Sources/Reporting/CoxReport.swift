@@ -1,0 +1,175 @@
+import Survival
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A Cox model laid out as R's `summary.coxph`.
+public struct CoxReport: Sendable {
+  public var fit: CoxFit
+  public var formula: String
+  public var source: String
+  /// Number of subjects (distinct cluster ids when clustered, else rows).
+  public var subjects: Int
+  /// Rows dropped for missing values, by variable.
+  public var droppedByVariable: [String: Int]
+  public var droppedRowCount: Int
+  /// Level of the printed intervals (the model's).
+  public var confidenceLevel: Double
+
+  public init(
+    fit: CoxFit, formula: String, source: String, subjects: Int, droppedRowCount: Int,
+    droppedByVariable: [String: Int], confidenceLevel: Double = 0.95
+  ) {
+    self.confidenceLevel = confidenceLevel
+    self.fit = fit
+    self.formula = formula
+    self.source = source
+    self.subjects = subjects
+    self.droppedRowCount = droppedRowCount
+    self.droppedByVariable = droppedByVariable
+  }
+
+  var robust: Bool { fit.coefficients.contains { $0.robustStandardError != nil } }
+
+  /// `coef exp(coef) se(coef) [robust se] z Pr(>|z|)`.
+  public var coefficientTable: DataTable {
+    let d = CoefficientTable.decimals(
+      for: fit.coefficients.flatMap { [$0.estimate, $0.modelStandardError] })
+    var h = ["", "coef", "exp(coef)", "se(coef)"]
+    if robust { h.append("robust se") }
+    h += ["z", "Pr(>|z|)", ""]
+    var t = DataTable(
+      headers: h, alignments: h.indices.map { $0 == 0 || $0 == h.count - 1 ? .left : .right })
+    for c in fit.coefficients {
+      var cells: [String?] = [
+        c.term, NumberFormat.fixed(c.estimate, digits: d),
+        NumberFormat.significant(c.hazardRatio, digits: 5),
+        NumberFormat.fixed(c.modelStandardError, digits: d),
+      ]
+      if robust { cells.append(NumberFormat.fixed(c.robustStandardError, digits: d)) }
+      cells += [
+        NumberFormat.fixed(c.z, digits: 3), NumberFormat.pValue(c.pValue),
+        CoefficientTable.stars(c.pValue),
+      ]
+      t.append(cells)
+    }
+    return t
+  }
+
+  /// `exp(coef) exp(-coef) lower .95 upper .95`.
+  public var hazardRatioTable: DataTable {
+    let level = NumberFormat.significant(confidenceLevel, digits: 3)
+    let l = level.hasPrefix("0.") ? String(level.dropFirst()) : level
+    var t = DataTable(headers: ["", "exp(coef)", "exp(-coef)", "lower \(l)", "upper \(l)"])
+    for c in fit.coefficients {
+      t.append([
+        c.term, NumberFormat.significant(c.hazardRatio, digits: 4),
+        NumberFormat.significant(c.estimate.map { exp(-$0) }, digits: 4),
+        NumberFormat.significant(c.hazardRatioLow, digits: 4),
+        NumberFormat.significant(c.hazardRatioHigh, digits: 4),
+      ])
+    }
+    return t
+  }
+
+  func testLine(_ name: String, _ t: CoxFit.Test) -> String {
+    "\(name)= \(NumberFormat.significant(t.statistic, digits: 4))  on \(t.degreesOfFreedom) df,   p=\(NumberFormat.pValue(t.pValue))"
+  }
+
+  public func render(_ format: OutputFormat) -> String {
+    switch format {
+    case .json: return JSONValue.object(jsonBody).rendered()
+    case .csv:
+      let rows = fit.coefficients.map { c in
+        CoefficientRow(
+          term: c.term, estimate: c.estimate, standardError: c.standardError,
+          modelStandardError: c.modelStandardError, statistic: c.z, pValue: c.pValue,
+          ratio: c.hazardRatio, ratioLow: c.hazardRatioLow, ratioHigh: c.hazardRatioHigh,
+          intervalMethod: robust ? "Wald (robust SE)" : "Wald")
+      }
+      return CoefficientTable.fullPrecision(rows).renderCSV()
+    case .text, .markdown:
+      let md = format == .markdown
+      func table(_ t: DataTable) -> String { md ? t.renderMarkdown() : t.renderText() }
+      var out = md ? "## Cox proportional hazards model\n\n" : "Cox proportional hazards model\n\n"
+      out += "Formula: \(formula)\n"
+      out += "Data: \(source)"
+      if droppedRowCount > 0 {
+        let d = droppedByVariable.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
+        out += " (\(droppedRowCount) rows dropped for missing values: \(d.joined(separator: ", ")))"
+      }
+      out += "\n"
+      out +=
+        "Ties: \(fit.ties == .efron ? "Efron" : "Breslow"); variance: \(robust ? "robust sandwich (clustered)" : "model-based")"
+      out +=
+        "; \(fit.converged ? "converged" : "did NOT converge") after \(fit.iterations) iterations\n\n"
+      out +=
+        "  n= \(fit.count), number of events= \(NumberFormat.significant(Double(fit.eventCount), digits: 10))"
+      if subjects != fit.count { out += ", subjects= \(subjects)" }
+      out += "\n\n"
+      out += table(coefficientTable)
+      if !md { out += "---\n" + CoefficientTable.signifLegend + "\n" }
+      out += "\n" + table(hazardRatioTable) + "\n"
+      out += testLine("Likelihood ratio test", fit.likelihoodRatioTest) + "\n"
+      out += testLine("Wald test            ", fit.waldTest) + "\n"
+      out += testLine("Score (logrank) test ", fit.scoreTest) + "\n"
+      if robust {
+        out +=
+          "   (Note: the likelihood ratio and score tests assume independence of observations within a cluster, the Wald test does not.)\n"
+      }
+      out +=
+        "Log-likelihood: null \(NumberFormat.significant(fit.nullLogLikelihood, digits: 8)), model \(NumberFormat.significant(fit.logLikelihood, digits: 8))\n"
+      return out
+    }
+  }
+
+  public var jsonBody: [String: JSONValue] {
+    func test(_ t: CoxFit.Test) -> JSONValue {
+      .object([
+        "statistic": .number(t.statistic), "df": .int(t.degreesOfFreedom),
+        "p_value": .number(t.pValue),
+      ])
+    }
+    let coefficients: [JSONValue] = fit.coefficients.map { c in
+      .object([
+        "term": .string(c.term), "estimate": .number(c.estimate),
+        "std_error": .number(c.standardError), "model_std_error": .number(c.modelStandardError),
+        "robust_std_error": .number(c.robustStandardError), "z": .number(c.z),
+        "p_value": .number(c.pValue), "conf_low": .number(c.confidenceLow),
+        "conf_high": .number(c.confidenceHigh), "exp_estimate": .number(c.hazardRatio),
+        "exp_conf_low": .number(c.hazardRatioLow), "exp_conf_high": .number(c.hazardRatioHigh),
+      ])
+    }
+    let warnings: [JSONValue] = fit.diagnostics.map { .string(CoxReport.describe($0)) }
+    return [
+      "formula": .string(formula), "ties": .string(fit.ties == .efron ? "efron" : "breslow"),
+      "n": .int(fit.count), "n_events": .number(Double(fit.eventCount)),
+      "n_subjects": .int(subjects), "n_dropped": .int(droppedRowCount),
+      "converged": .bool(fit.converged), "iterations": .int(fit.iterations),
+      "log_likelihood": .number(fit.logLikelihood),
+      "null_log_likelihood": .number(fit.nullLogLikelihood),
+      "variance": .string(robust ? "robust" : "model"),
+      "confidence_level": .number(confidenceLevel),
+      "coefficients": .array(coefficients),
+      "tests": .object([
+        "likelihood_ratio": test(fit.likelihoodRatioTest), "wald": test(fit.waldTest),
+        "score": test(fit.scoreTest),
+      ]),
+      "concordance": .null, "ph_test": .null,
+      "warnings": .array(warnings),
+    ]
+  }
+
+  /// The warning text of a Cox diagnostic, in R's words where R has them.
+  public static func describe(_ d: CoxFit.Diagnostic) -> String {
+    switch d {
+    case .aliased(let term):
+      "coefficient '\(term)' not defined because of singularities (aliased; shown as NA)"
+    case .didNotConverge(let iterations):
+      "Ran out of iterations (\(iterations)) and did not converge"
+    case .coefficientMayBeInfinite(let term):
+      "Loglik converged before variable '\(term)'; coefficient may be infinite"
+    }
+  }
+}
