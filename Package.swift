@@ -30,12 +30,17 @@ let package = Package(
       dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra"]
     ),
     .target(name: "Survival", dependencies: ["LinearAlgebra", "Distributions"]),
-    .target(name: "Reporting", dependencies: ["Formula", "Regression", "Survival"]),
+    .target(
+      name: "Analysis",
+      dependencies: ["CrampData", "Formula", "LinearAlgebra", "Regression", "Survival"]
+    ),
+    .target(name: "Reporting", dependencies: ["Analysis", "Formula", "Regression", "Survival"]),
     .target(name: "DiarySimulation"),
     .target(
       name: "CrampCLI",
       dependencies: [
-        "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra", "Regression",
+        "Analysis", "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra",
+        "Regression",
         "Reporting", "Survival",
       ]
     ),

@@ -1,0 +1,268 @@
+import CrampData
+import Formula
+import LinearAlgebra
+import Regression
+import Survival
+
+extension DiaryReport {
+  /// Candidate key factors, each a list of alternative column names (first present wins).
+  public static let defaultFactors: [[String]] = [
+    ["age_over_50"], ["sex"], ["trimester"], ["dialysis_day", "dialysis", "hemodialysis"],
+    ["mg_supp", "supplement"],
+  ]
+
+  /// Candidate model covariates (first present of each list; `trimester` enters as a factor).
+  public static let defaultCovariates: [[String]] =
+    defaultFactors + [
+      ["diabetes"], ["mg_diet_mg", "magnesium_mg"], ["alcohol_units"], ["fluid_cups"],
+      ["on_thiazide"], ["on_ksparing"], ["on_loop"], ["on_statin"], ["on_laba"],
+    ]
+
+  /// Runs every analysis of the report on a night-level diary.
+  ///
+  /// Analyses that cannot run on this diary (a column missing, a model that fails) are
+  /// skipped with a note; the report itself only fails when the diary cannot be read as a
+  /// night-level diary at all.
+  /// - Throws: ``RecurrentLayoutError`` when `patient_id`, `night`/`date` or `cramp` is missing.
+  public static func build(
+    nights table: Table, patients: Table? = nil, options: DiaryReportOptions = .init()
+  ) throws -> DiaryReport {
+    var notes: [String] = []
+    var findings = DiaryValidator.validate(table, layout: .nights, patients: patients)
+    if let patients { findings = DiaryValidator.validate(patients, layout: .patients) + findings }
+    guard let summary = DiarySummary(table) else {
+      throw RecurrentLayoutError.missingColumn(
+        source: table.source, column: "patient_id", suggestion: nil)
+    }
+    let factors = options.factors ?? pick(defaultFactors, in: table)
+    let covariates = options.covariates ?? pick(defaultCovariates, in: table)
+
+    // Prevalence and first-cramp survival by factor.
+    let layoutOptions = RecurrentLayoutOptions(covariates: factors)
+    let first = try RecurrentLayout.first.build(from: table, options: layoutOptions)
+    let prevalence = factors.flatMap { prevalenceRows(table, factor: $0) }
+    var firstCramp: [FactorSurvival] = []
+    for factor in factors {
+      do {
+        let survival = try firstCrampSurvival(first, factor: factor)
+        guard survival.curves.curves.count >= 2 else {
+          notes.append(
+            "time to first cramp by \(factor): every patient has the same value on the first night")
+          continue
+        }
+        firstCramp.append(survival)
+      } catch {
+        notes.append("time to first cramp by \(factor): \(error)")
+      }
+    }
+
+    // Nightly logistic model, cluster-robust by patient.
+    let rhs = covariates.map { $0 == "trimester" ? "factor(trimester)" : $0 }
+    var logistic: ModelResult<LogisticFit>?
+    if !rhs.isEmpty {
+      let text = "cramp ~ " + rhs.joined(separator: " + ")
+      do {
+        let formula = try Formula.parse(text, columns: table.columnNames)
+        let design = try DesignMatrix.build(
+          formula, table: table, options: DesignOptions(cluster: "patient_id"))
+        let fit = try LogisticModel().fit(design, variance: .clusterRobust)
+        logistic = ModelResult(
+          formula: text + " (cluster: patient_id)", fit: fit, rows: design.rowCount,
+          droppedRows: design.droppedRowCount)
+      } catch {
+        notes.append("nightly logistic model: \(error)")
+      }
+    }
+
+    // Andersen-Gill model on merged intervals, and the mean cumulative function.
+    var andersenGill: ModelResult<CoxFit>?
+    var tiedShare: Double?
+    var mcf: KaplanMeierFit.Curve?
+    do {
+      let ag = try RecurrentLayout.ag.build(
+        from: table, options: RecurrentLayoutOptions(covariates: covariates))
+      tiedShare = tiedEventShare(ag)
+      mcf = try meanCumulativeFunction(ag)
+      if !rhs.isEmpty {
+        let text =
+          "Surv(start, stop, event) ~ " + rhs.joined(separator: " + ") + " + cluster(patient_id)"
+        let formula = try Formula.parse(text, columns: ag.columnNames)
+        let design = try DesignMatrix.build(formula, table: ag)
+        let fit = try coxFit(design)
+        andersenGill = ModelResult(
+          formula: text, fit: fit, rows: design.rowCount, droppedRows: design.droppedRowCount)
+      }
+    } catch {
+      notes.append("Andersen-Gill model: \(error)")
+    }
+
+    var total = 0
+    if let cramp = table["cramp"] {
+      let count = table["cramp_count"]
+      for row in 0..<table.rowCount where !cramp.missing[row] && cramp.numbers[row] == 1 {
+        if let count, !count.missing[row], count.numbers[row] >= 1 {
+          total += Int(count.numbers[row])
+        } else {
+          total += 1
+        }
+      }
+    }
+    let conventions = [
+      "Time: night k of the diary covers (k, k+1] nights since the first night; missing diary nights are gaps in the risk set, not cramp-free nights.",
+      "Event: a cramp night (a night with several cramps is one event).",
+      "Kaplan-Meier: Greenwood variance, log-transformed 95% pointwise intervals (R survfit defaults); medians by R's print.survfit rule.",
+      "Log-rank: survdiff (rho = 0).",
+      "Logistic model: IRLS as R glm; cluster-robust sandwich variance by patient (HC0, no small-sample factor), Wald intervals on the robust SE.",
+      "Andersen-Gill model: Cox partial likelihood with Efron ties on merged (start, stop] intervals; robust sandwich variance clustered by patient (R coxph cluster()), Wald intervals on the robust SE.",
+      "Mean cumulative function: Nelson-Aalen estimate of the expected number of cramp nights per patient.",
+    ]
+    return DiaryReport(
+      findings: findings, summary: summary, totalCramps: total, prevalence: prevalence,
+      firstCramp: firstCramp, logistic: logistic, andersenGill: andersenGill,
+      tiedEventShare: tiedShare, meanCumulativeFunction: mcf, notes: notes,
+      conventions: conventions, source: table.source)
+  }
+
+  /// The first present column of each candidate list that varies in the table.
+  static func pick(_ candidates: [[String]], in table: Table) -> [String] {
+    candidates.compactMap { names in
+      names.first { name in
+        guard let c = table[name] else { return false }
+        return ColumnSummary(c).distinct >= 2
+      }
+    }
+  }
+
+  /// Nightly and per-patient cramp prevalence by level of `factor`.
+  static func prevalenceRows(_ table: Table, factor: String) -> [PrevalenceRow] {
+    guard let column = table[factor], let cramp = table["cramp"], let ids = table["patient_id"]
+    else { return [] }
+    var rows:
+      [String: (nights: Int, crampNights: Int, patients: Set<String>, withCramp: Set<String>)] = [:]
+    var sortKey: [String: Double] = [:]
+    for row in 0..<table.rowCount where !cramp.missing[row] && !column.missing[row] {
+      guard let level = column.text(at: row), let id = ids.text(at: row) else { continue }
+      var r = rows[level] ?? (0, 0, [], [])
+      r.nights += 1
+      r.patients.insert(id)
+      if cramp.numbers[row] == 1 {
+        r.crampNights += 1
+        r.withCramp.insert(id)
+      }
+      rows[level] = r
+      if column.isNumeric { sortKey[level] = column.numbers[row] }
+    }
+    let levels = rows.keys.sorted { a, b in
+      if let x = sortKey[a], let y = sortKey[b] { return x < y }
+      return a < b
+    }
+    return levels.compactMap { level in
+      rows[level].map {
+        PrevalenceRow(
+          factor: factor, level: level, nights: $0.nights, crampNights: $0.crampNights,
+          patients: $0.patients.count, patientsWithCramp: $0.withCramp.count)
+      }
+    }
+  }
+
+  /// Kaplan-Meier of time to first cramp by `factor` (baseline value) with the log-rank test.
+  static func firstCrampSurvival(_ first: Table, factor: String) throws -> FactorSurvival {
+    guard let time = first["time"], let event = first["event"], let column = first[factor] else {
+      throw RecurrentLayoutError.missingColumn(
+        source: first.source, column: factor, suggestion: nil)
+    }
+    var levelIndex: [String: Int] = [:]
+    var levels: [(String, Double)] = []
+    var codes: [Int] = []
+    var stop: [Double] = []
+    var status: [Bool] = []
+    for row in 0..<first.rowCount where !column.missing[row] {
+      guard let label = column.text(at: row) else { continue }
+      if levelIndex[label] == nil {
+        levelIndex[label] = levels.count
+        levels.append((label, column.isNumeric ? column.numbers[row] : .nan))
+      }
+      codes.append(levelIndex[label] ?? 0)
+      stop.append(time.numbers[row])
+      status.append(event.numbers[row] == 1)
+    }
+    // Order groups as R does: numeric order for numbers, else sorted text.
+    let order = levels.indices.sorted { a, b in
+      let (x, y) = (levels[a], levels[b])
+      return !x.1.isNaN && !y.1.isNaN ? x.1 < y.1 : x.0 < y.0
+    }
+    var remap = [Int](repeating: 0, count: levels.count)
+    for (new, old) in order.enumerated() { remap[old] = new }
+    let groups = codes.map { remap[$0] }
+    let labels = order.map { "\(factor)=\(levels[$0].0)" }
+    let y = try SurvivalResponse(stop: stop, event: status)
+    let curves = try KaplanMeier().fit(y, groups: groups, groupLabels: labels)
+    let test = labels.count >= 2 ? try? LogRank.test(y, groups: groups, groupLabels: labels) : nil
+    let horizon = stop.max() ?? 0
+    let ticks = niceTicks(upTo: horizon)
+    let atRisk = labels.indices.map { g in
+      (
+        labels[g],
+        ticks.map { t in zip(groups, stop).filter { $0.0 == g && $0.1 >= t }.count }
+      )
+    }
+    return FactorSurvival(
+      factor: factor, curves: curves, logRank: test, atRisk: atRisk, atRiskTimes: ticks)
+  }
+
+  /// About five round tick times from 0 to `horizon`.
+  public static func niceTicks(upTo horizon: Double) -> [Double] {
+    guard horizon > 0 else { return [0] }
+    let raw = horizon / 5
+    var step = 1.0
+    for candidate in [1.0, 2, 5, 7, 10, 14, 20, 25, 30, 50, 60, 90, 100, 180, 200, 365, 500, 1000]
+    where candidate >= raw {
+      step = candidate
+      break
+    }
+    if raw > 1000 { step = (raw / 1000).rounded(.up) * 1000 }
+    return stride(from: 0.0, through: horizon, by: step).map { $0 }
+  }
+
+  /// Share of events that share their time with another event (heavy ties favour the
+  /// discrete-time logistic model).
+  static func tiedEventShare(_ ag: Table) -> Double? {
+    guard let stop = ag["stop"], let event = ag["event"] else { return nil }
+    var counts: [Double: Int] = [:]
+    var total = 0
+    for row in 0..<ag.rowCount where event.numbers[row] == 1 {
+      counts[stop.numbers[row], default: 0] += 1
+      total += 1
+    }
+    guard total > 0 else { return nil }
+    let tied = counts.values.filter { $0 > 1 }.reduce(0, +)
+    return Double(tied) / Double(total)
+  }
+
+  /// The Nelson-Aalen estimate of the mean cumulative number of cramp nights on AG rows.
+  static func meanCumulativeFunction(_ ag: Table) throws -> KaplanMeierFit.Curve? {
+    guard let start = ag["start"], let stop = ag["stop"], let event = ag["event"] else {
+      return nil
+    }
+    let y = try SurvivalResponse(
+      start: start.numbers, stop: stop.numbers, event: event.numbers.map { $0 == 1 })
+    return try KaplanMeier().fit(y, groupLabels: ["all"]).curves.first
+  }
+
+  /// Cox fit of an AG design (intercept column removed, clusters from the design).
+  static func coxFit(_ design: DesignMatrix) throws -> CoxFit {
+    guard let outcome = design.survival, let start = outcome.start else {
+      throw RecurrentLayoutError.missingColumn(
+        source: design.source, column: "start", suggestion: nil)
+    }
+    let keep = design.columnNames.indices.filter { design.columnNames[$0] != "(Intercept)" }
+    let all = try Matrix(
+      rows: design.rowCount, columns: design.columnCount, columnMajor: design.values)
+    let y = try SurvivalResponse(
+      start: start, stop: outcome.stop, event: outcome.status.map { $0 == 1 })
+    return try CoxModel().fit(
+      y, x: try all.selectingColumns(keep), termNames: keep.map { design.columnNames[$0] },
+      strata: design.strata.map { $0.codes.map(Int.init) },
+      cluster: design.clusters.map { $0.codes.map(Int.init) })
+  }
+}

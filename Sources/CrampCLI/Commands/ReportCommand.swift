@@ -1,0 +1,65 @@
+import Analysis
+import CrampData
+import Reporting
+
+/// `crampstat report DIARY`: the main job, from a diary to a full analysis.
+enum ReportCommand {
+  static let spec = CommandSpec(
+    name: "report",
+    abstract: "Full analysis of a night-level diary: validation, cohort, survival, models.",
+    discussion: """
+      Runs, on one diary: validation; a cohort description with prevalence by age over 50, \
+      sex, trimester, dialysis and supplement; Kaplan-Meier of time to first cramp by each \
+      factor with log-rank tests; a nightly logistic model with cluster-robust SEs; an \
+      Andersen-Gill model with robust SEs; the mean cumulative function; and the conventions \
+      used. Text to the terminal, '-o report.md --format markdown' for Markdown, '--format \
+      json' for machines.
+      """,
+    arguments: [ArgumentSpec(name: "diary", help: "Night-level diary CSV.")],
+    options: [
+      .option("patients", value: "file", help: "Patient-level CSV, validated alongside."),
+      .option(
+        "factors", value: "list",
+        help:
+          "Comma-separated key factors (default: those present of age_over_50, sex, trimester, dialysis, supplement)."
+      ),
+      .option(
+        "covariates", value: "list",
+        help: "Comma-separated model covariates (default: chosen from the diary)."),
+    ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.quiet],
+    run: run)
+
+  static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
+    guard let path = parsed.argument("diary") else {
+      throw .usage("Missing <diary>.", command: "report")
+    }
+    let csv = try CommonOptions.csvOptions(parsed)
+    let quiet = parsed.flag("quiet")
+    let table = try TableLoader.load(path, options: csv, context: context, quiet: quiet)
+    let patients = try parsed.value("patients").map { (p: String) throws(CLIError) in
+      try TableLoader.load(p, options: csv, context: context, quiet: quiet)
+    }
+    func list(_ name: String) -> [String]? {
+      parsed.value(name).map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
+    }
+    let report: DiaryReport
+    do {
+      report = try DiaryReport.build(
+        nights: table, patients: patients,
+        options: DiaryReportOptions(factors: list("factors"), covariates: list("covariates")))
+    } catch {
+      throw .data(String(describing: error))
+    }
+    if !quiet {
+      for note in report.notes { context.console.err("Warning: \(note)\n") }
+    }
+    let renderer = DiaryReportRenderer(report)
+    let format = CommonOptions.outputFormat(parsed)
+    let text =
+      format == .json
+      ? JSONEnvelope.make(command: "report", parsed: parsed, body: renderer.jsonBody).rendered()
+      : renderer.render(format)
+    try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
+    return ExitCode.success
+  }
+}

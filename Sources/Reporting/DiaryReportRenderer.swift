@@ -1,0 +1,251 @@
+import Analysis
+import CrampData
+import Regression
+import Survival
+
+/// Renders a ``DiaryReport`` as a terminal report, Markdown or JSON.
+///
+/// Sections: validation summary, cohort description, prevalence by key factor, time to first
+/// cramp (Kaplan-Meier with log-rank tests), nightly logistic model, Andersen-Gill model, mean
+/// cumulative function, and a footer with the conventions used.
+public struct DiaryReportRenderer: Sendable {
+  public var report: DiaryReport
+
+  public init(_ report: DiaryReport) { self.report = report }
+
+  /// The report text in `format` (`csv` gives the prevalence table).
+  public func render(_ format: OutputFormat) -> String {
+    switch format {
+    case .json: return JSONValue.object(jsonBody).rendered()
+    case .csv: return prevalenceTable(precise: true).renderCSV()
+    case .text, .markdown: return document(markdown: format == .markdown)
+    }
+  }
+
+  func heading(_ text: String, markdown: Bool, level: Int = 2) -> String {
+    if markdown { return String(repeating: "#", count: level) + " " + text + "\n\n" }
+    let rule = String(repeating: level == 1 ? "=" : "-", count: text.count)
+    return text + "\n" + rule + "\n"
+  }
+
+  func percent(_ x: Double) -> String { NumberFormat.fixed(100 * x, digits: 1) + "%" }
+
+  func prevalenceTable(precise: Bool) -> DataTable {
+    var t = DataTable(
+      headers: [
+        "factor", "level", "nights", "cramp nights", "% of nights", "patients",
+        "with >= 1 cramp", "% of patients",
+      ],
+      alignments: [.left, .left, .right, .right, .right, .right, .right, .right])
+    for r in report.prevalence {
+      t.append([
+        r.factor, r.level, String(r.nights), String(r.crampNights),
+        precise ? JSONValue.format(r.nightRate) : percent(r.nightRate), String(r.patients),
+        String(r.patientsWithCramp),
+        precise ? JSONValue.format(r.patientRate) : percent(r.patientRate),
+      ])
+    }
+    return t
+  }
+
+  func document(markdown md: Bool) -> String {
+    func table(_ t: DataTable) -> String { md ? t.renderMarkdown() : t.renderText() }
+    var out = ""
+    out +=
+      md ? "# Cramp diary report\n\n" : heading("Cramp diary report", markdown: false, level: 1)
+    out += "Diary: \(report.source)\n\n"
+
+    // Validation.
+    let errors = report.findings.filter { $0.severity == .error }
+    let warnings = report.findings.count - errors.count
+    out += heading("Validation", markdown: md)
+    out +=
+      "\(errors.count) error\(errors.count == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+    out += errors.isEmpty && warnings == 0 ? ": the diary follows every layout rule.\n" : ".\n"
+    if !report.findings.isEmpty {
+      var byRule: [String: Int] = [:]
+      for f in report.findings { byRule["\(f.severity.rawValue): \(f.rule)", default: 0] += 1 }
+      var t = DataTable(headers: ["finding", "count"])
+      for (rule, n) in byRule.sorted(by: { $0.key < $1.key }) { t.append([rule, String(n)]) }
+      out += "\n" + table(t)
+      out += "First findings (run 'crampstat validate' for all):\n"
+      for f in report.findings.prefix(5) {
+        out += (md ? "- `" : "  ") + f.description + (md ? "`\n" : "\n")
+      }
+    }
+    out += "\n"
+
+    // Cohort.
+    let s = report.summary
+    out += heading("Cohort", markdown: md)
+    var cohort = DataTable(headers: ["", "value"])
+    cohort.append(["patients", String(s.patients)])
+    cohort.append(["patient-nights in the diary", String(s.patientNights)])
+    cohort.append(["nights with a recorded outcome", String(s.nightsObserved)])
+    cohort.append([
+      "nights per patient (min / median / max)",
+      "\(s.nightsPerPatientMin) / \(NumberFormat.significant(s.nightsPerPatientMedian, digits: 6)) / \(s.nightsPerPatientMax)",
+    ])
+    cohort.append([
+      "cramp nights",
+      "\(s.nightsWithCramp) (\(percent(Double(s.nightsWithCramp) / Double(max(1, s.nightsObserved)))) of observed nights)",
+    ])
+    cohort.append(["cramps (sum of cramp_count)", String(report.totalCramps)])
+    cohort.append([
+      "patients with >= 1 cramp night",
+      "\(s.patientsWithCramp) (\(percent(Double(s.patientsWithCramp) / Double(max(1, s.patients)))))",
+    ])
+    out += table(cohort) + "\n"
+    if !report.prevalence.isEmpty {
+      out += heading("Prevalence by key factor", markdown: md)
+      out += table(prevalenceTable(precise: false))
+      out +=
+        "(% of nights: cramp nights among observed nights at that level; % of patients: patients with a cramp on a night at that level.)\n\n"
+    }
+
+    // Time to first cramp.
+    if !report.firstCramp.isEmpty {
+      out += heading("Time to first cramp", markdown: md)
+      for f in report.firstCramp {
+        out += md ? "### By \(f.factor)\n\n" : "By \(f.factor):\n"
+        let km = KaplanMeierReport(fit: f.curves, formula: "Surv(time, event) ~ \(f.factor)")
+        out += table(km.medianTable)
+        if let test = f.logRank {
+          out += "Log-rank: " + LogRankReport(result: test, formula: "").summaryLine + "\n"
+        }
+        out += "\n"
+      }
+    }
+
+    // Logistic model.
+    if let m = report.logistic {
+      out += heading("Nightly logistic model", markdown: md)
+      out += "Is tonight a cramp night? \(m.formula); n = \(m.rows) nights"
+      if m.droppedRows > 0 {
+        out += " (\(m.droppedRows) without a recorded outcome or covariate dropped)"
+      }
+      out += ".\n\n"
+      let rows = LogisticReport(fit: m.fit, source: report.source, clusterColumn: "patient_id").rows
+        .filter { $0.term != "(Intercept)" }
+      out += table(
+        CoefficientTable.ratios(
+          rows, headers: .logistic, level: m.fit.confidenceLevel, showMethod: false))
+      out += "Cluster-robust p-values: "
+      out +=
+        rows.map { "\($0.term) \(NumberFormat.pValue($0.pValue))" }.joined(separator: ", ") + "\n"
+      if let auc = m.fit.auc {
+        out +=
+          "AUC \(NumberFormat.fixed(auc.estimate, digits: 3)) (95% CI \(NumberFormat.fixed(auc.confLow, digits: 3)) to \(NumberFormat.fixed(auc.confHigh, digits: 3)))"
+      }
+      if let hl = m.fit.hosmerLemeshow?.test {
+        out += "; Hosmer-Lemeshow p = \(NumberFormat.pValue(hl.pValue))"
+      }
+      out += "\n"
+      for d in m.fit.diagnostics { out += "Warning: \(d)\n" }
+      out += "\n"
+    }
+
+    // Andersen-Gill.
+    if let m = report.andersenGill {
+      out += heading("Recurrent cramp nights: Andersen-Gill model", markdown: md)
+      out += "\(m.formula); \(m.rows) merged intervals, \(m.fit.eventCount) cramp nights.\n\n"
+      let cox = CoxReport(
+        fit: m.fit, formula: m.formula, source: report.source, subjects: report.summary.patients,
+        droppedRowCount: m.droppedRows, droppedByVariable: [:])
+      out += table(cox.hazardRatioTable)
+      out += "Robust p-values: "
+      out +=
+        m.fit.coefficients.map { "\($0.term) \(NumberFormat.pValue($0.pValue))" }.joined(
+          separator: ", ") + "\n"
+      for d in m.fit.diagnostics { out += "Warning: \(CoxReport.describe(d))\n" }
+      if let share = report.tiedEventShare {
+        out +=
+          "Tied event times: \(percent(share)) of cramp nights share their night with another patient's; Efron's method handles them, and the nightly logistic model above is the discrete-time alternative.\n"
+      }
+      out += "\n"
+    }
+
+    // MCF.
+    if let mcf = report.meanCumulativeFunction, !mcf.steps.isEmpty {
+      out += heading("Mean cumulative number of cramp nights", markdown: md)
+      var t = DataTable(headers: ["night", "patients at risk", "mean cumulative cramp nights"])
+      let marks = Set(DiaryReport.niceTicks(upTo: mcf.steps.last?.time ?? 0).dropFirst())
+      let hazard = mcf.cumulativeHazard(.nelsonAalen)
+      for (step, h) in zip(mcf.steps, hazard)
+      where marks.contains(step.time) || step.time == mcf.steps.last?.time {
+        t.append([
+          NumberFormat.significant(step.time, digits: 6),
+          NumberFormat.significant(step.atRisk, digits: 6),
+          NumberFormat.fixed(h.cumulativeHazard, digits: 3),
+        ])
+      }
+      out += table(t) + "\n"
+    }
+
+    if !report.notes.isEmpty {
+      out += heading("Analyses skipped", markdown: md)
+      for n in report.notes { out += "- \(n)\n" }
+      out += "\n"
+    }
+    out += heading("Conventions used", markdown: md)
+    for c in report.conventions { out += "- \(c)\n" }
+    return out
+  }
+
+  /// The report as JSON (without the envelope).
+  public var jsonBody: [String: JSONValue] {
+    let s = report.summary
+    var body: [String: JSONValue] = [
+      "file": .string(report.source),
+      "validation": .object([
+        "errors": .int(report.findings.filter { $0.severity == .error }.count),
+        "warnings": .int(report.findings.filter { $0.severity == .warning }.count),
+        "findings": .array(
+          report.findings.prefix(100).map { f in
+            .object([
+              "file": .string(f.source), "line": .int(f.line), "column": .string(f.column),
+              "severity": .string(f.severity.rawValue), "rule": .string(f.rule),
+              "message": .string(f.message),
+            ])
+          }),
+      ]),
+      "cohort": .object([
+        "patients": .int(s.patients), "patient_nights": .int(s.patientNights),
+        "nights_observed": .int(s.nightsObserved), "nights_with_cramp": .int(s.nightsWithCramp),
+        "patients_with_cramp": .int(s.patientsWithCramp), "cramps": .int(report.totalCramps),
+      ]),
+      "prevalence": .array(
+        report.prevalence.map { r in
+          .object([
+            "factor": .string(r.factor), "level": .string(r.level), "nights": .int(r.nights),
+            "cramp_nights": .int(r.crampNights), "patients": .int(r.patients),
+            "patients_with_cramp": .int(r.patientsWithCramp),
+          ])
+        }),
+      "first_cramp": .array(
+        report.firstCramp.map { f in
+          var o = KaplanMeierReport(fit: f.curves, formula: "Surv(time, event) ~ \(f.factor)")
+            .jsonBody
+          o["factor"] = .string(f.factor)
+          o["logrank"] =
+            f.logRank.map { .object(LogRankReport(result: $0, formula: "").jsonBody) } ?? .null
+          return .object(o)
+        }),
+      "notes": .array(report.notes.map { .string($0) }),
+      "conventions": .array(report.conventions.map { .string($0) }),
+      "tied_event_share": .number(report.tiedEventShare),
+    ]
+    if let m = report.logistic {
+      body["logistic"] = .object(
+        LogisticReport(fit: m.fit, source: report.source, clusterColumn: "patient_id").jsonBody)
+    }
+    if let m = report.andersenGill {
+      body["andersen_gill"] = .object(
+        CoxReport(
+          fit: m.fit, formula: m.formula, source: report.source, subjects: s.patients,
+          droppedRowCount: m.droppedRows, droppedByVariable: [:]
+        ).jsonBody)
+    }
+    return body
+  }
+}
