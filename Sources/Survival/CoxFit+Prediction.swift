@@ -12,8 +12,9 @@ extension CoxFit {
     /// Weighted number of events at this time (R's `n.event`).
     public let events: Double
     public let survival: Double
-    /// Standard error of the cumulative hazard, i.e. of `-log S` (R's `std.err`), including the
-    /// uncertainty of the coefficients.
+    /// Standard error of the cumulative hazard, that is of `-log S` (R's `std.err`).
+    ///
+    /// It includes the uncertainty of the coefficients.
     public let standardError: Double
     /// Confidence limits for the survival; `nil` where R gives NA.
     public let confidenceLow: Double?
