@@ -23,7 +23,7 @@ struct RiskSetData: Sendable {
   let start: [Double]?
   let event: [Bool]
   let weight: [Double]
-  let offset: [Double]
+  var offset: [Double]
   /// Stratum of each row, `0..<stratumCount`.
   let stratum: [Int]
   /// The original stratum code of each stratum `0..<k` (ascending), `[0]` without strata.

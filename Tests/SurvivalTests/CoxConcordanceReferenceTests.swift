@@ -41,3 +41,25 @@ struct CoxConcordanceReferenceTests {
     reportMaximum("concordance \(name)", errors)
   }
 }
+
+@Suite("Cox robust score test against R survival 3.5-3")
+struct CoxRobustScoreReferenceTests {
+  static let names = Reference.cases("cox").compactMap { $0["name"] as? String }
+
+  @Test("summary.coxph Robust = statistic (nil when no robust variance)", arguments: names)
+  func robustScore(name: String) throws {
+    let entry = try Reference.named("cox", name)
+    let call = entry["call"] as? String ?? ""
+    let fit = try CoxCaseInput(entry).fit(ties: call.contains("breslow") ? .breslow : .efron)
+    let test = try fit.robustScoreTest()
+    let expected = entry.object("robust_score")
+    guard let statistic = expected.number("statistic") else {
+      #expect(test == nil, "\(call): R has no robust score test")
+      return
+    }
+    let error = Tolerance.check(
+      test?.statistic, statistic, Tolerance.estimate, "\(call) robust score")
+    #expect(Double(test?.degreesOfFreedom ?? -1) == expected.number("df"))
+    reportMaximum("robust score \(name)", [error])
+  }
+}
