@@ -85,6 +85,8 @@ public struct CoxFit: Sendable {
   let originalDesign: Matrix
   let finalInformation: Matrix
   let finalScore: [Double]
+  /// Cluster codes `0..<k` per row (robust variance, clustered concordance), or `nil`.
+  let clusterCodes: [Int]?
 
   /// Builds the result from the Newton state: residual pass, variances, tests, diagnostics.
   static func assemble(
@@ -101,14 +103,16 @@ public struct CoxFit: Sendable {
     }
     var variance = modelVariance
     var clusterCount: Int?
-    if let cluster, p > 0 {
+    var clusterCodes: [Int]?
+    if let cluster {
       let codes = try RiskSetData.stratumCodes(cluster, count: data.count)
+      clusterCodes = codes.codes
       clusterCount = codes.levels.count
-      variance = try robustVariance(
-        scoreResiduals: terms.scoreResiduals, weights: data.weight, clusters: codes.codes,
-        clusterCount: codes.levels.count, modelVariance: modelVariance)
-    } else if let cluster {
-      clusterCount = Set(cluster).count
+      if p > 0 {
+        variance = try robustVariance(
+          scoreResiduals: terms.scoreResiduals, weights: data.weight, clusters: codes.codes,
+          clusterCount: codes.levels.count, modelVariance: modelVariance)
+      }
     }
 
     let z = Normal.quantile(1 - (1 - model.confidenceLevel) / 2)
@@ -179,7 +183,8 @@ public struct CoxFit: Sendable {
       converged: newton.converged, estimableTerms: kept.map { termNames[$0] },
       variance: variance, modelVariance: modelVariance, diagnostics: diagnostics,
       beta: newton.beta, keptColumns: kept, data: data, rowTerms: terms, response: response,
-      originalDesign: x, finalInformation: information, finalScore: evaluation.score)
+      originalDesign: x, finalInformation: information, finalScore: evaluation.score,
+      clusterCodes: clusterCodes)
   }
 
   /// R's robust variance for `cluster(id)`: weighted dfbeta residuals `w_i L_i V` summed within

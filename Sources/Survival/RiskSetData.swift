@@ -23,9 +23,11 @@ struct RiskSetData: Sendable {
   let start: [Double]?
   let event: [Bool]
   let weight: [Double]
-  let offset: [Double]
+  var offset: [Double]
   /// Stratum of each row, `0..<stratumCount`.
   let stratum: [Int]
+  /// The original stratum code of each stratum `0..<k` (ascending), `[0]` without strata.
+  let stratumLevels: [Int]
   /// Row indices ordered by stratum (ascending), then stop time (descending), events before
   /// censored rows at the same stop time: the order of the backward sweep.
   let byStop: [Int]
@@ -79,6 +81,7 @@ struct RiskSetData: Sendable {
     weight = w
     self.offset = off
     stratum = codes.codes
+    stratumLevels = codes.levels
 
     // Centre each column by its weighted mean (R's coxfit6 uses the case weights here).
     let totalWeight = w.reduce(0, +)

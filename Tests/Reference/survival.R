@@ -96,7 +96,8 @@ meta <- list(r_version = R.version.string,
              survival_version = as.character(packageVersion("survival")),
              jsonlite_version = as.character(packageVersion("jsonlite")))
 
-coxCase <- function(name, call, file, columns, residuals = FALSE, zph = TRUE, newdata = NULL) {
+coxCase <- function(name, call, file, columns, residuals = FALSE, zph = TRUE, newdata = NULL,
+                    terms = NULL) {
   fit <- eval(parse(text = call))
   s <- summary(fit)
   coefs <- coef(fit)
@@ -117,7 +118,7 @@ coxCase <- function(name, call, file, columns, residuals = FALSE, zph = TRUE, ne
     warn <<- c(warn, conditionMessage(w)); invokeRestart("muffleWarning")
   })
   conc <- concordance(fit)
-  out <- list(name = name, call = call, data = file, columns = columns,
+  out <- list(name = name, call = call, data = file, columns = columns, term_groups = terms,
               terms = names(coefs), coefficients = nav(coefs), std_error = nav(full),
               model_std_error = nav(naive), z = nav(z), p_value = nav(p),
               conf_low = nav(ci[, 1]), conf_high = nav(ci[, 2]),
@@ -131,7 +132,11 @@ coxCase <- function(name, call, file, columns, residuals = FALSE, zph = TRUE, ne
                                       p_value = unname(s$logtest["pvalue"])),
               concordance = list(estimate = unname(conc$concordance),
                                  std_error = sqrt(unname(conc$var))),
-              variance = unname(fit$var), warnings = warn)
+              variance = unname(fit$var), warnings = warn,
+              means = num(fit$means),
+              concordance_count = num(conc$count))
+  if (!is.null(fit$rscore)) out$robust_score <- list(statistic = unname(fit$rscore),
+                                                     df = sum(!is.na(coefs)))
   if (residuals) {
     out$martingale <- unname(residuals(fit, type = "martingale"))
     out$deviance <- unname(residuals(fit, type = "deviance"))
@@ -144,7 +149,8 @@ coxCase <- function(name, call, file, columns, residuals = FALSE, zph = TRUE, ne
   if (zph) {
     z <- cox.zph(fit)
     out$zph <- list(terms = rownames(z$table), chisq = unname(z$table[, "chisq"]),
-                    df = unname(z$table[, "df"]), p_value = unname(z$table[, "p"]))
+                    df = unname(z$table[, "df"]), p_value = unname(z$table[, "p"]),
+                    x = unname(z$x), time = unname(z$time), y = unname(z$y))
   }
   if (!is.null(newdata)) {
     sf <- survfit(fit, newdata = newdata)
@@ -155,6 +161,8 @@ coxCase <- function(name, call, file, columns, residuals = FALSE, zph = TRUE, ne
                           cumhaz = as.numeric(sf$cumhaz))
     bh <- basehaz(fit, centered = FALSE)
     out$baseline <- list(time = bh$time, hazard = bh$hazard)
+    bc <- basehaz(fit, centered = TRUE)
+    out$baseline_centered <- list(time = bc$time, hazard = bc$hazard)
   }
   out
 }
@@ -232,6 +240,22 @@ cox <- list(
           vetFile, list(time = "time", status = "status",
                         x = c("trt", "karno", "age", "prior", "smallcell", "adeno", "large")),
           residuals = TRUE),
+  coxCase("veteran_celltype",
+          "coxph(Surv(time, status) ~ trt + karno + factor(cellcode), data = vet)",
+          vetFile, list(time = "time", status = "status",
+                        x = c("trt", "karno", "smallcell", "adeno", "large")),
+          terms = list(trt = 1, karno = 2, "factor(cellcode)" = 3:5),
+          newdata = data.frame(trt = 1, karno = 60, cellcode = 3)),
+  coxCase("heart_predict",
+          "coxph(Surv(start, stop, event) ~ age + surgery + transplant, data = hrt)",
+          heartFile, list(start = "start", time = "stop", status = "event",
+                          x = c("age", "surgery", "transplant")),
+          newdata = data.frame(age = -5, surgery = 1, transplant = 1)),
+  coxCase("lung_cluster_predict",
+          "coxph(Surv(time, status) ~ age + sex + cluster(inst_group), data = lung2, ties = 'breslow')",
+          lungFile, list(time = "time", status = "status", x = c("age", "sex"),
+                         cluster = "inst_group"),
+          newdata = data.frame(age = 65, sex = 1)),
   coxCase("veteran_breslow",
           "coxph(Surv(time, status) ~ trt + karno + smallcell + adeno + large, data = vet, ties = 'breslow')",
           vetFile, list(time = "time", status = "status",

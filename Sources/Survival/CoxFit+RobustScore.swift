@@ -1,0 +1,38 @@
+import Foundation
+import LinearAlgebra
+
+extension CoxFit {
+  /// R's robust score test (`Robust =` in `summary.coxph`), or `nil` without a robust variance.
+  ///
+  /// At `beta = 0`, with the linear predictor 0 (R evaluates it without the offset), the
+  /// weighted score residuals are summed within clusters into `T`; the statistic is
+  /// `u' (T'T)^-1 u` with `u` the column sums of `T` (the score), on `p` degrees of freedom.
+  /// - Returns: `nil` when the fit used no robust variance, has no coefficients, or `T'T` is
+  ///   singular.
+  /// - Throws: `LinearAlgebraError` only for an internal shape error.
+  /// - Complexity: one extra risk-set sweep with residuals, O(n p^2).
+  public func robustScoreTest() throws -> Test? {
+    let p = keptColumns.count
+    guard let clusters = clusterCodes, p > 0 else { return nil }
+    var zero = data
+    zero.offset = [Double](repeating: 0, count: count)
+    var kernel = RiskSetKernel(data: zero, ties: ties)
+    let (_, terms) = try kernel.evaluateWithResiduals([Double](repeating: 0, count: p))
+    let clusterCount = (clusters.max() ?? -1) + 1
+    var summed = Matrix(rows: clusterCount, columns: p)
+    for j in 0..<p {
+      for i in 0..<count {
+        summed.storage[clusters[i] + j * clusterCount] +=
+          data.weight[i] * terms.scoreResiduals[i + j * count]
+      }
+    }
+    var u = [Double](repeating: 0, count: p)
+    for j in 0..<p {
+      for c in 0..<clusterCount { u[j] += summed.storage[c + j * clusterCount] }
+    }
+    guard let factor = try? Cholesky(try BLAS.syrk(summed)) else { return nil }
+    let solved = try factor.solve(u)
+    let statistic = zip(solved, u).reduce(0) { $0 + $1.0 * $1.1 }
+    return Test(statistic: statistic, degreesOfFreedom: p)
+  }
+}
