@@ -59,8 +59,10 @@ let package = Package(
       dependencies: ["Regression", "Formula", "CrampData", "LinearAlgebra"]
     ),
     .testTarget(name: "SurvivalTests", dependencies: ["Survival", "LinearAlgebra"]),
-    .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+    .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Snapshots"]),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
-    .testTarget(name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData", "Reporting"]),
+    .testTarget(
+      name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData", "Reporting"],
+      exclude: ["Snapshots"]),
   ]
 )
