@@ -155,10 +155,13 @@ public enum ProfileError: Error, Equatable, Sendable, CustomStringConvertible {
   public var description: String {
     switch self {
     case .unknownVariable(let name, let suggestion):
-      return "the model has no variable '\(name)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
+      let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
+      return "the model has no variable '\(name)'" + hint
     case .unknownLevel(let name, let value, let levels, let suggestion):
-      return "'\(value)' is not a level of '\(name)' the model was fitted on (levels: \(levels.joined(separator: ", ")))"
-        + (suggestion.map { "; did you mean '\($0)'?" } ?? "")
+      let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
+      let list = levels.joined(separator: ", ")
+      return "'\(value)' is not a level of '\(name)' the model was fitted on (levels: \(list))"
+        + hint
     case .notANumber(let name, let value):
       return "'\(name)' needs a number, not '\(value)'"
     case .designMismatch(let expected, let found):

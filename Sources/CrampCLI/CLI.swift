@@ -26,14 +26,18 @@ public enum CLI {
   /// Runs the process's own arguments against the standard streams.
   public static func main() -> Int32 {
     let arguments = Array(CommandLine.arguments.dropFirst())
-    return run(arguments: arguments, console: .standard, environment: processEnvironment())
+    return run(
+      arguments: arguments, console: .standard, environment: processEnvironment(),
+      stdoutIsTerminal: isatty(1) == 1)
   }
 
   /// Runs `arguments` (without the program name) in-process, so tests can call it.
   public static func run(
-    arguments: [String], console: Console, environment: [String: String] = [:]
+    arguments: [String], console: Console, environment: [String: String] = [:],
+    stdoutIsTerminal: Bool = false
   ) -> Int32 {
-    var context = Context(console: console, environment: environment)
+    var context = Context(
+      console: console, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
     guard let first = arguments.first else {
       console.err(HelpRenderer.usageError("Missing subcommand.", spec: nil))
       return ExitCode.usage

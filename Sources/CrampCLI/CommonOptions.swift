@@ -1,6 +1,17 @@
 import CrampData
 import Reporting
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Columns of the terminal on stdout, if it is one.
+func terminalWidth() -> Int? {
+  var size = winsize()
+  guard ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+  return Int(size.ws_col)
+}
+
 /// Options shared by many subcommands, declared once.
 enum CommonOptions {
   static let format = OptionSpec.option(
@@ -24,6 +35,26 @@ enum CommonOptions {
     help:
       "Comma-separated strings read as missing, replacing the default list \"\",NA,N/A,. (an empty item means the empty field).",
     repeatable: true)
+
+  static let ascii = OptionSpec.flag(
+    "ascii",
+    help: "Draw charts with ASCII characters only (default: Unicode when the locale is UTF-8).")
+  static let noCharts = OptionSpec.flag("no-charts", help: "Leave the plain-text charts out.")
+
+  /// Chart options.
+  static let charts = [ascii, noCharts]
+
+  /// The chart style for this run, or `nil` with `--no-charts`: width from `COLUMNS`, else
+  /// the terminal's width when stdout is one, else 80.
+  static func chartStyle(_ parsed: ParsedArguments, context: Context) -> ChartStyle? {
+    if parsed.flag("no-charts") { return nil }
+    var environment = context.environment
+    if environment["COLUMNS"] == nil, context.stdoutIsTerminal, let width = terminalWidth() {
+      environment["COLUMNS"] = String(width)
+    }
+    return ChartStyle.fromEnvironment(
+      environment, isTTY: context.stdoutIsTerminal, ascii: parsed.flag("ascii"))
+  }
 
   /// CSV reading options.
   static let csv = [delimiter, decimal, na]

@@ -49,4 +49,6 @@ enum FileDescriptorWriter {
 struct Context: Sendable {
   var console: Console
   var environment: [String: String]
+  /// Whether stdout is a terminal (charts then take its width).
+  var stdoutIsTerminal = false
 }

@@ -10,8 +10,20 @@ import Survival
 /// cumulative function, and a footer with the conventions used.
 public struct DiaryReportRenderer: Sendable {
   public var report: DiaryReport
+  /// Style of the plain-text charts; `nil` leaves them out.
+  public var chartStyle: ChartStyle?
 
-  public init(_ report: DiaryReport) { self.report = report }
+  public init(_ report: DiaryReport, chartStyle: ChartStyle? = nil) {
+    self.report = report
+    self.chartStyle = chartStyle
+  }
+
+  /// A chart as text, fenced in Markdown; empty without a chart style.
+  func chart(_ text: (ChartStyle) -> String, markdown: Bool) -> String {
+    guard let style = chartStyle else { return "" }
+    let body = text(style)
+    return markdown ? "```text\n" + body + "```\n\n" : "\n" + body + "\n"
+  }
 
   /// The report text in `format` (`csv` gives the prevalence table).
   public func render(_ format: OutputFormat) -> String {
@@ -113,7 +125,14 @@ public struct DiaryReportRenderer: Sendable {
         if let test = f.logRank {
           out += "Log-rank: " + LogRankReport(result: test, formula: "").summaryLine + "\n"
         }
-        out += "\n"
+        out += chart(
+          {
+            ModelCharts.kaplanMeier(
+              f.curves, title: "Time to first cramp by \(f.factor)",
+              xTitle: "Nights since the first diary night", atRiskTimes: f.atRiskTimes
+            ).render(style: $0)
+          }, markdown: md)
+        out += md ? "" : "\n"
       }
     }
 
@@ -153,6 +172,19 @@ public struct DiaryReportRenderer: Sendable {
         fit: m.fit, formula: m.formula, source: report.source, subjects: report.summary.patients,
         droppedRowCount: m.droppedRows, droppedByVariable: [:])
       out += table(cox.hazardRatioTable)
+      let coxRows = m.fit.coefficients.map { c in
+        CoefficientRow(
+          term: c.term, estimate: c.estimate, standardError: c.standardError, statistic: c.z,
+          pValue: c.pValue, ratio: c.hazardRatio, ratioLow: c.hazardRatioLow,
+          ratioHigh: c.hazardRatioHigh)
+      }
+      out += chart(
+        {
+          ModelCharts.forest(
+            coxRows, title: "Rate of cramp nights (robust 95% CI)",
+            axisTitle: "Rate ratio (log scale)", header: "HR (95% CI)"
+          ).render(style: $0)
+        }, markdown: md)
       out += "Robust p-values: "
       out +=
         m.fit.coefficients.map { "\($0.term) \(NumberFormat.pValue($0.pValue))" }.joined(
@@ -179,7 +211,15 @@ public struct DiaryReportRenderer: Sendable {
           NumberFormat.fixed(h.cumulativeHazard, digits: 3),
         ])
       }
-      out += table(t) + "\n"
+      out += table(t)
+      out += chart(
+        {
+          ModelCharts.meanCumulativeFunction(
+            [mcf], title: "Mean cumulative number of cramp nights",
+            xTitle: "Nights since the first diary night"
+          ).render(style: $0)
+        }, markdown: md)
+      out += "\n"
     }
 
     if !report.notes.isEmpty {

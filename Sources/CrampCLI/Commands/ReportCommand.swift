@@ -26,7 +26,7 @@ enum ReportCommand {
       .option(
         "covariates", value: "list",
         help: "Comma-separated model covariates (default: chosen from the diary)."),
-    ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.quiet],
+    ] + CommonOptions.csv + CommonOptions.rendering + CommonOptions.charts + [CommonOptions.quiet],
     run: run)
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
@@ -53,7 +53,8 @@ enum ReportCommand {
     if !quiet {
       for note in report.notes { context.console.err("Warning: \(note)\n") }
     }
-    let renderer = DiaryReportRenderer(report)
+    let renderer = DiaryReportRenderer(
+      report, chartStyle: CommonOptions.chartStyle(parsed, context: context))
     let format = CommonOptions.outputFormat(parsed)
     let text =
       format == .json
