@@ -16,6 +16,12 @@ public struct CoxReport: Sendable {
   public var droppedRowCount: Int
   /// Level of the printed intervals (the model's).
   public var confidenceLevel: Double
+  /// Harrell's concordance with its standard error (R's `concordance(fit)`).
+  public var concordance: Concordance?
+  /// The robust score test when clustered (R's `Robust =` line).
+  public var robustScore: CoxFit.Test?
+  /// The proportional-hazards test (`cox.zph`), when asked for.
+  public var proportionalHazards: ProportionalHazardsTest?
 
   public init(
     fit: CoxFit, formula: String, source: String, subjects: Int, droppedRowCount: Int,
@@ -114,12 +120,22 @@ public struct CoxReport: Sendable {
       out += testLine("Likelihood ratio test", fit.likelihoodRatioTest) + "\n"
       out += testLine("Wald test            ", fit.waldTest) + "\n"
       out += testLine("Score (logrank) test ", fit.scoreTest) + "\n"
+      if let r = robustScore { out += testLine("Robust               ", r) + "\n" }
+      if let c = concordance {
+        out +=
+          "Concordance= \(NumberFormat.fixed(c.estimate, digits: 3))  (se = \(NumberFormat.fixed(c.standardError, digits: 3)) )\n"
+      }
       if robust {
         out +=
           "   (Note: the likelihood ratio and score tests assume independence of observations within a cluster, the Wald test does not.)\n"
       }
       out +=
         "Log-likelihood: null \(NumberFormat.significant(fit.nullLogLikelihood, digits: 8)), model \(NumberFormat.significant(fit.logLikelihood, digits: 8))\n"
+      if let zph = proportionalHazards {
+        let title = "Proportional hazards test (cox.zph, transform = \"\(zph.transform)\")"
+        out += md ? "\n### " + title + "\n\n" : "\n" + title + ":\n"
+        out += table(zphTable(zph))
+      }
       return out
     }
   }
@@ -155,10 +171,37 @@ public struct CoxReport: Sendable {
       "tests": .object([
         "likelihood_ratio": test(fit.likelihoodRatioTest), "wald": test(fit.waldTest),
         "score": test(fit.scoreTest),
+        "robust_score": robustScore.map(test) ?? .null,
       ]),
-      "concordance": .null, "ph_test": .null,
+      "concordance": concordance.map {
+        .object(["estimate": .number($0.estimate), "std_error": .number($0.standardError)])
+      } ?? .null,
+      "ph_test": proportionalHazards.map { zph in
+        func row(_ r: ProportionalHazardsTest.Row) -> JSONValue {
+          .object([
+            "term": .string(r.term), "chisq": .number(r.chiSquare), "df": .int(r.degreesOfFreedom),
+            "p_value": .number(r.pValue),
+          ])
+        }
+        return .object([
+          "transform": .string(zph.transform), "terms": .array(zph.terms.map(row)),
+          "global": row(zph.global),
+        ])
+      } ?? .null,
       "warnings": .array(warnings),
     ]
+  }
+
+  /// R's `cox.zph` table: `chisq df p` per term and `GLOBAL`.
+  func zphTable(_ zph: ProportionalHazardsTest) -> DataTable {
+    var t = DataTable(headers: ["", "chisq", "df", "p"])
+    for r in zph.terms + [zph.global] {
+      t.append([
+        r.term, NumberFormat.significant(r.chiSquare, digits: 4), String(r.degreesOfFreedom),
+        NumberFormat.pValue(r.pValue),
+      ])
+    }
+    return t
   }
 
   /// The warning text of a Cox diagnostic, in R's words where R has them.

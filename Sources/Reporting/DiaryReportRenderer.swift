@@ -129,7 +129,8 @@ public struct DiaryReportRenderer: Sendable {
           {
             ModelCharts.kaplanMeier(
               f.curves, title: "Time to first cramp by \(f.factor)",
-              xTitle: "Nights since the first diary night", atRiskTimes: f.atRiskTimes
+              xTitle: "Nights since the first diary night",
+              yTitle: "Probability of no cramp yet", atRiskTimes: f.atRiskTimes
             ).render(style: $0)
           }, markdown: md)
         out += md ? "" : "\n"

@@ -74,7 +74,7 @@ public indirect enum JSONValue: Sendable, Equatable {
   }
 
   /// Shortest round-trip decimal form of a finite double; integral values keep no fraction.
-  static func format(_ d: Double) -> String {
+  public static func format(_ d: Double) -> String {
     guard d.isFinite else { return "null" }
     if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) }
     return String(d)

@@ -8,8 +8,8 @@ public enum ModelCharts {
   /// Kaplan-Meier curves of a fit with the numbers at risk at `atRiskTimes` (default: about
   /// six round times over the follow-up).
   public static func kaplanMeier(
-    _ fit: KaplanMeierFit, title: String, xTitle: String = "Nights", band: Bool? = nil,
-    atRiskTimes: [Double]? = nil
+    _ fit: KaplanMeierFit, title: String, xTitle: String = "Nights",
+    yTitle: String = "Survival probability", band: Bool? = nil, atRiskTimes: [Double]? = nil
   ) -> StepChart {
     let horizon = fit.curves.flatMap { $0.steps.map(\.time) }.max() ?? 0
     let ticks = atRiskTimes ?? ChartAxis.linear(lower: 0, upper: max(horizon, 1)).ticks
@@ -31,7 +31,7 @@ public enum ModelCharts {
     }
     return StepChart(
       curves: curves, atRisk: atRisk, xTicks: ticks, title: title, xTitle: xTitle,
-      yTitle: "Probability of no cramp yet")
+      yTitle: yTitle)
   }
 
   /// Number at risk just before `time` on a fitted curve (R's `n.risk` at that time).

@@ -25,7 +25,7 @@ enum KaplanMeierCommand {
       .option(
         "cumhaz", value: "estimator", help: "Tabulate the cumulative hazard.",
         allowed: ["nelson-aalen", "fleming-harrington"]),
-    ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.quiet],
+    ] + CommonOptions.csv + CommonOptions.rendering + CommonOptions.charts + [CommonOptions.quiet],
     run: run)
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
@@ -71,9 +71,19 @@ enum KaplanMeierCommand {
     let report = KaplanMeierReport(
       fit: fit, formula: design.formula.text, times: times, restrictedMeanHorizon: horizon,
       cumulativeHazard: hazard)
+    let style = CommonOptions.chartStyle(parsed, context: context)
     try SurvivalOptions.deliver(
       command: "km", parsed: parsed, context: context, body: report.jsonBody,
-      render: report.render)
+      render: { format in
+        var out = report.render(format)
+        if let style, format == .text || format == .markdown {
+          let chart = ModelCharts.kaplanMeier(
+            fit, title: "Kaplan-Meier: \(design.formula.text)", xTitle: "Time"
+          ).render(style: style)
+          out += format == .markdown ? "\n```text\n" + chart + "```\n" : "\n" + chart
+        }
+        return out
+      })
     return ExitCode.success
   }
 }
@@ -138,7 +148,19 @@ enum CoxCommand {
         allowed: ["efron", "breslow"], default: "efron"),
       .option("weights", value: "column", help: "Case weights column."),
       .option("level", value: "p", help: "Confidence level.", default: "0.95"),
-    ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
+      .flag("zph", help: "Test proportional hazards with scaled Schoenfeld residuals (cox.zph)."),
+      .option(
+        "residuals", value: "type",
+        help: "Write residuals as CSV (to -o or stdout) instead of the report.",
+        allowed: ["martingale", "deviance", "score", "schoenfeld", "dfbeta"]),
+      .option(
+        "predict", value: "profile",
+        help:
+          "Survival curve for a covariate profile, e.g. \"age_over_50=1,dialysis=0\" (others at the cohort median)."
+      ),
+    ] + CommonOptions.csv + CommonOptions.rendering + CommonOptions.charts + [
+      CommonOptions.strict, CommonOptions.quiet,
+    ],
     run: run)
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
@@ -172,13 +194,42 @@ enum CoxCommand {
     }
     try ModelInput.report(
       diagnostics: fit.diagnostics.map(CoxReport.describe), parsed: parsed, context: context)
-    let report = CoxReport(
+    if let type = parsed.value("residuals") {
+      let csv = try CoxOutputs.residuals(type, fit: fit, design: design, names: names)
+      try OutputWriter.deliver(csv, to: parsed.value("output"), console: context.console)
+      return ExitCode.success
+    }
+    var report = CoxReport(
       fit: fit, formula: design.formula.text, source: design.source,
       subjects: design.clusters?.count ?? fit.count, droppedRowCount: design.droppedRowCount,
       droppedByVariable: design.droppedByVariable, confidenceLevel: level)
+    do {
+      report.concordance = fit.concordance
+      report.robustScore = try fit.robustScoreTest()
+      if parsed.flag("zph") {
+        report.proportionalHazards = try fit.proportionalHazardsTest(
+          terms: CoxOutputs.termGroups(design: design, names: names))
+      }
+    } catch {
+      throw .data(String(describing: error))
+    }
+    var prediction: CoxPrediction?
+    if let text = parsed.value("predict") {
+      prediction = try CoxOutputs.predict(
+        text, fit: fit, design: design, table: table, level: level)
+    }
+    let style = CommonOptions.chartStyle(parsed, context: context)
+    var body = report.jsonBody
+    if let prediction { body["prediction"] = .object(prediction.jsonBody) }
     try SurvivalOptions.deliver(
-      command: "cox", parsed: parsed, context: context, body: report.jsonBody,
-      render: report.render)
+      command: "cox", parsed: parsed, context: context, body: body,
+      render: { format in
+        var out = report.render(format)
+        if let prediction, format == .text || format == .markdown {
+          out += "\n" + prediction.render(markdown: format == .markdown, style: style)
+        }
+        return out
+      })
     return ExitCode.success
   }
 }
