@@ -36,6 +36,12 @@ extension LogisticModel {
             term: term, estimate: estimate, standardError: se, modelStandardError: modelSE,
             z: z, pValue: firth.pValues[slot], confLow: firth.confLow[slot],
             confHigh: firth.confHigh[slot], intervalMethod: .profilePenalizedLikelihood))
+      } else if let limits = core.profileLimits {
+        rows.append(
+          CoefficientEstimate(
+            term: term, estimate: estimate, standardError: se, modelStandardError: modelSE,
+            z: z, pValue: normalTwoSidedPValue(z), confLow: limits.low[slot],
+            confHigh: limits.high[slot], intervalMethod: .profileLikelihood))
       } else {
         rows.append(
           CoefficientEstimate(
