@@ -1,0 +1,79 @@
+import CrampData
+import Formula
+import Glibc
+import Regression
+
+/// The benchmark formula of issue 4 (columns of `gen_diary.py`'s nights file).
+let logitBenchmarkFormula =
+  "cramp ~ age_over_50 + factor(trimester) + magnesium_mg + supplement + dialysis + diabetes"
+  + " + alcohol_units + fluid_cups"
+
+/// Times the logistic fit on a benchmark diary: CSV load, design build, fit (best/median of
+/// `repetitions` after a warm-up), the cluster-robust and GEE exchangeable variants, and
+/// peak RSS.
+///
+/// - Parameters:
+///   - path: a nights file from `gen_diary.py` (needs the formula's columns and `patient_id`).
+///   - repetitions: timed fits per variant (at least 1).
+/// - Returns: lines to print.
+func runLogitBenchmark(path: String, repetitions: Int) throws -> [String] {
+  let runs = max(1, repetitions)
+  var lines: [String] = []
+  func seconds(_ value: Double) -> String { String(format: "%.3f s", value) }
+
+  let loadStart = Measure.now()
+  let table = try CSVReader.read(path: path).table
+  let loadTime = Measure.now() - loadStart
+  lines.append("logit benchmark: \(path)")
+  lines.append("  CSV load:            \(seconds(loadTime))  (\(table.rowCount) rows)")
+
+  let formula = try Formula.parse(logitBenchmarkFormula)
+  let buildStart = Measure.now()
+  let design = try DesignMatrix.build(
+    formula, table: table, options: DesignOptions(cluster: "patient_id"))
+  let buildTime = Measure.now() - buildStart
+  lines.append(
+    "  design build:        \(seconds(buildTime))  (\(design.rowCount) x \(design.columnCount))")
+
+  let model = LogisticModel()
+  var fit: LogisticFit?
+  let fitTimes = Timing(
+    try Measure.repeated(runs: runs) { () throws -> Int in
+      let result = try model.fit(design)
+      fit = result
+      return result.iterations
+    })
+  lines.append(
+    "  fit (model SE):      best \(seconds(fitTimes.best)), median \(seconds(fitTimes.median))"
+      + "  (\(fit?.iterations ?? 0) iterations, converged \(fit?.converged ?? false))")
+
+  let robustTimes = Timing(
+    try Measure.repeated(runs: runs) { () throws -> Int in
+      try model.fit(design, variance: .clusterRobust).iterations
+    })
+  lines.append(
+    "  fit (--cluster):     best \(seconds(robustTimes.best)), median "
+      + "\(seconds(robustTimes.median))  (\(design.clusters?.count ?? 0) clusters)")
+
+  var gee: GEEFit?
+  let geeTimes = Timing(
+    try Measure.repeated(runs: runs) { () throws -> Int in
+      let result = try GEEModel(correlation: .exchangeable).fit(design)
+      gee = result
+      return result.iterations
+    })
+  lines.append(
+    "  GEE exchangeable:    best \(seconds(geeTimes.best)), median \(seconds(geeTimes.median))"
+      + "  (\(gee?.iterations ?? 0) iterations, alpha \(gee?.alpha ?? .nan))")
+
+  let totalStart = Measure.now()
+  let wholeTable = try CSVReader.read(path: path).table
+  let wholeDesign = try DesignMatrix.build(formula, table: wholeTable)
+  let wholeFit = try model.fit(wholeDesign)
+  let wholeTime = Measure.now() - totalStart
+  lines.append(
+    "  load + build + fit:  \(seconds(wholeTime))  (deviance \(wholeFit.deviance))")
+  let peak = Double(Measure.peakResidentBytes() ?? 0) / 1_048_576
+  lines.append(String(format: "  peak RSS:            %.0f MB", peak))
+  return lines
+}
