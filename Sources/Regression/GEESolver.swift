@@ -21,19 +21,19 @@ struct GEESolver {
   /// Rows per cluster, and the number of within-cluster pairs in all.
   let sizes: [Double]
   let pairs: Double
-  let design: Matrix
 
   private var mu: [Double]
   /// `sqrt(v)`, the scale of the rows of `D`.
   private var root: [Double]
   /// Pearson residuals.
   private var pearson: [Double]
-  /// Weights `v` and working response `(y - mu) / v` for the `X'VX`, `X'(y - mu)` pass.
-  private var weights: [Double]
-  private var response: [Double]
   /// `t_i = sum_j sqrt(v_j) x_j` per cluster, `G` x `p` column-major.
   private var clusterX: Matrix
   private var accumulator: CrossProductAccumulator
+  /// `X beta + offset`, reused.
+  private var linear: [Double] = []
+  /// Reusable `sqrt(v)`-scaled block and response (`blockRows * (p + 1)` values).
+  private var scaledBlock: [Double] = []
 
   init(
     x: [Double], rows n: Int, columns p: Int, y: [Double], offset: [Double]?,
@@ -51,12 +51,9 @@ struct GEESolver {
     for code in clusters.codes { sizes[Int(code)] += 1 }
     self.sizes = sizes
     pairs = sizes.reduce(0) { $0 + $1 * ($1 - 1) / 2 }
-    design = try Matrix(rows: n, columns: p, columnMajor: x)
     mu = [Double](repeating: 0, count: n)
     root = [Double](repeating: 0, count: n)
     pearson = [Double](repeating: 0, count: n)
-    weights = [Double](repeating: 0, count: n)
-    response = [Double](repeating: 0, count: n)
     clusterX = Matrix(rows: clusters.count, columns: p)
     accumulator = CrossProductAccumulator(columns: p)
   }
@@ -112,18 +109,31 @@ struct GEESolver {
     return (try BLAS.gemm(BLAS.gemm(bread, meat), bread), bread)
   }
 
-  /// `mu`, `sqrt(v)`, Pearson residuals, IRLS weights and response at `beta`.
+  /// `mu`, `sqrt(v)` and the Pearson residuals at `beta`.
   private mutating func evaluate(_ beta: [Double]) throws {
-    let linear = try BLAS.gemv(design, beta)
+    // eta = X beta + offset as in-place column axpys (no result allocation, no rescan of
+    // the design, which was checked finite when built).
+    var linear = self.linear
+    self.linear = []
+    defer { self.linear = linear }
+    if linear.count != n { linear = [Double](repeating: 0, count: n) }
+    x.withUnsafeBufferPointer { xs in
+      linear.withUnsafeMutableBufferPointer { eta in
+        for i in 0..<n { eta[i] = offset?[i] ?? 0 }
+        for j in 0..<p {
+          let b = beta[j]
+          let column = UnsafeBufferPointer(rebasing: xs[(j * n)..<((j + 1) * n)])
+          for i in 0..<n { eta[i] += b * column[i] }
+        }
+      }
+    }
     for i in 0..<n {
-      let m = Logit.inverse(linear[i] + (offset?[i] ?? 0))
+      let m = Logit.inverse(linear[i])
       let v = m * (1 - m)
       let s = v.squareRoot()
       mu[i] = m
       root[i] = s
       pearson[i] = (y[i] - m) / s
-      weights[i] = v
-      response[i] = (y[i] - m) / v
     }
   }
 
@@ -154,25 +164,43 @@ struct GEESolver {
   /// `H = sum_i D_i' R_i^-1 D_i` and either `G = sum_i D_i' R_i^-1 r_i` (as a `p` x 1
   /// matrix) or, with `withScoreSums`, the `G` x `p` matrix of per-cluster scores `U_i'`.
   private mutating func system(alpha: Double, withScoreSums: Bool) throws -> (Matrix, Matrix) {
-    // X'VX and X'(y - mu) over row blocks.
+    // X'VX and X'(y - mu) over row blocks, each scaled once by sqrt(v) (and the response
+    // (y - mu) / v by sqrt(v), i.e. the Pearson residual) and accumulated unweighted.
     var accumulator = self.accumulator
     self.accumulator = CrossProductAccumulator(columns: 0)
     accumulator.reset()
+    var scaled = self.scaledBlock
+    self.scaledBlock = []
+    let blockRows = min(LogisticModel.blockRows, max(n, 1))
+    if scaled.count < blockRows * (p + 1) {
+      scaled = [Double](repeating: 0, count: blockRows * (p + 1))
+    }
     try x.withUnsafeBufferPointer { xs in
-      try weights.withUnsafeBufferPointer { ws in
-        try response.withUnsafeBufferPointer { zs in
-          var start = 0
-          while start < n {
-            let r = min(LogisticModel.blockRows, n - start)
-            try accumulator.add(
-              block: UnsafeBufferPointer(rebasing: xs[start...]), rows: r, leadingDimension: n,
-              weights: UnsafeBufferPointer(rebasing: ws[start..<(start + r)]),
-              response: UnsafeBufferPointer(rebasing: zs[start..<(start + r)]))
-            start += r
+      try root.withUnsafeBufferPointer { roots in
+        try pearson.withUnsafeBufferPointer { residuals in
+          try scaled.withUnsafeMutableBufferPointer { buffer in
+            guard let base = buffer.baseAddress, let xBase = xs.baseAddress else { return }
+            let response = base + blockRows * p
+            var start = 0
+            while start < n {
+              let r = min(blockRows, n - start)
+              for i in 0..<r { response[i] = residuals[start + i] }
+              for j in 0..<p {
+                let source = xBase + j * n + start
+                let column = base + j * r
+                for i in 0..<r { column[i] = roots[start + i] * source[i] }
+              }
+              try accumulator.add(
+                block: UnsafeBufferPointer(start: base, count: r * p), rows: r,
+                leadingDimension: r, weights: nil,
+                response: UnsafeBufferPointer(start: response, count: r))
+              start += r
+            }
           }
         }
       }
     }
+    self.scaledBlock = scaled
     var information = accumulator.crossProduct()
     let score = accumulator.crossResponse()
     self.accumulator = accumulator

@@ -99,11 +99,25 @@ struct IRLS {
     var eta = [Double](repeating: 0, count: n)
     var mu = [Double](repeating: 0, count: n)
     var deviance = 0.0
-    for i in 0..<n {
-      let start = mustart?[i] ?? (y[i] + 0.5) / 2
-      eta[i] = log(start / (1 - start))
-      mu[i] = Logit.inverse(eta[i])
-      deviance += Logit.devianceResidual(y: y[i], mu: mu[i])
+    if let mustart {
+      for i in 0..<n {
+        eta[i] = log(mustart[i] / (1 - mustart[i]))
+        mu[i] = Logit.inverse(eta[i])
+        deviance += Logit.devianceResidual(y: y[i], mu: mu[i])
+      }
+    } else {
+      // (y + 0.5) / 2 takes two values: the logs once, not per row (same sums).
+      let etas = [log(0.25 / 0.75), log(0.75 / 0.25)]
+      let mus = etas.map { Logit.inverse($0) }
+      let terms = [
+        Logit.devianceResidual(y: 0, mu: mus[0]), Logit.devianceResidual(y: 1, mu: mus[1]),
+      ]
+      for i in 0..<n {
+        let k = y[i] == 1 ? 1 : 0
+        eta[i] = etas[k]
+        mu[i] = mus[k]
+        deviance += terms[k]
+      }
     }
     self.eta = eta
     self.mu = mu

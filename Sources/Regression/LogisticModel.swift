@@ -258,10 +258,18 @@ extension LogisticModel {
       }
     } else {
       nullDeviance = 0
-      let mean = y.reduce(0, +) / Double(n)
-      for i in 0..<n {
-        let mu = hasIntercept ? mean : Logit.inverse(design.offset?[i] ?? 0)
-        nullDeviance += Logit.devianceResidual(y: y[i], mu: mu)
+      let events = y.reduce(0, +)
+      let mean = events / Double(n)
+      if hasIntercept {
+        // n identical terms per outcome: two logs instead of n.
+        nullDeviance =
+          events * Logit.devianceResidual(y: 1, mu: mean)
+          + (Double(n) - events) * Logit.devianceResidual(y: 0, mu: mean)
+      } else {
+        for i in 0..<n {
+          nullDeviance += Logit.devianceResidual(
+            y: y[i], mu: Logit.inverse(design.offset?[i] ?? 0))
+        }
       }
     }
     return CoreFit(
