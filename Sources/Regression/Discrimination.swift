@@ -13,16 +13,102 @@ enum Discrimination {
   static func delongAUC(y: [Double], predicted: [Double], confidenceLevel: Double)
     -> AreaUnderCurve?
   {
-    var cases: [Double] = []
-    var controls: [Double] = []
+    let split = sortedByOutcome(y: y, predicted: predicted)
+    return delongAUC(cases: split.cases, controls: split.controls, confidenceLevel: confidenceLevel)
+  }
+
+  /// The fitted values of the cases (`y = 1`) and of the controls, each sorted ascending.
+  static func sortedByOutcome(y: [Double], predicted: [Double]) -> (
+    cases: [Double], controls: [Double]
+  ) {
+    let caseCount = y.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+    var cases = [Double]()
+    var controls = [Double]()
+    cases.reserveCapacity(caseCount)
+    controls.reserveCapacity(y.count - caseCount)
     for (value, outcome) in zip(predicted, y) {
       if outcome == 1 { cases.append(value) } else { controls.append(value) }
     }
+    return (sortedAscending(cases), sortedAscending(controls))
+  }
+
+  /// Sorts fitted probabilities ascending.
+  ///
+  /// For finite values `>= 0` (fitted probabilities always are) the IEEE bit patterns order
+  /// as the numbers do, so a least-significant-digit radix sort on them (six passes of 11
+  /// bits) gives the sorted array in O(n), several times faster than a comparison sort on
+  /// millions of rows. Anything else (a negative, NaN or infinite value) falls back to
+  /// `sorted()`.
+  static func sortedAscending(_ values: [Double]) -> [Double] {
+    guard values.count > 4096, values.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+      return values.sorted()
+    }
+    let n = values.count
+    var keys = values.map(\.bitPattern)
+    var spare = [UInt64](repeating: 0, count: n)
+    let bits = 11
+    let radix = 1 << bits
+    var counts = [Int](repeating: 0, count: radix)
+    for pass in 0..<6 {
+      let shift = UInt64(pass * bits)
+      let mask = UInt64(radix - 1)
+      for index in counts.indices { counts[index] = 0 }
+      var skipped = false
+      keys.withUnsafeBufferPointer { source in
+        spare.withUnsafeMutableBufferPointer { target in
+          counts.withUnsafeMutableBufferPointer { count in
+            for key in source { count[Int((key >> shift) & mask)] += 1 }
+            // Skip a pass where every key has the same digit.
+            if count.contains(n) {
+              skipped = true
+              return
+            }
+            var total = 0
+            for digit in 0..<radix {
+              let c = count[digit]
+              count[digit] = total
+              total += c
+            }
+            for key in source {
+              let digit = Int((key >> shift) & mask)
+              target[count[digit]] = key
+              count[digit] += 1
+            }
+          }
+        }
+      }
+      if !skipped { swap(&keys, &spare) }
+    }
+    return keys.map { Double(bitPattern: $0) }
+  }
+
+  /// Merges two ascending arrays into one ascending array (O(n)).
+  static func merged(_ a: [Double], _ b: [Double]) -> [Double] {
+    var result = [Double]()
+    result.reserveCapacity(a.count + b.count)
+    var i = 0
+    var j = 0
+    while i < a.count, j < b.count {
+      if a[i] <= b[j] {
+        result.append(a[i])
+        i += 1
+      } else {
+        result.append(b[j])
+        j += 1
+      }
+    }
+    result.append(contentsOf: a[i...])
+    result.append(contentsOf: b[j...])
+    return result
+  }
+
+  /// ``delongAUC(y:predicted:confidenceLevel:)`` on already split and sorted scores.
+  static func delongAUC(cases: [Double], controls: [Double], confidenceLevel: Double)
+    -> AreaUnderCurve?
+  {
     let m = cases.count
     let n = controls.count
     guard m > 1, n > 1 else { return nil }
-    cases.sort()
-    controls.sort()
     // For each case: controls below + half of controls equal.
     var caseSum = 0.0
     var caseSquares = 0.0
@@ -66,9 +152,12 @@ enum Discrimination {
   /// falls in group `k` when `break[k] < p <= break[k+1]`, the lowest break included.
   /// Statistic `sum over groups and both outcomes of (O - E)^2 / E`, df = `g - 2` (always
   /// `g`, even when fewer groups remain, as hoslem.test does). The test is `nil` when a group
-  /// expects zero of an outcome or is empty (statistic NaN in R).
-  static func hosmerLemeshow(y: [Double], predicted: [Double], groups g: Int) -> HosmerLemeshow {
-    let sorted = predicted.sorted()
+  /// expects zero of an outcome or is empty (statistic NaN in R). `sorted`, when given, must
+  /// be `predicted` sorted ascending (it saves the sort).
+  static func hosmerLemeshow(
+    y: [Double], predicted: [Double], sorted given: [Double]? = nil, groups g: Int
+  ) -> HosmerLemeshow {
+    let sorted = given ?? predicted.sorted()
     let n = sorted.count
     var breaks: [Double] = []
     for k in 0...g {

@@ -23,8 +23,11 @@ enum Logit {
   }
 
   /// Unit deviance of a 0/1 response: `-2 log mu` for `y = 1`, `-2 log(1 - mu)` for `y = 0`.
+  ///
+  /// `log(1 - mu)` as R's `binomial_dev_resids` takes `log(1 / (1 - mu))` (not `log1p`,
+  /// which is about three times slower and would differ from R by the rounding of `1 - mu`).
   @inline(__always) static func devianceResidual(y: Double, mu: Double) -> Double {
-    y == 1 ? -2 * log(mu) : -2 * log1p(-mu)
+    y == 1 ? -2 * log(mu) : -2 * log(1 - mu)
   }
 }
 
@@ -38,8 +41,16 @@ enum Logit {
 /// - After ``run()``: `beta` (p), `eta`, `mu` (n) at the final estimate; `weights` (n) are
 ///   the working weights `mu.eta^2 / var(mu)` of the last solved system, whose `X'WX` is
 ///   ``information()``; `deviance` at `beta`; `iterations`, `converged`.
-/// - No per-row objects: five length-n buffers, allocated once, plus one block scratch inside
-///   the accumulator; `eta = X beta` uses `dgemv` (one length-n result per iteration).
+/// - No per-row objects: five length-n buffers, allocated once, plus one reusable block of
+///   `4096 * (p + 2)` values.
+///
+/// ## One pass over the design per iteration
+/// After each solve, ``sweep(candidate:)`` computes `eta = X beta` block by block and, while
+/// the block is in cache, the deviance, the next working weights and response, and their
+/// `X'WX`, `X'Wz` (the next iteration's system). The design is streamed from memory once per
+/// iteration instead of twice. The arithmetic is the same as computing the two in sequence;
+/// when the step is halved or iteration stops, that pending system is simply discarded or
+/// left unused.
 struct IRLS {
   let x: [Double]
   let n: Int
@@ -54,7 +65,10 @@ struct IRLS {
   private(set) var eta: [Double]
   private(set) var mu: [Double]
   private(set) var weights: [Double]
-  private var workingResponse: [Double]
+  /// Working weights at the current `eta`, of the pending system in the accumulator.
+  private var pendingWeights: [Double]
+  /// Whether the accumulator holds the system at the current `eta`.
+  private var pending = false
   private(set) var deviance: Double
   private(set) var iterations = 0
   private(set) var converged = false
@@ -62,6 +76,8 @@ struct IRLS {
   private(set) var history: [[Double]] = []
   private var lastFactor: Cholesky?
   private var accumulator: CrossProductAccumulator
+  /// Reusable `sqrt(w)`-scaled block, response and root weights (`blockRows * (p + 2)`).
+  private var scaledBlock: [Double] = []
 
   init(
     x: [Double], rows n: Int, columns p: Int, y: [Double], offset: [Double]?,
@@ -77,17 +93,31 @@ struct IRLS {
     design = try Matrix(rows: n, columns: p, columnMajor: x)
     beta = [Double](repeating: 0, count: p)
     weights = [Double](repeating: 0, count: n)
-    workingResponse = [Double](repeating: 0, count: n)
+    pendingWeights = [Double](repeating: 0, count: n)
     accumulator = CrossProductAccumulator(columns: p)
     // eta = linkfun(mustart); mu = linkinv(eta); devold = deviance at mu (glm.fit).
     var eta = [Double](repeating: 0, count: n)
     var mu = [Double](repeating: 0, count: n)
     var deviance = 0.0
-    for i in 0..<n {
-      let start = mustart?[i] ?? (y[i] + 0.5) / 2
-      eta[i] = log(start / (1 - start))
-      mu[i] = Logit.inverse(eta[i])
-      deviance += Logit.devianceResidual(y: y[i], mu: mu[i])
+    if let mustart {
+      for i in 0..<n {
+        eta[i] = log(mustart[i] / (1 - mustart[i]))
+        mu[i] = Logit.inverse(eta[i])
+        deviance += Logit.devianceResidual(y: y[i], mu: mu[i])
+      }
+    } else {
+      // (y + 0.5) / 2 takes two values: the logs once, not per row (same sums).
+      let etas = [log(0.25 / 0.75), log(0.75 / 0.25)]
+      let mus = etas.map { Logit.inverse($0) }
+      let terms = [
+        Logit.devianceResidual(y: 0, mu: mus[0]), Logit.devianceResidual(y: 1, mu: mus[1]),
+      ]
+      for i in 0..<n {
+        let k = y[i] == 1 ? 1 : 0
+        eta[i] = etas[k]
+        mu[i] = mus[k]
+        deviance += terms[k]
+      }
     }
     self.eta = eta
     self.mu = mu
@@ -100,14 +130,16 @@ struct IRLS {
     var betaOld: [Double]?
     for iteration in 1...max(1, maxIterations) {
       iterations = iteration
-      // Working weights and response at the current mu (R: w^2 and z).
-      for i in 0..<n {
-        let muEta = Logit.derivative(eta: eta[i], mu: mu[i])
-        let variance = mu[i] * (1 - mu[i])
-        weights[i] = muEta * muEta / variance
-        workingResponse[i] = (eta[i] - (offset?[i] ?? 0)) + (y[i] - mu[i]) / muEta
+      // The system at the current eta: left by the last sweep, or built now.
+      if !pending { try sweep(candidate: nil) }
+      swap(&weights, &pendingWeights)
+      pending = false
+      let factor: Cholesky
+      do {
+        factor = try Cholesky(accumulator.crossProduct())
+      } catch {
+        throw RegressionError.singularInformation(iteration: iterations)
       }
-      let factor = try accumulate()
       lastFactor = factor
       var candidate = try factor.solve(accumulator.crossResponse())
       try update(to: candidate)
@@ -131,50 +163,120 @@ struct IRLS {
     }
   }
 
-  /// `X'WX` and `X'Wz` over row blocks; returns the Cholesky factor of `X'WX`.
-  private mutating func accumulate() throws -> Cholesky {
+  /// Sets `beta`, then `eta = X beta + offset`, `mu`, the deviance and the pending system.
+  private mutating func update(to candidate: [Double]) throws {
+    guard candidate.allSatisfy(\.isFinite) else {
+      throw RegressionError.singularInformation(iteration: iterations)
+    }
+    try sweep(candidate: candidate)
+  }
+
+  /// One pass over the design in row blocks.
+  ///
+  /// With a `candidate`: sets `beta`, computes `eta = X beta + offset` (a column-by-column
+  /// axpy in place: the design was checked finite when built), `mu` and the deviance. Then,
+  /// in both cases, the working weights `w` (into `pendingWeights`) and response `z` at the
+  /// current `eta`, and `X'WX`, `X'Wz` into the reset accumulator: each block is scaled once
+  /// into a reusable buffer (rows and response times `sqrt(w_i)`, the products R's QR of
+  /// `sqrt(W) X` sees) and handed over unweighted, so the accumulator runs `dsyrk`/`dgemv`
+  /// on it directly. If the accumulation fails (a non-finite value) while computing a
+  /// candidate's deviance, the pending system is dropped and the next iteration rebuilds it
+  /// (and reports the error).
+  private mutating func sweep(candidate: [Double]?) throws {
     let n = self.n
-    // Take the accumulator out of self so the buffers stay uniquely referenced (no copy of
-    // its scratch block) while self's arrays are borrowed below.
+    let p = self.p
+    // Take the buffers out of self so they stay uniquely referenced while self's arrays are
+    // borrowed below.
     var accumulator = self.accumulator
     self.accumulator = CrossProductAccumulator(columns: 0)
+    var scaled = self.scaledBlock
+    self.scaledBlock = []
+    var eta = self.eta
+    self.eta = []
+    var mu = self.mu
+    self.mu = []
+    var target = self.pendingWeights
+    self.pendingWeights = []
+    defer {
+      self.accumulator = accumulator
+      self.scaledBlock = scaled
+      self.eta = eta
+      self.mu = mu
+      self.pendingWeights = target
+    }
     accumulator.reset()
+    let blockRows = min(LogisticModel.blockRows, max(n, 1))
+    if scaled.count < blockRows * (p + 2) {
+      scaled = [Double](repeating: 0, count: blockRows * (p + 2))
+    }
+    var total = 0.0
+    var failure: Error?
     try x.withUnsafeBufferPointer { xs in
-      try weights.withUnsafeBufferPointer { ws in
-        try workingResponse.withUnsafeBufferPointer { zs in
-          var start = 0
-          while start < n {
-            let r = min(LogisticModel.blockRows, n - start)
-            try accumulator.add(
-              block: UnsafeBufferPointer(rebasing: xs[start...]), rows: r, leadingDimension: n,
-              weights: UnsafeBufferPointer(rebasing: ws[start..<(start + r)]),
-              response: UnsafeBufferPointer(rebasing: zs[start..<(start + r)]))
-            start += r
+      try scaled.withUnsafeMutableBufferPointer { buffer in
+        try eta.withUnsafeMutableBufferPointer { etas in
+          try mu.withUnsafeMutableBufferPointer { mus in
+            try target.withUnsafeMutableBufferPointer { ws in
+              guard let base = buffer.baseAddress, let xBase = xs.baseAddress else { return }
+              // Layout: p columns of the block, then the scaled response, then sqrt(w).
+              let response = base + blockRows * p
+              let roots = base + blockRows * (p + 1)
+              var start = 0
+              while start < n {
+                let r = min(blockRows, n - start)
+                if let candidate {
+                  for i in 0..<r { etas[start + i] = offset?[start + i] ?? 0 }
+                  for j in 0..<p {
+                    let b = candidate[j]
+                    let column = xBase + j * n + start
+                    for i in 0..<r { etas[start + i] += b * column[i] }
+                  }
+                  for i in start..<(start + r) {
+                    let m = Logit.inverse(etas[i])
+                    mus[i] = m
+                    total += Logit.devianceResidual(y: y[i], mu: m)
+                  }
+                }
+                if failure == nil {
+                  for i in 0..<r {
+                    let row = start + i
+                    let muEta = Logit.derivative(eta: etas[row], mu: mus[row])
+                    let w = muEta * muEta / (mus[row] * (1 - mus[row]))
+                    ws[row] = w
+                    let z = (etas[row] - (offset?[row] ?? 0)) + (y[row] - mus[row]) / muEta
+                    let root = w.squareRoot()
+                    roots[i] = root
+                    response[i] = root * z
+                  }
+                  for j in 0..<p {
+                    let source = xBase + j * n + start
+                    let column = base + j * r
+                    for i in 0..<r { column[i] = roots[i] * source[i] }
+                  }
+                  do {
+                    try accumulator.add(
+                      block: UnsafeBufferPointer(start: base, count: r * p), rows: r,
+                      leadingDimension: r, weights: nil,
+                      response: UnsafeBufferPointer(start: response, count: r))
+                  } catch {
+                    failure = error
+                  }
+                }
+                start += r
+              }
+            }
           }
         }
       }
     }
-    self.accumulator = accumulator
-    do {
-      return try Cholesky(accumulator.crossProduct())
-    } catch {
-      throw RegressionError.singularInformation(iteration: iterations)
+    if let candidate {
+      beta = candidate
+      deviance = total
+      pending = failure == nil
+    } else if let failure {
+      throw failure
+    } else {
+      pending = true
     }
-  }
-
-  /// Sets `beta`, then `eta = X beta + offset`, `mu` and the deviance.
-  private mutating func update(to candidate: [Double]) throws {
-    beta = candidate
-    let linear = try BLAS.gemv(design, candidate)
-    var total = 0.0
-    for i in 0..<n {
-      let e = linear[i] + (offset?[i] ?? 0)
-      eta[i] = e
-      let m = Logit.inverse(e)
-      mu[i] = m
-      total += Logit.devianceResidual(y: y[i], mu: m)
-    }
-    deviance = total
   }
 
   /// The Cholesky factor of the last `X'WX` solved (R's `summary.glm` covariance source).
@@ -204,13 +306,13 @@ struct IRLS {
     let last = history.count - 1
     var flagged: [Int] = []
     for j in 0..<p {
-      let scale = x[(j * n)..<((j + 1) * n)].reduce(0) { max($0, abs($1)) }
       let sign = history[last][j] >= 0 ? 1.0 : -1.0
-      let steady = (0..<3).allSatisfy { k in
-        let step = history[last - k][j] - history[last - k - 1][j]
-        return step * sign * scale > 0.1
-      }
-      if steady { flagged.append(j) }
+      let steps = (0..<3).map { k in (history[last - k][j] - history[last - k - 1][j]) * sign }
+      // The column scan only for coefficients whose last three steps share the sign and are
+      // not collapsing (a converging Newton step shrinks by orders of magnitude each time).
+      guard steps.allSatisfy({ $0 > 0 }), steps[0] > 1e-3 * steps[2] else { continue }
+      let scale = x[(j * n)..<((j + 1) * n)].reduce(0) { max($0, abs($1)) }
+      if steps.allSatisfy({ $0 * scale > 0.1 }) { flagged.append(j) }
     }
     return flagged
   }

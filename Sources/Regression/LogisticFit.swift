@@ -60,6 +60,10 @@ public enum IntervalMethod: String, Sendable, Equatable, Codable {
   case wald
   /// Wald with the cluster-robust standard error.
   case waldRobust = "wald-robust"
+  /// Exact profile likelihood: where the signed root deviance of the refit with the
+  /// coefficient held fixed reaches `-/+ qnorm(1 - alpha/2)` (R's `confint(glm)` computes
+  /// the same limits by spline interpolation on a grid, within ~1e-3 SE).
+  case profileLikelihood = "profile-likelihood"
   /// Profile penalized likelihood (Firth; logistf's default).
   case profilePenalizedLikelihood = "profile-penalized-likelihood"
   /// No interval (aliased coefficient).

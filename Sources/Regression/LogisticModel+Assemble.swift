@@ -36,6 +36,12 @@ extension LogisticModel {
             term: term, estimate: estimate, standardError: se, modelStandardError: modelSE,
             z: z, pValue: firth.pValues[slot], confLow: firth.confLow[slot],
             confHigh: firth.confHigh[slot], intervalMethod: .profilePenalizedLikelihood))
+      } else if let limits = core.profileLimits {
+        rows.append(
+          CoefficientEstimate(
+            term: term, estimate: estimate, standardError: se, modelStandardError: modelSE,
+            z: z, pValue: normalTwoSidedPValue(z), confLow: limits.low[slot],
+            confHigh: limits.high[slot], intervalMethod: .profileLikelihood))
       } else {
         rows.append(
           CoefficientEstimate(
@@ -63,8 +69,13 @@ extension LogisticModel {
     var auc: AreaUnderCurve?
     var hosmerLemeshow: HosmerLemeshow?
     if goodnessOfFit {
-      auc = Discrimination.delongAUC(y: y, predicted: core.mu, confidenceLevel: confidenceLevel)
-      hosmerLemeshow = Discrimination.hosmerLemeshow(y: y, predicted: core.mu, groups: 10)
+      // One sort of each outcome's fitted values serves both (merged for the quantiles).
+      let split = Discrimination.sortedByOutcome(y: y, predicted: core.mu)
+      auc = Discrimination.delongAUC(
+        cases: split.cases, controls: split.controls, confidenceLevel: confidenceLevel)
+      hosmerLemeshow = Discrimination.hosmerLemeshow(
+        y: y, predicted: core.mu, sorted: Discrimination.merged(split.cases, split.controls),
+        groups: 10)
     }
     return LogisticFit(
       formula: design.formula.text, n: n, droppedRowCount: design.droppedRowCount,

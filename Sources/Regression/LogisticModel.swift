@@ -21,6 +21,15 @@ public struct LogisticModel: Sendable, Equatable {
     case clusterRobust
   }
 
+  /// How the coefficient confidence intervals of an ordinary (non-Firth) fit are computed.
+  public enum ConfidenceIntervals: String, Sendable, Equatable, Codable {
+    /// `estimate -/+ z * standardError` (model or cluster-robust SE).
+    case wald
+    /// Exact profile-likelihood limits (R's `confint(glm)` up to its spline interpolation;
+    /// see ``IntervalMethod/profileLikelihood``).
+    case profile
+  }
+
   /// IRLS iteration limit (R's `glm.control(maxit = 25)`).
   public var maxIterations: Int
   /// Convergence threshold on `|dev - devold| / (|dev| + 0.1)` (R's `epsilon = 1e-8`).
@@ -31,17 +40,22 @@ public struct LogisticModel: Sendable, Equatable {
   public var firth: Bool
   /// Compute AUC (DeLong) and Hosmer-Lemeshow; they sort the fitted values, O(n log n).
   public var goodnessOfFit: Bool
+  /// Wald or profile-likelihood intervals; ignored by Firth fits, whose intervals are always
+  /// profile penalized likelihood.
+  public var confidenceIntervals: ConfidenceIntervals
 
   /// Creates a model configuration; the defaults are R's.
   public init(
     maxIterations: Int = 25, tolerance: Double = 1e-8, confidenceLevel: Double = 0.95,
-    firth: Bool = false, goodnessOfFit: Bool = true
+    firth: Bool = false, goodnessOfFit: Bool = true,
+    confidenceIntervals: ConfidenceIntervals = .wald
   ) {
     self.maxIterations = maxIterations
     self.tolerance = tolerance
     self.confidenceLevel = confidenceLevel
     self.firth = firth
     self.goodnessOfFit = goodnessOfFit
+    self.confidenceIntervals = confidenceIntervals
   }
 
   /// Fits the model to a design matrix.
@@ -61,7 +75,8 @@ public struct LogisticModel: Sendable, Equatable {
   /// - Returns: the fit with coefficients, likelihoods, tests, AUC, Hosmer-Lemeshow and
   ///   diagnostics (non-convergence, aliasing, separation).
   /// - Throws: ``RegressionError`` when there is no response, it is not binary, clusters are
-  ///   missing for `.clusterRobust`, or no coefficient is estimable.
+  ///   missing for `.clusterRobust`, no coefficient is estimable, or profile intervals are
+  ///   asked for with the cluster-robust variance (the likelihood ignores the clustering).
   /// - Complexity: O(n p^2) per iteration; memory: the design plus five length-n vectors.
   public func fit(_ design: DesignMatrix, variance: Variance = .model) throws -> LogisticFit {
     guard let y = design.response else { throw RegressionError.missingResponse }
@@ -72,6 +87,10 @@ public struct LogisticModel: Sendable, Equatable {
     if variance == .clusterRobust, design.clusters == nil { throw RegressionError.noClusters }
     if variance == .clusterRobust, firth {
       throw RegressionError.unsupported("cluster-robust variance with Firth's penalized fit")
+    }
+    if variance == .clusterRobust, confidenceIntervals == .profile, !firth {
+      throw RegressionError.unsupported(
+        "profile-likelihood intervals with cluster-robust variance (use Wald intervals)")
     }
     let n = design.rowCount
     let p = design.columnCount
@@ -93,7 +112,7 @@ public struct LogisticModel: Sendable, Equatable {
     }
     var diagnostics = aliased.map { FitDiagnostic.aliased(term: design.columnNames[$0]) }
 
-    let core: CoreFit
+    var core: CoreFit
     if firth {
       core = try FirthFitter(
         x: x, rows: n, columns: kept.count, y: y, offset: design.offset,
@@ -102,6 +121,14 @@ public struct LogisticModel: Sendable, Equatable {
       ).fit()
     } else {
       core = try maximumLikelihood(x: x, rows: n, columns: kept.count, y: y, design: design)
+      if confidenceIntervals == .profile {
+        let profile = ProfileLikelihood(x: x, n: n, p: kept.count, y: y, offset: design.offset)
+        let limits = try profile.limits(
+          mu: core.mu,
+          standardErrors: (0..<kept.count).map { core.covariance[$0, $0].squareRoot() },
+          level: confidenceLevel)
+        core.profileLimits = limits
+      }
     }
     diagnostics += core.diagnostics.map { diagnostic in
       if case .separation(let indices) = diagnostic.kind {
@@ -133,6 +160,8 @@ struct CoreFit {
   /// Firth: per-coefficient profile intervals, LR p-values, penalized log-likelihood and
   /// the penalized LR test against the null.
   var firth: FirthExtras?
+  /// Exact profile-likelihood limits (ordinary fits with `.profile` intervals).
+  var profileLimits: (low: [Double?], high: [Double?])? = nil
 }
 
 struct FirthExtras {
@@ -229,10 +258,18 @@ extension LogisticModel {
       }
     } else {
       nullDeviance = 0
-      let mean = y.reduce(0, +) / Double(n)
-      for i in 0..<n {
-        let mu = hasIntercept ? mean : Logit.inverse(design.offset?[i] ?? 0)
-        nullDeviance += Logit.devianceResidual(y: y[i], mu: mu)
+      let events = y.reduce(0, +)
+      let mean = events / Double(n)
+      if hasIntercept {
+        // n identical terms per outcome: two logs instead of n.
+        nullDeviance =
+          events * Logit.devianceResidual(y: 1, mu: mean)
+          + (Double(n) - events) * Logit.devianceResidual(y: 0, mu: mean)
+      } else {
+        for i in 0..<n {
+          nullDeviance += Logit.devianceResidual(
+            y: y[i], mu: Logit.inverse(design.offset?[i] ?? 0))
+        }
       }
     }
     return CoreFit(

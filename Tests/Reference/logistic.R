@@ -337,9 +337,138 @@ models$complete <- m6
 X1 <- model.matrix(f1, d)
 models$diary$firth <- firth_reference(X1, d$cramp, m1$coefficients |> sapply(`[[`, "term"))
 
+# ---- exact profile-likelihood limits (reference for CrampStat's --ci profile) ---------------
+#
+# MASS's confint.glm (R 4.2) profiles the signed root deviance on a grid of steps of
+# (sqrt(qchisq(0.99, 1)) / 5) standard errors and inverts an interpolating spline, so its
+# limits carry an interpolation error of ~1e-4 SE. CrampStat solves the profile equation
+# exactly; this reference does the same with independent tools: each point is a glm() refit
+# with the coefficient moved into the offset (converged to 1e-14), and uniroot (tol 1e-13)
+# finds where the signed root deviance equals -/+ qnorm(0.975).
+
+exact_profile_ci <- function(fit, level = 0.95) {
+  X <- model.matrix(fit)
+  y <- fit$y
+  off <- if (is.null(fit$offset)) rep(0, length(y)) else fit$offset
+  ctrl <- glm.control(epsilon = 1e-14, maxit = 200)
+  full <- glm.fit(X, y, family = binomial(), offset = off, control = ctrl)
+  b <- full$coefficients
+  se <- sqrt(diag(chol2inv(qr.R(full$qr))))
+  crit <- qnorm(1 - (1 - level) / 2)
+  t(vapply(seq_len(ncol(X)), function(j) {
+    signed_root <- function(bj) {
+      restricted <- glm.fit(X[, -j, drop = FALSE], y, family = binomial(),
+                            offset = off + X[, j] * bj, control = ctrl,
+                            start = b[-j])
+      sign(bj - b[j]) * sqrt(max(restricted$deviance - full$deviance, 0))
+    }
+    lo <- uniroot(function(v) signed_root(v) + crit, c(b[j] - 4 * crit * se[j], b[j]),
+                  tol = 1e-13)$root
+    hi <- uniroot(function(v) signed_root(v) - crit, c(b[j], b[j] + 4 * crit * se[j]),
+                  tol = 1e-13)$root
+    c(lo, hi)
+  }, numeric(2)))
+}
+
+add_profile <- function(m, fit) {
+  ci_prof <- suppressMessages(confint(fit))
+  m$profile_ci <- lapply(seq_len(nrow(ci_prof)), function(j)
+    list(term = m$coefficients[[j]]$term, conf_low = ci_prof[j, 1], conf_high = ci_prof[j, 2]))
+  m$calls$profile_ci <- "confint(fit)  # MASS profile likelihood (R 4.2)"
+  ex <- exact_profile_ci(fit)
+  m$exact_profile_ci <- lapply(seq_len(nrow(ex)), function(j)
+    list(term = m$coefficients[[j]]$term, conf_low = ex[j, 1], conf_high = ex[j, 2]))
+  m$calls$exact_profile_ci <- "exact_profile_ci(fit)  # this script: glm.fit with offset + uniroot"
+  m
+}
+
+models$diary <- add_profile(models$diary, fit1)
+
+# GEE with a converged fixed point too: geeglm's default epsilon is 1e-4 on the largest
+# parameter change, so its printed estimates are an iterate, not the solution.
+gee_tight <- geepack::geeglm(f1, family = binomial, data = d, id = factor(patient_id),
+                             corstr = "exchangeable",
+                             control = geepack::geese.control(epsilon = 1e-12, maxit = 200))
+models$diary$gee_exchangeable_converged <- list(
+  call = "geepack::geeglm(<same>, corstr = \"exchangeable\", control = geese.control(epsilon = 1e-12, maxit = 200))",
+  estimate = unname(coef(gee_tight)),
+  std_error = unname(summary(gee_tight)$coefficients[, "Std.err"]),
+  alpha = unname(summary(gee_tight)$corr$Estimate),
+  scale = unname(summary(gee_tight)$dispersion$Estimate))
+
+# 2x2 table of Tests/RegressionTests/LogisticHandWorkedTests.swift (a = 6, b = 2, c = 3,
+# d = 9): the profile limits from a fully independent root finder. For the slope (log OR)
+# the nuisance intercept solves the one-dimensional score equation 9 = 8 p1 + 12 p0; for the
+# intercept, the x = 1 group is saturated by the slope so only the x = 0 group (3 of 12)
+# enters. Both profile deviances are then solved with uniroot at tol 1e-15.
+tt_x <- c(rep(1, 8), rep(0, 12))
+tt_y <- c(rep(1, 6), rep(0, 2), rep(1, 3), rep(0, 9))
+tt_ll <- function(b0, b1) {
+  eta <- b0 + b1 * tt_x
+  sum(tt_y * plogis(eta, log.p = TRUE) + (1 - tt_y) * plogis(-eta, log.p = TRUE))
+}
+tt_hat <- c(log(3 / 9), log(6 * 9 / (2 * 3)))
+tt_max <- tt_ll(tt_hat[1], tt_hat[2])
+tt_crit <- qchisq(0.95, 1)
+tt_b0_given_b1 <- function(b1) {
+  uniroot(function(b0) 8 * plogis(b0 + b1) + 12 * plogis(b0) - 9, c(-30, 30), tol = 1e-15)$root
+}
+tt_prof_slope <- function(b1) 2 * (tt_max - tt_ll(tt_b0_given_b1(b1), b1)) - tt_crit
+tt_prof_int <- function(b0) 2 * (tt_max - tt_ll(b0, log(6 / 2) - b0)) - tt_crit
+tt_ci <- rbind(
+  c(uniroot(tt_prof_int, c(tt_hat[1] - 5, tt_hat[1]), tol = 1e-15)$root,
+    uniroot(tt_prof_int, c(tt_hat[1], tt_hat[1] + 5), tol = 1e-15)$root),
+  c(uniroot(tt_prof_slope, c(tt_hat[2] - 8, tt_hat[2]), tol = 1e-15)$root,
+    uniroot(tt_prof_slope, c(tt_hat[2], tt_hat[2] + 8), tol = 1e-15)$root))
+tt_fit <- glm(tt_y ~ tt_x, family = binomial)
+tt_mass <- suppressMessages(confint(tt_fit))
+two_by_two_profile <- list(
+  calls = list(exact = "uniroot on the closed-form profile deviance, tol 1e-15",
+               mass = "confint(glm(y ~ x, family = binomial))"),
+  terms = c("(Intercept)", "x"),
+  conf_low = tt_ci[, 1], conf_high = tt_ci[, 2],
+  mass_conf_low = unname(tt_mass[, 1]), mass_conf_high = unname(tt_mass[, 2]))
+
+# ---- the teaching diary (Datasets/teaching/diary_nights.csv) -------------------------------
+
 teaching <- "Datasets/teaching/diary_nights.csv"
-notes <- if (file.exists(teaching)) "teaching diary present but not yet modelled here" else
-  "Datasets/teaching/diary_nights.csv had not landed when this was generated; add it here."
+td <- read.csv(teaching)
+f7 <- cramp ~ age_over_50 + sex + factor(trimester) + dialysis_day + mg_supp + mg_diet_mg +
+  alcohol_units + fluid_cups + on_thiazide + on_statin
+fit7 <- glm(f7, family = binomial, data = td)
+names7 <- c("(Intercept)", "age_over_50", "sex[M]", "trimester[1]", "trimester[2]",
+            "trimester[3]", "dialysis_day", "mg_supp", "mg_diet_mg", "alcohol_units",
+            "fluid_cups", "on_thiazide", "on_statin")
+m7 <- describe_glm(
+  fit7,
+  "glm(cramp ~ age_over_50 + sex + factor(trimester) + dialysis_day + mg_supp + mg_diet_mg + alcohol_units + fluid_cups + on_thiazide + on_statin, family = binomial, data = read.csv(teaching))  # na.omit drops unobserved nights",
+  names7, cluster = ~patient_id)
+m7$formula <- "cramp ~ age_over_50 + sex + factor(trimester) + dialysis_day + mg_supp + mg_diet_mg + alcohol_units + fluid_cups + on_thiazide + on_statin"
+m7$data <- "../../Datasets/teaching/diary_nights.csv"
+m7$cluster <- "patient_id"
+m7$cluster_count <- length(unique(td$patient_id[!is.na(td$cramp)]))
+m7$dropped_by_variable <- list(cramp = sum(is.na(td$cramp)))
+m7 <- add_profile(m7, fit7)
+td_complete <- td[!is.na(td$cramp), ]
+gee7 <- geepack::geeglm(f7, family = binomial, data = td_complete, id = factor(patient_id),
+                        corstr = "exchangeable")
+m7$gee_exchangeable <- list(
+  call = "geepack::geeglm(<same formula>, family = binomial, data = td[!is.na(td$cramp), ], id = factor(patient_id), corstr = \"exchangeable\")",
+  estimate = unname(coef(gee7)), std_error = unname(summary(gee7)$coefficients[, "Std.err"]),
+  alpha = unname(summary(gee7)$corr$Estimate), scale = unname(summary(gee7)$dispersion$Estimate))
+gee7t <- geepack::geeglm(f7, family = binomial, data = td_complete, id = factor(patient_id),
+                         corstr = "exchangeable",
+                         control = geepack::geese.control(epsilon = 1e-12, maxit = 200))
+m7$gee_exchangeable_converged <- list(
+  call = "geepack::geeglm(<same>, corstr = \"exchangeable\", control = geese.control(epsilon = 1e-12, maxit = 200))",
+  estimate = unname(coef(gee7t)), std_error = unname(summary(gee7t)$coefficients[, "Std.err"]),
+  alpha = unname(summary(gee7t)$corr$Estimate), scale = unname(summary(gee7t)$dispersion$Estimate))
+gee7i <- geepack::geeglm(f7, family = binomial, data = td_complete, id = factor(patient_id),
+                         corstr = "independence")
+m7$gee_independence_std_error <- unname(summary(gee7i)$coefficients[, "Std.err"])
+models$teaching <- m7
+
+notes <- "teaching: Datasets/teaching/diary_nights.csv, rows with empty cramp dropped by na.omit"
 
 result <- list(
   generated_by = "Tests/Reference/logistic.R",
@@ -351,6 +480,7 @@ result <- list(
     geepack = as.character(packageVersion("geepack")),
     jsonlite = as.character(packageVersion("jsonlite"))),
   notes = notes,
+  two_by_two_profile = two_by_two_profile,
   models = models
 )
 writeLines(toJSON(result, digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null",

@@ -108,3 +108,18 @@ struct InterceptOnlyTests {
     _ = try JSONEncoder().encode(fit)
   }
 }
+
+@Suite("Sorting fitted values")
+struct FittedValueSortTests {
+  @Test("radix sort of probabilities equals sorted(), ties and extremes included")
+  func radixMatchesSorted() {
+    var generator = SystemRandomNumberGenerator()
+    var values = (0..<50_000).map { _ in Double.random(in: 0..<1, using: &generator) }
+    values += [0, 1, Double.leastNonzeroMagnitude, 2.220446049250313e-16, 0.5, 0.5, 0.5]
+    values += (0..<5000).map { Double($0 % 7) / 7 }
+    #expect(Discrimination.sortedAscending(values) == values.sorted())
+    #expect(Discrimination.sortedAscending([3, -1, 2]) == [-1, 2, 3])
+    let merged = Discrimination.merged([1, 3, 5], [2, 3, 4, 9])
+    #expect(merged == [1, 2, 3, 3, 4, 5, 9])
+  }
+}

@@ -27,7 +27,9 @@ struct LogisticReferenceTests {
   /// the script's `hosmer_lemeshow`).
   @Test(
     "glm(family = binomial) equivalents",
-    arguments: ["diary", "diary_offset", "diary_no_intercept", "collinear", "separation"])
+    arguments: [
+      "diary", "diary_offset", "diary_no_intercept", "collinear", "separation", "teaching",
+    ])
   func matchesGLM(name: String) throws {
     let recorder = Self.recorder
     let (model, fit) = try Self.fit(name)
@@ -110,12 +112,14 @@ struct LogisticReferenceTests {
   }
 
   /// `sandwich::vcovCL(fit, cluster = ~patient_id, type = "HC0", cadjust = FALSE)`.
-  @Test("cluster-robust SEs equal sandwich::vcovCL HC0 without adjustment")
-  func clusterRobust() throws {
+  @Test(
+    "cluster-robust SEs equal sandwich::vcovCL HC0 without adjustment",
+    arguments: [("diary", 60), ("teaching", 200)])
+  func clusterRobust(name: String, clusters: Int) throws {
     let recorder = Self.recorder
-    let (model, fit) = try Self.fit("diary", variance: .clusterRobust)
+    let (model, fit) = try Self.fit(name, variance: .clusterRobust)
     #expect(fit.variance == .robust)
-    #expect(fit.clusterCount == 60)
+    #expect(fit.clusterCount == clusters)
     for (ours, theirs) in zip(fit.coefficients, model.coefficients) {
       #expect(
         Tolerance.close(
@@ -138,7 +142,18 @@ struct LogisticReferenceTests {
           recorder: recorder))
       #expect(ours.intervalMethod == .waldRobust)
     }
-    print("[robust] largest errors so far: \(recorder.summary)")
+    print("[robust \(name)] largest errors so far: \(recorder.summary)")
+  }
+
+  /// The teaching diary: rows with an empty `cramp` (unobserved nights) are dropped, as
+  /// glm's `na.omit` drops them, and counted under `cramp`.
+  @Test("teaching diary: unobserved nights dropped and counted as R's na.omit")
+  func teachingDropped() throws {
+    let (model, fit) = try Self.fit("teaching")
+    #expect(fit.n == 16368 && model.n == 16368)
+    #expect(fit.droppedRowCount == model.nDropped)
+    #expect(fit.droppedByVariable == model.droppedByVariable)
+    #expect(fit.diagnostics.isEmpty)
   }
 
   @Test("aliased columns are NA with a diagnostic, as R reports them")

@@ -89,10 +89,12 @@ func readFixture(_ relativePath: String) throws -> Table {
 struct LogisticReference: Decodable {
   let rVersion: String
   let models: [String: Model]
+  let twoByTwoProfile: TwoByTwoProfile
 
   enum CodingKeys: String, CodingKey {
     case rVersion = "r_version"
     case models
+    case twoByTwoProfile = "two_by_two_profile"
   }
 
   struct Model: Decodable {
@@ -119,10 +121,20 @@ struct LogisticReference: Decodable {
     let firth: Firth?
     let cluster: String?
     let droppedByVariable: [String: Int]?
+    let profileCI: [Interval]?
+    let exactProfileCI: [Interval]?
+    let geeExchangeable: GEE?
+    let geeExchangeableConverged: GEE?
+    let geeIndependenceStdError: [Double]?
 
     enum CodingKeys: String, CodingKey {
       case formula, data, n, converged, iterations, rank, deviance, aic, coefficients, auc,
         warnings, calls, firth, cluster
+      case profileCI = "profile_ci"
+      case exactProfileCI = "exact_profile_ci"
+      case geeExchangeable = "gee_exchangeable"
+      case geeExchangeableConverged = "gee_exchangeable_converged"
+      case geeIndependenceStdError = "gee_independence_std_error"
       case nDropped = "n_dropped"
       case nullDeviance = "null_deviance"
       case logLikelihood = "log_likelihood"
@@ -132,6 +144,46 @@ struct LogisticReference: Decodable {
       case likelihoodRatio = "likelihood_ratio"
       case hosmerLemeshow = "hosmer_lemeshow"
       case droppedByVariable = "dropped_by_variable"
+    }
+  }
+
+  /// One profile interval (`confint` or the script's exact roots).
+  struct Interval: Decodable {
+    let term: String
+    let confLow: Double?
+    let confHigh: Double?
+    enum CodingKeys: String, CodingKey {
+      case term
+      case confLow = "conf_low"
+      case confHigh = "conf_high"
+    }
+  }
+
+  /// `geepack::geeglm` estimates, sandwich SEs, working correlation and scale.
+  struct GEE: Decodable {
+    let estimate: [Double]
+    let stdError: [Double]
+    let alpha: Double
+    let scale: Double
+    enum CodingKeys: String, CodingKey {
+      case estimate, alpha, scale
+      case stdError = "std_error"
+    }
+  }
+
+  /// The 2x2 table's profile limits by an independent root finder, and MASS's.
+  struct TwoByTwoProfile: Decodable {
+    let terms: [String]
+    let confLow: [Double]
+    let confHigh: [Double]
+    let massConfLow: [Double]
+    let massConfHigh: [Double]
+    enum CodingKeys: String, CodingKey {
+      case terms
+      case confLow = "conf_low"
+      case confHigh = "conf_high"
+      case massConfLow = "mass_conf_low"
+      case massConfHigh = "mass_conf_high"
     }
   }
 
