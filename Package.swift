@@ -47,7 +47,9 @@ let package = Package(
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI"]),
     .executableTarget(
       name: "CrampBench",
-      dependencies: ["CrampData", "CrampCLI", "LinearAlgebra"],
+      dependencies: [
+        "CrampCLI", "CrampData", "Formula", "LinearAlgebra", "Regression", "Survival",
+      ],
       path: "Benchmarks/CrampBench"
     ),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),

@@ -8,7 +8,9 @@ struct BenchCommand: Sendable {
   let run: @Sendable ([String]) throws -> Int32
 
   /// Every benchmark, in the order `help` lists them.
-  static let all: [BenchCommand] = [CSVBenchmark.command, StartupBenchmark.command]
+  static let all: [BenchCommand] = [
+    CSVBenchmark.command, LogitBenchmark.command, StartupBenchmark.command,
+  ]
 
   /// Dispatches `arguments` (without the program name) and returns the exit code.
   static func main(_ arguments: [String]) -> Int32 {

@@ -61,7 +61,7 @@ func runLogitBenchmark(path: String, repetitions: Int) throws -> [String] {
       let result = try model.fit(design)
       fit = result
       return result.iterations
-    })
+    }.wall)
   lines.append(
     "  fit (model SE):      best \(seconds(fitTimes.best)), median \(seconds(fitTimes.median))"
       + ", cpu \(seconds((cpuNow() - cpuStart) / Double(runs + 1)))/fit"
@@ -71,7 +71,7 @@ func runLogitBenchmark(path: String, repetitions: Int) throws -> [String] {
   let robustTimes = Timing(
     try Measure.repeated(runs: runs) { () throws -> Int in
       try model.fit(design, variance: .clusterRobust).iterations
-    })
+    }.wall)
   lines.append(
     "  fit (--cluster):     best \(seconds(robustTimes.best)), median "
       + "\(seconds(robustTimes.median)), cpu \(seconds((cpuNow() - cpuStart) / Double(runs + 1)))"
@@ -84,7 +84,7 @@ func runLogitBenchmark(path: String, repetitions: Int) throws -> [String] {
       let result = try GEEModel(correlation: .exchangeable).fit(design)
       gee = result
       return result.iterations
-    })
+    }.wall)
   lines.append(
     "  GEE exchangeable:    best \(seconds(geeTimes.best)), median \(seconds(geeTimes.median))"
       + ", cpu \(seconds((cpuNow() - cpuStart) / Double(runs + 1)))/fit"
@@ -93,4 +93,36 @@ func runLogitBenchmark(path: String, repetitions: Int) throws -> [String] {
   let peak = Double(Measure.peakResidentBytes() ?? 0) / 1_048_576
   lines.append(String(format: "  peak RSS:            %.0f MB", peak))
   return lines
+}
+
+/// `logit <nights.csv>`: the issue-4 logistic workload, CrampStat then R `glm`.
+enum LogitBenchmark {
+  static let command = BenchCommand(
+    name: "logit",
+    usage: "logit <nights.csv> [--runs N] [--no-r]",
+    summary: "Logistic fit of the issue-4 formula (model SE, --cluster, GEE exchangeable) vs R glm",
+    run: run)
+
+  static func run(_ arguments: [String]) throws -> Int32 {
+    let parsed = try BenchArguments(arguments, valued: ["--runs"])
+    guard let path = parsed.positionals.first else {
+      throw BenchFailure("logit needs a file: CrampBench \(command.usage)")
+    }
+    for line in try runLogitBenchmark(
+      path: path, repetitions: try parsed.integer("--runs", default: 3))
+    {
+      print(line)
+    }
+    if !parsed.has("--no-r") {
+      let expression = "glm(\(logitBenchmarkFormula), family = binomial, data = d)"
+      switch RBaseline.timeFit(path: path, setup: "", expression: expression) {
+      case .success(let r):
+        print("R glm (same file, fit only, formula and model frame included):")
+        print("  fit: \(fixed(r.seconds, 3)) s, peak RSS \(fixed(Double(r.peakBytes) / 1e6, 0)) MB")
+      case .failure(let f):
+        print("R glm: not run (\(f))")
+      }
+    }
+    return 0
+  }
 }

@@ -41,7 +41,31 @@ enum RBaseline {
 
   /// Runs `fread` on `path` `runs` times in one R process.
   static func fread(path: String, runs: Int) -> Result<FreadTiming, BenchFailure> {
-    var template = Array("/tmp/crampbench-fread-XXXXXX.R".utf8CString)
+    let fields: [String: [String]]
+    switch run(script: freadScript, arguments: [path, String(runs)]) {
+    case .failure(let f): return .failure(f)
+    case .success(let f): fields = f
+    }
+    guard let times = fields["times"]?.compactMap(Double.init), !times.isEmpty,
+      let peak = fields["peak"]?.first.flatMap(Double.init),
+      let base = fields["base"]?.first.flatMap(Double.init),
+      let rows = fields["rows"]?.first.flatMap(Int.init)
+    else {
+      return .failure(BenchFailure("Rscript printed no timings"))
+    }
+    return .success(
+      FreadTiming(
+        times: times, cpuTimes: fields["cpu"]?.compactMap(Double.init) ?? [], peakBytes: Int(peak),
+        baselineBytes: Int(base), rows: rows,
+        version: fields["version"]?.first ?? "?"))
+  }
+
+  /// Runs an R script (written to a temporary file) with `arguments` and returns its output
+  /// lines as `key -> words` (each line `key word word ...`).
+  static func run(script text: String, arguments: [String]) -> Result<
+    [String: [String]], BenchFailure
+  > {
+    var template = Array("/tmp/crampbench-r-XXXXXX.R".utf8CString)
     let descriptor = template.withUnsafeMutableBufferPointer { buffer in
       buffer.baseAddress.map { mkstemps($0, 2) } ?? -1
     }
@@ -51,14 +75,14 @@ enum RBaseline {
     let scriptPath = String(
       decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     defer { unlink(scriptPath) }
-    let script = Array(freadScript.utf8)
+    let script = Array(text.utf8)
     let written = script.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
     close(descriptor)
     guard written == script.count else {
       return .failure(BenchFailure("cannot write \(scriptPath)"))
     }
-
-    let commandLine = "Rscript \(shellQuoted(scriptPath)) \(shellQuoted(path)) \(runs) 2>&1"
+    let quoted = arguments.map(shellQuoted).joined(separator: " ")
+    let commandLine = "Rscript \(shellQuoted(scriptPath)) \(quoted) 2>&1"
     guard let pipe = popen(commandLine, "r") else {
       return .failure(BenchFailure("cannot run Rscript"))
     }
@@ -69,25 +93,42 @@ enum RBaseline {
         decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
     let status = pclose(pipe)
-
+    guard status == 0 else {
+      let firstLine = output.split(separator: "\n").first.map(String.init) ?? "no output"
+      return .failure(BenchFailure("Rscript exited with status \(status): \(firstLine)"))
+    }
     var fields: [String: [String]] = [:]
     for line in output.split(separator: "\n") {
       let words = line.split(separator: " ").map(String.init)
       if let key = words.first { fields[key] = Array(words.dropFirst()) }
     }
-    guard status == 0, let times = fields["times"]?.compactMap(Double.init), !times.isEmpty,
-      let peak = fields["peak"]?.first.flatMap(Double.init),
-      let base = fields["base"]?.first.flatMap(Double.init),
-      let rows = fields["rows"]?.first.flatMap(Int.init)
-    else {
-      let firstLine = output.split(separator: "\n").first.map(String.init) ?? "no output"
-      return .failure(BenchFailure("Rscript exited with status \(status): \(firstLine)"))
+    return .success(fields)
+  }
+
+  /// Times one R expression after loading `path` with fread: prints `fit <seconds>` and
+  /// `peak <bytes>`; `setup` loads packages.
+  static func timeFit(
+    path: String, setup: String, expression: String
+  ) -> Result<(seconds: Double, peakBytes: Int), BenchFailure> {
+    let script = """
+      suppressPackageStartupMessages({ library(data.table); \(setup) })
+      setDTthreads(1L)
+      d <- fread(commandArgs(trailingOnly = TRUE)[1], nThread = 1L)
+      t0 <- proc.time()
+      fit <- \(expression)
+      t1 <- proc.time()
+      cat("fit", sprintf("%.3f", t1[["elapsed"]] - t0[["elapsed"]]), "\\n")
+      st <- readLines("/proc/self/status")
+      cat("peak", as.numeric(gsub("[^0-9]", "", grep("^VmHWM", st, value = TRUE))) * 1024, "\\n")
+      """
+    switch run(script: script, arguments: [path]) {
+    case .failure(let f): return .failure(f)
+    case .success(let fields):
+      guard let t = fields["fit"]?.first.flatMap(Double.init),
+        let peak = fields["peak"]?.first.flatMap(Double.init)
+      else { return .failure(BenchFailure("Rscript printed no fit time")) }
+      return .success((t, Int(peak)))
     }
-    return .success(
-      FreadTiming(
-        times: times, cpuTimes: fields["cpu"]?.compactMap(Double.init) ?? [], peakBytes: Int(peak),
-        baselineBytes: Int(base), rows: rows,
-        version: fields["version"]?.first ?? "?"))
   }
 
   private static func shellQuoted(_ text: String) -> String {

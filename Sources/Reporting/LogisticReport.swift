@@ -33,6 +33,7 @@ public struct LogisticReport: Sendable {
     case .wald: "Wald"
     case .waldRobust: "Wald (robust SE)"
     case .profilePenalizedLikelihood: "profile penalized likelihood"
+    case .profileLikelihood: "profile likelihood"
     case .none: ""
     }
   }

@@ -103,6 +103,48 @@ struct ModelCommandTests {
     #expect(Self.close(j["deviance"] as? Double, r["deviance"] as? Double))
   }
 
+  static let diaryFormula =
+    "cramp ~ age_over_50 + factor(trimester) + magnesium_mg + supplement + dialysis + age_over_50:supplement"
+
+  @Test("logit --gee exchangeable equals geepack::geeglm(corstr = \"exchangeable\")")
+  func gee() throws {
+    let models = try #require(try Self.reference("logistic.json")["models"] as? [String: Any])
+    let r = try #require((models["diary"] as? [String: Any])?["gee_exchangeable"] as? [String: Any])
+    let out = runCLI([
+      "logit", fixturePath("Reference/data/logistic_diary.csv"), "--formula", Self.diaryFormula,
+      "--gee", "exchangeable", "--id", "patient_id", "--format", "json",
+    ])
+    #expect(out.status == 0, "\(out.err)")
+    let ours = try #require(try Self.json(out.out)["coefficients"] as? [[String: Any]])
+    let estimates = try #require(r["estimate"] as? [Double])
+    let se = try #require(r["std_error"] as? [Double])
+    #expect(ours.count == estimates.count)
+    for (i, c) in ours.enumerated() {
+      #expect(Self.close(c["estimate"] as? Double, estimates[i]))
+      #expect(Self.close(c["std_error"] as? Double, se[i]))
+    }
+  }
+
+  @Test("logit --ci profile equals the exact profile-likelihood limits (uniroot in R)")
+  func profile() throws {
+    let models = try #require(try Self.reference("logistic.json")["models"] as? [String: Any])
+    let r = try #require(
+      (models["diary"] as? [String: Any])?["exact_profile_ci"] as? [[String: Any]])
+    let out = runCLI([
+      "logit", fixturePath("Reference/data/logistic_diary.csv"), "--formula", Self.diaryFormula,
+      "--ci", "profile", "--format", "json",
+    ])
+    #expect(out.status == 0, "\(out.err)")
+    let j = try Self.json(out.out)
+    #expect(j["ci_method"] as? String == "profile-likelihood")
+    let ours = try #require(j["coefficients"] as? [[String: Any]])
+    for (a, b) in zip(ours, r) {
+      #expect(a["term"] as? String == b["term"] as? String)
+      #expect(Self.close(a["conf_low"] as? Double, b["conf_low"] as? Double))
+      #expect(Self.close(a["conf_high"] as? Double, b["conf_high"] as? Double))
+    }
+  }
+
   @Test(
     "golden text output",
     arguments: [

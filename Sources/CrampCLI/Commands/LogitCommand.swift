@@ -21,6 +21,16 @@ enum LogitCommand {
         "cluster", value: "column",
         help: "Cluster-robust (sandwich) standard errors by this column, e.g. patient_id."),
       .flag("firth", help: "Firth's penalized likelihood (for separation or rare events)."),
+      .option(
+        "ci", value: "method",
+        help:
+          "Confidence intervals: Wald, or exact profile likelihood (R's confint.glm computes a spline approximation of the same limits).",
+        allowed: ["wald", "profile"], default: "wald"),
+      .option(
+        "gee", value: "correlation",
+        help: "Fit GEE (geepack::geeglm) with this working correlation; needs --id.",
+        allowed: ["exchangeable", "independence"]),
+      .option("id", value: "column", help: "Cluster column for --gee, e.g. patient_id."),
       .option("level", value: "p", help: "Confidence level of intervals.", default: "0.95"),
     ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
     run: run)
@@ -31,9 +41,14 @@ enum LogitCommand {
     else {
       throw .usage("'--level' needs a number between 0 and 1.", command: "logit")
     }
+    if let correlation = parsed.value("gee") {
+      return try runGEE(parsed, context: context, correlation: correlation, level: level)
+    }
     let cluster = parsed.value("cluster")
     let (_, design) = try ModelInput.load(parsed, context: context, cluster: cluster)
-    let model = LogisticModel(confidenceLevel: level, firth: parsed.flag("firth"))
+    let model = LogisticModel(
+      confidenceLevel: level, firth: parsed.flag("firth"),
+      confidenceIntervals: parsed.value("ci") == "profile" ? .profile : .wald)
     let fit: LogisticFit
     do {
       let robust = cluster != nil || design.clusters != nil
@@ -45,6 +60,35 @@ enum LogitCommand {
       diagnostics: fit.diagnostics.map(\.description), parsed: parsed, context: context)
     let report = LogisticReport(
       fit: fit, source: parsed.argument("file") ?? "", clusterColumn: cluster)
+    let format = CommonOptions.outputFormat(parsed)
+    let text =
+      format == .json
+      ? JSONEnvelope.make(command: "logit", parsed: parsed, body: report.jsonBody).rendered()
+      : report.render(format)
+    try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
+    return ExitCode.success
+  }
+
+  /// `--gee exchangeable --id patient_id`: GEE with geepack's estimators.
+  static func runGEE(
+    _ parsed: ParsedArguments, context: Context, correlation: String, level: Double
+  ) throws(CLIError) -> Int32 {
+    guard let id = parsed.value("id") else {
+      throw .usage("'--gee' needs '--id <column>' naming the clusters.", command: "logit")
+    }
+    let (_, design) = try ModelInput.load(parsed, context: context, cluster: id)
+    let fit: GEEFit
+    do {
+      fit = try GEEModel(
+        correlation: correlation == "independence" ? .independence : .exchangeable,
+        confidenceLevel: level
+      ).fit(design)
+    } catch {
+      throw .data(String(describing: error))
+    }
+    try ModelInput.report(
+      diagnostics: fit.diagnostics.map(\.description), parsed: parsed, context: context)
+    let report = GEEReport(fit: fit, source: parsed.argument("file") ?? "", idColumn: id)
     let format = CommonOptions.outputFormat(parsed)
     let text =
       format == .json
