@@ -55,12 +55,15 @@ public struct CrossProductAccumulator: Sendable {
   ///   - leadingDimension: the stride between columns, `>= max(1, r)`.
   ///   - weights: `nil` for unit weights, else `r` finite values `>= 0`.
   ///   - response: `nil` to skip `X'Wz`, else `r` finite values.
+  ///   - checkFinite: scan the block for NaN and infinity first (default); pass `false` only
+  ///     for data already checked.
   /// - Throws: `.dimensionMismatch` (bad counts or leading dimension, buffer too short),
   ///   `.nonFinite`, `.negativeWeight(row:value:)`, `.dimensionTooLarge`. Nothing is added when
   ///   it throws.
   public mutating func add(
     block: UnsafeBufferPointer<Double>, rows r: Int, leadingDimension: Int? = nil,
-    weights: UnsafeBufferPointer<Double>?, response: UnsafeBufferPointer<Double>?
+    weights: UnsafeBufferPointer<Double>?, response: UnsafeBufferPointer<Double>?,
+    checkFinite: Bool = true
   ) throws {
     let p = columns
     let ld = leadingDimension ?? max(1, r)
@@ -88,7 +91,11 @@ public struct CrossProductAccumulator: Sendable {
         "CrossProductAccumulator.add: block of \(r)x\(p) with leading dimension \(ld) "
           + "needs \(needed) values, buffer has \(block.count)")
     }
-    for j in 0..<p {
+    // `checkFinite: false` skips this scan for callers that stream data they already checked
+    // (IRLS re-reads a design checked once at build time). A non-finite value then still
+    // cannot pass silently: it reaches the sums, and every factorization of them checks
+    // finiteness before calling LAPACK.
+    for j in 0..<p where checkFinite {
       for i in 0..<r where !base[i + j * ld].isFinite {
         throw LinearAlgebraError.nonFinite(
           "CrossProductAccumulator.add: block row \(i), column \(j)")

@@ -256,7 +256,10 @@ struct IRLS {
                     try accumulator.add(
                       block: UnsafeBufferPointer(start: base, count: r * p), rows: r,
                       leadingDimension: r, weights: nil,
-                      response: UnsafeBufferPointer(start: response, count: r))
+                      response: UnsafeBufferPointer(start: response, count: r),
+                      // The design was checked when it was built; a non-finite weight would
+                      // surface in the Cholesky factorization's own check.
+                      checkFinite: false)
                   } catch {
                     failure = error
                   }

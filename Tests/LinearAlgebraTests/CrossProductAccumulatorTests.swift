@@ -165,3 +165,16 @@ struct CrossProductAccumulatorTests {
     }
   }
 }
+
+@Suite("CrossProductAccumulator unchecked path")
+struct CrossProductAccumulatorUncheckedTests {
+  @Test("checkFinite: false lets NaN into the sums, where the Cholesky check stops it")
+  func uncheckedNaN() throws {
+    var acc = CrossProductAccumulator(columns: 2)
+    let block: [Double] = [1, 2, .nan, 4]
+    try block.withUnsafeBufferPointer { b in
+      try acc.add(block: b, rows: 2, weights: nil, response: nil, checkFinite: false)
+    }
+    #expect(throws: LinearAlgebraError.self) { try Cholesky(acc.crossProduct()) }
+  }
+}
