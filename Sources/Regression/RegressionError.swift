@@ -61,7 +61,7 @@ public enum FitDiagnostic: Sendable, Equatable, Codable, CustomStringConvertible
       return "fitted probabilities numerically 0 or 1 occurred (\(count) rows)"
     case .separation(let terms):
       return "separation: the estimates of " + terms.map { "'\($0)'" }.joined(separator: ", ")
-        + " are diverging (consider firth = true)"
+        + " are diverging (consider --firth)"
     case .nullModelDidNotConverge:
       return "the null model with offset did not converge; null deviance may be inaccurate"
     }

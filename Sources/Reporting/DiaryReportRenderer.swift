@@ -150,6 +150,13 @@ public struct DiaryReportRenderer: Sendable {
       out += table(
         CoefficientTable.ratios(
           rows, headers: .logistic, level: m.fit.confidenceLevel, showMethod: false))
+      out += chart(
+        {
+          ModelCharts.forest(
+            rows, title: "Odds of a cramp night (cluster-robust 95% CI)",
+            axisTitle: "Odds ratio (log scale)", header: "OR (95% CI)"
+          ).render(style: $0)
+        }, markdown: md)
       out += "Cluster-robust p-values: "
       out +=
         rows.map { "\($0.term) \(NumberFormat.pValue($0.pValue))" }.joined(separator: ", ") + "\n"

@@ -3,12 +3,12 @@ import Testing
 
 @Suite("crampstat report")
 struct ReportCommandTests {
-  @Test("the example diary report (golden text)")
+  @Test("the example diary report (golden text; two covariates, as 8 patients cannot carry more)")
   func exampleReport() {
     let r = runCLI(
       [
         "report", "Datasets/example/diary_nights.csv", "--patients",
-        "Datasets/example/patients.csv",
+        "Datasets/example/patients.csv", "--covariates", "age_over_50,dialysis_day",
       ], cwd: repositoryPath(""))
     #expect(r.status == 0, "\(r.err)")
     assertSnapshot(r.out, named: "report-example.txt")
