@@ -61,6 +61,19 @@ public struct DiaryReportRenderer: Sendable {
   }
 
   func document(markdown md: Bool) -> String {
+    sections(markdown: md).map(\.text).joined()
+  }
+
+  /// The report's sections in order, each with a stable id (`title`, `validation`, `cohort`,
+  /// `first-cramp`, `logistic`, `andersen-gill`, `mcf`, `notes`, `conventions`).
+  public func sections(markdown md: Bool) -> [(id: String, text: String)] {
+    var sections: [(id: String, text: String)] = []
+    var current = "title"
+    func close(_ next: String, _ out: inout String) {
+      if !out.isEmpty { sections.append((current, out)) }
+      current = next
+      out = ""
+    }
     func table(_ t: DataTable) -> String { md ? t.renderMarkdown() : t.renderText() }
     var out = ""
     out +=
@@ -68,6 +81,7 @@ public struct DiaryReportRenderer: Sendable {
     out += "Diary: \(report.source)\n\n"
 
     // Validation.
+    close("validation", &out)
     let errors = report.findings.filter { $0.severity == .error }
     let warnings = report.findings.count - errors.count
     out += heading("Validation", markdown: md)
@@ -88,6 +102,7 @@ public struct DiaryReportRenderer: Sendable {
     out += "\n"
 
     // Cohort.
+    close("cohort", &out)
     let s = report.summary
     out += heading("Cohort", markdown: md)
     var cohort = DataTable(headers: ["", "value"])
@@ -116,6 +131,7 @@ public struct DiaryReportRenderer: Sendable {
     }
 
     // Time to first cramp.
+    close("first-cramp", &out)
     if !report.firstCramp.isEmpty {
       out += heading("Time to first cramp", markdown: md)
       for f in report.firstCramp {
@@ -138,6 +154,7 @@ public struct DiaryReportRenderer: Sendable {
     }
 
     // Logistic model.
+    close("logistic", &out)
     if let m = report.logistic {
       out += heading("Nightly logistic model", markdown: md)
       out += "Is tonight a cramp night? \(m.formula); n = \(m.rows) nights"
@@ -173,6 +190,7 @@ public struct DiaryReportRenderer: Sendable {
     }
 
     // Andersen-Gill.
+    close("andersen-gill", &out)
     if let m = report.andersenGill {
       out += heading("Recurrent cramp nights: Andersen-Gill model", markdown: md)
       out += "\(m.formula); \(m.rows) merged intervals, \(m.fit.eventCount) cramp nights.\n\n"
@@ -206,6 +224,7 @@ public struct DiaryReportRenderer: Sendable {
     }
 
     // MCF.
+    close("mcf", &out)
     if let mcf = report.meanCumulativeFunction, !mcf.steps.isEmpty {
       out += heading("Mean cumulative number of cramp nights", markdown: md)
       var t = DataTable(headers: ["night", "patients at risk", "mean cumulative cramp nights"])
@@ -230,14 +249,17 @@ public struct DiaryReportRenderer: Sendable {
       out += "\n"
     }
 
+    close("notes", &out)
     if !report.notes.isEmpty {
       out += heading("Analyses skipped", markdown: md)
       for n in report.notes { out += "- \(n)\n" }
       out += "\n"
     }
+    close("conventions", &out)
     out += heading("Conventions used", markdown: md)
     for c in report.conventions { out += "- \(c)\n" }
-    return out
+    close("", &out)
+    return sections
   }
 
   /// The report as JSON (without the envelope).
