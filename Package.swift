@@ -30,13 +30,17 @@ let package = Package(
       dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra"]
     ),
     .target(name: "Survival", dependencies: ["LinearAlgebra", "Distributions"]),
-    .target(name: "Reporting", dependencies: ["Formula", "Regression", "Survival"]),
+    .target(
+      name: "Recurrent",
+      dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra", "Survival"]
+    ),
+    .target(name: "Reporting", dependencies: ["Formula", "Recurrent", "Regression", "Survival"]),
     .target(name: "DiarySimulation"),
     .target(
       name: "CrampCLI",
       dependencies: [
-        "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra", "Regression",
-        "Reporting", "Survival",
+        "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra", "Recurrent",
+        "Regression", "Reporting", "Survival",
       ]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI"]),
@@ -55,6 +59,10 @@ let package = Package(
     ),
     .testTarget(name: "SurvivalTests", dependencies: ["Survival", "LinearAlgebra"]),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting"]),
+    .testTarget(
+      name: "RecurrentTests",
+      dependencies: ["Recurrent", "CrampData", "Survival", "LinearAlgebra"]
+    ),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
     .testTarget(name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData", "Reporting"]),
   ]

@@ -205,9 +205,9 @@ mcfCase <- function(name, file, ag, groupVar) {
        call = paste0("survfit(Surv(start, stop, event) ~ ", groupVar,
                      ", data = ag, id = patient_id); robust score test: coxph(Surv(start, ",
                      "stop, event) ~ ", groupVar, " + cluster(patient_id), ties = \"breslow\")$rscore"),
-       groups = groups, test_statistic = unname(test$rscore),
+       groups = groups, test_statistic = as.numeric(test$rscore),
        test_df = length(coef(test)),
-       test_p_value = pchisq(unname(test$rscore), length(coef(test)), lower.tail = FALSE))
+       test_p_value = pchisq(as.numeric(test$rscore), length(coef(test)), lower.tail = FALSE))
 }
 cases$mcf[[1]] <- mcfCase("small_mcf_group", "data/recur_diary.csv", agN, "group")
 agT2 <- nightly(teaching, c("sex", "on_laba"))
