@@ -20,6 +20,7 @@ public enum CLI {
     KaplanMeierCommand.spec,
     LogRankCommand.spec,
     CoxCommand.spec,
+    RecurrentCommand.spec,
   ]
 
   /// Runs the process's own arguments against the standard streams.

@@ -44,7 +44,7 @@ public struct RecurrentDesign: Sendable {
   public let model: RecurrentModel
   /// The right-hand side as the user wrote it (`~ age_over_50 + sex`).
   public let formula: String
-  /// The formula fitted on the layout, e.g. `Surv(start, stop, event) ~ sex + cluster(patient_id)`.
+  /// The formula fitted on the layout: `Surv(start, stop, event) ~ sex + cluster(patient_id)`.
   public let modelFormula: String
   /// The layout rows (``RecurrentLayout``) the model is fitted on.
   public let layout: Table

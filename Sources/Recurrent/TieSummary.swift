@@ -41,3 +41,14 @@ public struct TieSummary: Sendable, Equatable {
     let time: Double
   }
 }
+
+extension RecurrentDesign {
+  /// Ties among the layout's event times (within event-number strata for PWP).
+  public var tieSummary: TieSummary {
+    guard let stop = layout["stop"]?.numbers, let event = layout["event"]?.numbers else {
+      return TieSummary(stop: [], event: [])
+    }
+    let strata = model.layout == .ag ? nil : layout["enum"]?.numbers.map { Int($0) }
+    return TieSummary(stop: stop, event: event.map { $0 == 1 }, strata: strata)
+  }
+}

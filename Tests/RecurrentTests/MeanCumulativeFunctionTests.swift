@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Mean cumulative function")
 struct MeanCumulativeFunctionTests {
-  /// Four patients, rows (start, stop]: 1: (0,2]e (2,5]e (5,7]; 2: (0,3]e (3,6];
+  /// A hand-worked MCF of four patients.
+  ///
+  /// Rows (start, stop]: 1: (0,2]e (2,5]e (5,7]; 2: (0,3]e (3,6];
   /// 3: (0,1]e (1,4]e; 4: (0,4]. Event times 1, 2, 3, 4, 5 with 4, 4, 4, 4, 2 at risk, one
   /// event each: MCF = 0.25, 0.5, 0.75, 1.0, 1.5. R (survfit(..., id = id)) gives std.chaz
   /// 0.2165064, 0.25, 0.2165064, 0.3535534, 0.5, which the influences
