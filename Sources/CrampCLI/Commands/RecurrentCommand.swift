@@ -43,6 +43,9 @@ enum RecurrentCommand {
         allowed: MultipleCrampRule.allCases.map(\.rawValue), default: "night"),
       .option("origin", value: "night", help: "Night index of time 0 (default: smallest night)."),
       .flag("no-merge", help: "Do not merge cramp-free nights (same estimates, slower)."),
+      .option(
+        "patients", value: "file",
+        help: "One-row-per-patient CSV whose extra columns are joined on patient_id (baseline)."),
       .option("level", value: "p", help: "Confidence level.", default: "0.95"),
       .option(
         "ref", value: "var=level",
@@ -62,9 +65,19 @@ enum RecurrentCommand {
     let options = try recurrentOptions(parsed)
     let model = RecurrentModel(rawValue: parsed.value("model") ?? "ag") ?? .andersenGill
     let formula = parsed.value("formula") ?? "~ 1"
-    let table = try TableLoader.load(
+    var table = try TableLoader.load(
       path, options: try CommonOptions.csvOptions(parsed), context: context,
       quiet: parsed.flag("quiet"))
+    if let patientsPath = parsed.value("patients") {
+      let patients = try TableLoader.load(
+        patientsPath, options: try CommonOptions.csvOptions(parsed), context: context,
+        quiet: parsed.flag("quiet"))
+      do {
+        table = try PatientJoin.join(diary: table, patients: patients)
+      } catch {
+        throw .data(error.description)
+      }
+    }
     let body: [String: JSONValue]
     let render: (OutputFormat) -> String
     var warnings: [String] = []
