@@ -101,3 +101,29 @@ struct RecurrentCoxReferenceTests {
     #expect(split.tiedEvents == 0)
   }
 }
+
+@Suite("Joining patients.csv onto the diary")
+struct PatientJoinTests {
+  @Test("baseline columns are matched by patient_id; unknown patients get missing values")
+  func join() throws {
+    let diary = Table(
+      source: "d.csv",
+      columns: [
+        Column(name: "patient_id", codes: [0, 0, 1, 2], levels: ["A", "B", "C"]),
+        Column(
+          name: "night", type: .integer, numbers: [0, 1, 0, 0],
+          missing: [false, false, false, false]),
+      ], lineNumbers: [2, 3, 4, 5])
+    let patients = Table(
+      source: "p.csv",
+      columns: [
+        Column(name: "patient_id", codes: [0, 1], levels: ["B", "A"]),
+        Column(name: "pvd", type: .integer, numbers: [1, 0], missing: [false, false]),
+        Column(name: "cohort", codes: [0, 1], levels: ["hd", "general"]),
+      ], lineNumbers: [2, 3])
+    let joined = try PatientJoin.join(diary: diary, patients: patients)
+    #expect(joined["pvd"]?.numbers.prefix(3) == [0, 0, 1])
+    #expect(joined["pvd"]?.missing == [false, false, false, true])
+    #expect(joined["cohort"]?.codes == [1, 1, 0, -1])
+  }
+}
