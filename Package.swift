@@ -31,17 +31,23 @@ let package = Package(
     ),
     .target(name: "Survival", dependencies: ["LinearAlgebra", "Distributions"]),
     .target(
+      name: "Recurrent",
+      dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra", "Survival"]
+    ),
+    .target(
       name: "Analysis",
       dependencies: ["CrampData", "Formula", "LinearAlgebra", "Regression", "Survival"]
     ),
-    .target(name: "Reporting", dependencies: ["Analysis", "Formula", "Regression", "Survival"]),
+    .target(
+      name: "Reporting",
+      dependencies: ["Analysis", "Formula", "Recurrent", "Regression", "Survival"]
+    ),
     .target(name: "DiarySimulation"),
     .target(
       name: "CrampCLI",
       dependencies: [
         "Analysis", "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra",
-        "Regression",
-        "Reporting", "Survival",
+        "Recurrent", "Regression", "Reporting", "Survival",
       ]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI"]),
@@ -62,6 +68,10 @@ let package = Package(
     ),
     .testTarget(name: "SurvivalTests", dependencies: ["Survival", "LinearAlgebra"]),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Snapshots"]),
+    .testTarget(
+      name: "RecurrentTests",
+      dependencies: ["Recurrent", "CrampData", "Survival", "LinearAlgebra"]
+    ),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
     .testTarget(
       name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData", "Reporting"],

@@ -21,6 +21,7 @@ public enum CLI {
     LogRankCommand.spec,
     CoxCommand.spec,
     ReportCommand.spec,
+    RecurrentCommand.spec,
   ]
 
   /// Runs the process's own arguments against the standard streams.

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// Recovery of the generating log rate ratios (issue 6, item 5) on a simulated cohort.
+///
+/// Slow (simulation plus a fit on 1.47M diary rows; ~20 s in release, minutes in debug):
+/// runs only with `CRAMPSTAT_SLOW_TESTS=1`. Not robust to the sample: on a 1,000-patient
+/// cohort (seed 11) only 20 of 26 intervals covered the truth (trimester, age and dialysis-day
+/// effects biased), so the AG estimand is not exactly the generating conditional log rate. The AG model counts every cramp (`--multiple split`), which is
+/// the generating process (Poisson counts per night); covariates of patients.csv are joined.
+/// `mg_supp` is confounded by indication by design (truth.json) and is not expected to be
+/// recovered.
+@Suite("AG recovers the simulation's log rate ratios")
+struct RecurrentRecoveryTests {
+  static let enabled = ProcessInfo.processInfo.environment["CRAMPSTAT_SLOW_TESTS"] == "1"
+
+  static let formula =
+    "~ age + sex + factor(trimester) + hemodialysis + dialysis_day + cirrhosis + diabetes + "
+    + "hypothyroid + pvd + on_thiazide + on_ksparing + on_loop + on_statin + on_laba + "
+    + "alcohol_units + sedentary + exercise_min + stretch_bedtime + fluid_cups + "
+    + "fluid_cups:hemodialysis + I(mg_diet_mg/100) + mg_supp + footwear"
+
+  /// Generating values on the model's scale; `hemodialysis` absorbs the fluid centring
+  /// (13 cups, 6 on dialysis): 1.1 + 0.08 * (-6) - (-0.03) * (-13) = 0.23.
+  static let truth: [String: Double] = [
+    "age": 0.035, "sex[M]": -0.45, "trimester[1]": 0, "trimester[2]": 1.1, "trimester[3]": 2.0,
+    "hemodialysis": 0.23, "dialysis_day": 0.4, "cirrhosis": 0.8, "diabetes": 0.25,
+    "hypothyroid": 0.3, "pvd": 0.9, "on_thiazide": 0.39, "on_ksparing": 0.75, "on_loop": 0.18,
+    "on_statin": 0.15, "on_laba": 0.88, "alcohol_units": 0.08, "sedentary": 0.4,
+    "exercise_min": -0.003, "stretch_bedtime": -0.2, "fluid_cups": -0.03,
+    "hemodialysis:fluid_cups": 0.11, "I(mg_diet_mg/100)": 0, "mg_supp": -0.05,
+    "footwear[high_heel]": 0, "footwear[supportive]": 0,
+  ]
+
+  @Test(
+    "cohort (5,000 x 365, seed 7): >= 90% of terms but mg_supp covered, nulls null",
+    .enabled(if: enabled))
+  func recovery() throws {
+    let dir = try TemporaryFile.path("cohort")
+    let sim = runCLI([
+      "simulate", "--preset", "cohort", "--seed", "7", "-o", dir, "-q",
+    ])
+    #expect(sim.status == 0, "\(sim.err)")
+    let out = runCLI([
+      "recurrent", dir + "/diary_nights.csv", "--patients", dir + "/patients.csv", "--model",
+      "ag", "--multiple", "split", "--formula", Self.formula, "--format", "json", "-q",
+    ])
+    #expect(out.status == 0, "\(out.err)")
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(out.out.utf8)) as? [String: Any])
+    let coefficients = try #require(json["coefficients"] as? [[String: Any]])
+    var covered = 0
+    var terms = 0
+    for c in coefficients {
+      guard let term = c["term"] as? String, let t = Self.truth[term],
+        let low = c["conf_low"] as? Double, let high = c["conf_high"] as? Double
+      else { continue }
+      terms += 1
+      if low <= t && t <= high { covered += 1 }
+      print("RECOVERY \(term): truth \(t) CI [\(low), \(high)]")
+      if ["I(mg_diet_mg/100)", "footwear[high_heel]", "footwear[supportive]"].contains(term) {
+        #expect((c["p_value"] as? Double ?? 0) > 0.01, "designed null \(term) looks non-null")
+      }
+    }
+    #expect(terms == Self.truth.count)
+    #expect(Double(covered) >= 0.9 * Double(terms - 1), "covered \(covered) of \(terms)")
+  }
+}
