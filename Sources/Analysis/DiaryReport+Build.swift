@@ -120,7 +120,7 @@ extension DiaryReport {
       findings: findings, summary: summary, totalCramps: total, prevalence: prevalence,
       firstCramp: firstCramp, logistic: logistic, andersenGill: andersenGill,
       tiedEventShare: tiedShare, meanCumulativeFunction: mcf, notes: notes,
-      conventions: conventions, source: table.source)
+      conventions: conventions, source: table.source, factors: factors, covariates: covariates)
   }
 
   /// The first present column of each candidate list that varies in the table.

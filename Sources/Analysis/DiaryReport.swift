@@ -30,6 +30,9 @@ public struct DiaryReport: Sendable {
   public var conventions: [String]
   /// Name of the diary file.
   public var source: String
+  /// The key factors analysed and the model covariates used (`trimester` enters as a factor).
+  public var factors: [String]
+  public var covariates: [String]
 }
 
 /// A fitted model with the formula text and the count of rows it used.

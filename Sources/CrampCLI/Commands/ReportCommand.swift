@@ -26,6 +26,11 @@ enum ReportCommand {
       .option(
         "covariates", value: "list",
         help: "Comma-separated model covariates (default: chosen from the diary)."),
+      .option(
+        "notebook", value: "file.ipynb",
+        help:
+          "Also write the report as a Jupyter notebook (nbformat 4.5) with Python cells that refit the key models."
+      ),
     ] + CommonOptions.csv + CommonOptions.rendering + CommonOptions.charts + [CommonOptions.quiet],
     run: run)
 
@@ -53,6 +58,9 @@ enum ReportCommand {
     if !quiet {
       for note in report.notes { context.console.err("Warning: \(note)\n") }
     }
+    if let notebookPath = parsed.value("notebook") {
+      try writeNotebook(report, to: notebookPath, parsed: parsed)
+    }
     let renderer = DiaryReportRenderer(
       report, chartStyle: CommonOptions.chartStyle(parsed, context: context))
     let format = CommonOptions.outputFormat(parsed)
@@ -62,5 +70,22 @@ enum ReportCommand {
       : renderer.render(format)
     try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
     return ExitCode.success
+  }
+
+  /// Writes the notebook; paths inside it are relative to the notebook's folder.
+  static func writeNotebook(
+    _ report: DiaryReport, to path: String, parsed: ParsedArguments
+  ) throws(CLIError) {
+    let folder = PathResolver.directory(of: path)
+    func relative(_ p: String) -> String { PathResolver.relative(p, from: folder) }
+    var command = "crampstat report \(relative(parsed.argument("diary") ?? ""))"
+    if let p = parsed.value("patients") { command += " --patients \(relative(p))" }
+    if let f = parsed.value("factors") { command += " --factors \(f)" }
+    if let c = parsed.value("covariates") { command += " --covariates \(c)" }
+    command += " --notebook \(PathResolver.lastComponent(path))"
+    let notebook = DiaryNotebook(
+      report: report, diaryPath: relative(parsed.argument("diary") ?? ""),
+      generator: command, version: CLI.version)
+    try OutputWriter.writeAtomically(Array(notebook.notebook().serialized().utf8), to: path)
   }
 }
