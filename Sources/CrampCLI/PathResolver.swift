@@ -41,7 +41,7 @@ enum PathResolver {
     String(path.split(separator: "/").last ?? Substring(path))
   }
 
-  /// `path` relative to the folder `base` (both resolved), e.g. `../Datasets/x.csv`.
+  /// `path` relative to the folder `base`, such as `../Datasets/x.csv`.
   static func relative(_ path: String, from base: String) -> String {
     let target = absolute(path).split(separator: "/").map(String.init)
     let origin = base.split(separator: "/").map(String.init)

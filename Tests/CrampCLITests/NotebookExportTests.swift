@@ -17,10 +17,11 @@ struct NotebookExportTests {
     try fm.createSymbolicLink(
       atPath: root + "/Datasets", withDestinationPath: repositoryPath("Datasets"))
     let output = root + "/Notebooks-export/\(dataset).ipynb"
-    let r = runCLI([
-      "report", root + "/Datasets/\(dataset)/diary_nights.csv", "--patients",
-      root + "/Datasets/\(dataset)/patients.csv", "--notebook", output, "-q",
-    ] + (dataset == "example" ? ["--covariates", "age_over_50,dialysis_day"] : []))
+    let r = runCLI(
+      [
+        "report", root + "/Datasets/\(dataset)/diary_nights.csv", "--patients",
+        root + "/Datasets/\(dataset)/patients.csv", "--notebook", output, "-q",
+      ] + (dataset == "example" ? ["--covariates", "age_over_50,dialysis_day"] : []))
     #expect(r.status == 0, "\(r.err)")
     let made = try TemporaryFile.read(output)
     let committed = try TemporaryFile.read(repositoryPath("Notebooks-export/\(dataset).ipynb"))
