@@ -1,3 +1,5 @@
+import CrampData
+
 /// Matches tokens against a ``CommandSpec``: the only place options are interpreted.
 enum ArgumentParser {
   /// Parses `arguments` (after the subcommand name) for `spec`.
@@ -20,7 +22,7 @@ enum ArgumentParser {
       case .long(let name, let inlineValue):
         guard let option = spec.options.first(where: { $0.name == name }) else {
           var message = "Unknown option '--\(name)'."
-          if let s = Suggestion.closest(to: name, among: spec.options.map(\.name)) {
+          if let s = closestMatch(to: name, among: spec.options.map(\.name)) {
             message += " Did you mean '--\(s)'?"
           }
           throw fail(message)
@@ -74,7 +76,7 @@ enum ArgumentParser {
     if let allowed = option.allowedValues, !allowed.contains(value) {
       var message =
         "The value '\(value)' is invalid for '--\(option.name) <\(option.valueName ?? "value")>'."
-      if let s = Suggestion.closest(to: value, among: allowed) {
+      if let s = closestMatch(to: value, among: allowed) {
         message += " Did you mean '\(s)'?"
       } else {
         message += " Expected one of: \(allowed.joined(separator: ", "))."

@@ -1,3 +1,5 @@
+import CrampData
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -88,7 +90,7 @@ public enum CLI {
 
   private static func unknownCommand(_ name: String, console: Console) -> Int32 {
     var message = "Unknown subcommand '\(name)'."
-    if let s = Suggestion.closest(to: name, among: commands.map(\.name)) {
+    if let s = closestMatch(to: name, among: commands.map(\.name)) {
       message += " Did you mean '\(s)'?"
     }
     console.err(HelpRenderer.usageError(message, spec: nil))

@@ -53,7 +53,7 @@ struct LayoutInput {
       guard let c = table[name] else {
         throw .missingColumn(
           source: table.source, column: name,
-          suggestion: LayoutInput.closest(name, among: table.columnNames))
+          suggestion: closestMatch(to: name, among: table.columnNames))
       }
       return c
     }
@@ -164,29 +164,6 @@ struct LayoutInput {
       }
     }
     return true
-  }
-
-  static func closest(_ name: String, among names: [String]) -> String? {
-    var best: (String, Int)?
-    for candidate in names {
-      let d = editDistance(Array(name.utf8), Array(candidate.utf8))
-      if d <= max(1, name.count / 3), d < (best?.1 ?? .max) { best = (candidate, d) }
-    }
-    return best?.0
-  }
-
-  static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {
-    if a.isEmpty { return b.count }
-    var prev = Array(0...b.count)
-    var cur = prev
-    for i in 1...a.count {
-      cur[0] = i
-      for j in stride(from: 1, through: b.count, by: 1) {
-        cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      swap(&prev, &cur)
-    }
-    return prev[b.count]
   }
 }
 

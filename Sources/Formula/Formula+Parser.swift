@@ -1,3 +1,5 @@
+import CrampData
+
 /// Tokens of the formula language.
 private enum Token: Equatable {
   case name(String)

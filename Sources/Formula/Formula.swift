@@ -1,3 +1,5 @@
+import CrampData
+
 /// A parsed R-style model formula: response, expanded terms, intercept and specials.
 ///
 /// ```swift

@@ -77,39 +77,3 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
     "  " + formula + "\n  " + String(repeating: " ", count: max(0, position)) + "^"
   }
 }
-
-/// Finds the candidate closest to a misspelled name, for "did you mean" messages.
-///
-/// A candidate qualifies when it equals the name ignoring case, or its Levenshtein distance
-/// is at most a third of the name's length (at least 1, at most 3). Ties go to the first
-/// candidate, so pass candidates in a meaningful order (table column order).
-public func closestMatch(to name: String, among candidates: [String]) -> String? {
-  let lowered = name.lowercased()
-  if let exact = candidates.first(where: { $0.lowercased() == lowered }) { return exact }
-  let limit = min(3, max(1, name.count / 3))
-  var best: (String, Int)?
-  for candidate in candidates {
-    let distance = editDistance(Array(lowered), Array(candidate.lowercased()))
-    if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
-  }
-  if let best { return best.0 }
-  // A unique prefix (`magnes` for `magnesium_mg`) is also a likely intent.
-  let prefixed = candidates.filter { $0.lowercased().hasPrefix(lowered) && lowered.count >= 3 }
-  return prefixed.count == 1 ? prefixed[0] : nil
-}
-
-private func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-  if a.isEmpty { return b.count }
-  if b.isEmpty { return a.count }
-  var previous = Array(0...b.count)
-  var current = [Int](repeating: 0, count: b.count + 1)
-  for i in 1...a.count {
-    current[0] = i
-    for j in 1...b.count {
-      let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-      current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-    }
-    swap(&previous, &current)
-  }
-  return previous[b.count]
-}

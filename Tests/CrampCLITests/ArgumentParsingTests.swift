@@ -1,3 +1,4 @@
+import CrampData
 import Testing
 
 @testable import CrampCLI
@@ -82,11 +83,11 @@ struct ArgumentParsingTests {
 
   @Test("edit distance counts a transposition as one edit")
   func distance() {
-    #expect(Suggestion.distance("tise", "ties") == 1)
-    #expect(Suggestion.distance("", "abc") == 3)
-    #expect(Suggestion.distance("kitten", "sitting") == 3)
-    #expect(Suggestion.closest(to: "valdate", among: ["validate", "describe"]) == "validate")
-    #expect(Suggestion.closest(to: "zzz", among: ["validate", "describe"]) == nil)
+    #expect(NameSuggestion.distance("tise", "ties") == 1)
+    #expect(NameSuggestion.distance("", "abc") == 3)
+    #expect(NameSuggestion.distance("kitten", "sitting") == 3)
+    #expect(NameSuggestion.closest(to: "valdate", among: ["validate", "describe"]) == "validate")
+    #expect(NameSuggestion.closest(to: "zzz", among: ["validate", "describe"]) == nil)
   }
 }
 

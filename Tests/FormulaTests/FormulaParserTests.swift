@@ -1,3 +1,4 @@
+import CrampData
 import Testing
 
 @testable import Formula
