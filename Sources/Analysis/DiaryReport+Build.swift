@@ -134,34 +134,63 @@ extension DiaryReport {
   }
 
   /// Nightly and per-patient cramp prevalence by level of `factor`.
+  ///
+  /// - Complexity: O(n) with integer keys (no per-row strings): levels and patients are coded
+  ///   once, and a patient counts for a level when any of its observed nights has it.
   static func prevalenceRows(_ table: Table, factor: String) -> [PrevalenceRow] {
     guard let column = table[factor], let cramp = table["cramp"], let ids = table["patient_id"]
     else { return [] }
-    var rows:
-      [String: (nights: Int, crampNights: Int, patients: Set<String>, withCramp: Set<String>)] = [:]
-    var sortKey: [String: Double] = [:]
-    for row in 0..<table.rowCount where !cramp.missing[row] && !column.missing[row] {
-      guard let level = column.text(at: row), let id = ids.text(at: row) else { continue }
-      var r = rows[level] ?? (0, 0, [], [])
-      r.nights += 1
-      r.patients.insert(id)
+    let patients = PatientKeys(ids)
+    // Level code per row: string codes, or the distinct numbers in order of appearance.
+    var levelOf = [Int](repeating: -1, count: table.rowCount)
+    var numberCodes: [Double: Int] = [:]
+    var levelText: [String] = []
+    var levelSort: [Double] = []
+    for row in 0..<table.rowCount where !column.missing[row] {
+      if column.type == .string {
+        levelOf[row] = Int(column.codes[row])
+      } else if let c = numberCodes[column.numbers[row]] {
+        levelOf[row] = c
+      } else {
+        numberCodes[column.numbers[row]] = levelText.count
+        levelOf[row] = levelText.count
+        levelText.append(column.text(at: row) ?? "")
+        levelSort.append(column.numbers[row])
+      }
+    }
+    if column.type == .string {
+      levelText = column.levels
+      levelSort = []
+    }
+    let k = levelText.count
+    var nights = [Int](repeating: 0, count: k)
+    var crampNights = [Int](repeating: 0, count: k)
+    struct PatientLevel: Hashable {
+      var patient: Int64
+      var level: Int
+    }
+    var seen = Set<PatientLevel>()
+    var seenCramp = Set<PatientLevel>()
+    var patientsAt = [Int](repeating: 0, count: k)
+    var patientsWithCramp = [Int](repeating: 0, count: k)
+    for row in 0..<table.rowCount where !cramp.missing[row] && levelOf[row] >= 0 {
+      guard let key = patients.key(row) else { continue }
+      let level = levelOf[row]
+      nights[level] += 1
+      let pair = PatientLevel(patient: key, level: level)
+      if seen.insert(pair).inserted { patientsAt[level] += 1 }
       if cramp.numbers[row] == 1 {
-        r.crampNights += 1
-        r.withCramp.insert(id)
+        crampNights[level] += 1
+        if seenCramp.insert(pair).inserted { patientsWithCramp[level] += 1 }
       }
-      rows[level] = r
-      if column.isNumeric { sortKey[level] = column.numbers[row] }
     }
-    let levels = rows.keys.sorted { a, b in
-      if let x = sortKey[a], let y = sortKey[b] { return x < y }
-      return a < b
+    let order = (0..<k).filter { nights[$0] > 0 }.sorted { a, b in
+      levelSort.isEmpty ? levelText[a] < levelText[b] : levelSort[a] < levelSort[b]
     }
-    return levels.compactMap { level in
-      rows[level].map {
-        PrevalenceRow(
-          factor: factor, level: level, nights: $0.nights, crampNights: $0.crampNights,
-          patients: $0.patients.count, patientsWithCramp: $0.withCramp.count)
-      }
+    return order.map { l in
+      PrevalenceRow(
+        factor: factor, level: levelText[l], nights: nights[l], crampNights: crampNights[l],
+        patients: patientsAt[l], patientsWithCramp: patientsWithCramp[l])
     }
   }
 

@@ -335,18 +335,19 @@ struct PatientNight: Hashable {
 }
 
 /// Integer keys for patient ids of either a string or a numeric column.
-struct PatientKeys {
+public struct PatientKeys: Sendable {
   let column: Column
 
-  init(_ column: Column) { self.column = column }
+  /// Keys for the ids in `column`.
+  public init(_ column: Column) { self.column = column }
 
   /// A key equal for equal ids, `nil` when the id is missing.
-  func key(_ row: Int) -> Int64? {
+  public func key(_ row: Int) -> Int64? {
     if column.missing[row] { return nil }
     if column.type == .string { return Int64(column.codes[row]) }
     return Int64(bitPattern: column.numbers[row].bitPattern)
   }
 
   /// The id as text, for messages.
-  func label(_ row: Int) -> String { column.text(at: row) ?? "NA" }
+  public func label(_ row: Int) -> String { column.text(at: row) ?? "NA" }
 }
