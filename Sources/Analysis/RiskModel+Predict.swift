@@ -104,14 +104,14 @@ extension RiskModel {
       return [
         "Chance of a first cramp within k nights = 1 - exp(-H0(k) exp(x'b)), H0 the baseline "
           + "cumulative hazard from the start of follow-up.",
-        ci + " The baseline hazard is treated as known (coefficient uncertainty only).",
+        survivalInterval,
       ]
     case .ag:
       return [
         "Expected cramp nights in the first k nights of follow-up = H0(k) exp(x'b); chance of "
           + ">= 1 = 1 - exp(-expected), assuming cramp nights arrive as a Poisson process.",
         "Per week: H0 over the whole follow-up, scaled to 7 nights.",
-        ci + " The baseline hazard is treated as known (coefficient uncertainty only).",
+        survivalInterval,
       ]
     case .poisson:
       return [
@@ -127,6 +127,13 @@ extension RiskModel {
         ci,
       ]
     }
+  }
+
+  private var survivalInterval: String {
+    "Intervals: delta method on (x - m)'b, m the training means (se = sqrt((x - m)'V(x - m)), "
+      + "V the saved " + (robustVariance ? "cluster-robust" : "model-based")
+      + " covariance), transformed; the baseline hazard is treated as known at m "
+      + "(coefficient uncertainty only)."
   }
 
   /// Predicts for a patient given as variable name -> value text.
@@ -148,16 +155,7 @@ extension RiskModel {
     _ given: [String: String], horizons: [Int] = [7, 30]
   ) throws(ProfileError) -> RiskPrediction {
     let values = given.filter { !$0.value.isEmpty }
-    let built: (row: [Double], filled: [String])
-    do {
-      built = try ProfileDesign.row(
-        rightHandSide: rightHandSide, references: references, variables: variables,
-        values: values, columnNames: terms)
-    } catch let error as ProfileError {
-      throw error
-    } catch {
-      throw .malformed(String(describing: error))
-    }
+    let built = try designRow(values)
     let row = built.row
     var used: [(name: String, value: String)] = []
     var outside: [String] = []
@@ -235,6 +233,34 @@ extension RiskModel {
       values: used, filled: built.filled, outsideRange: outside, aliasedInUse: aliasedInUse,
       row: row, linearPredictor: eta, standardError: se, horizons: risks,
       expectedPerWeek: perWeek)
+  }
+
+  /// The design row of a profile over ``terms``.
+  ///
+  /// Cox terms leave out the intercept column the formula's design has: the row is built with
+  /// it and it is dropped.
+  func designRow(_ values: [String: String]) throws(ProfileError) -> (
+    row: [Double], filled: [String]
+  ) {
+    let dropIntercept = (kind == .cox || kind == .ag) && !terms.contains("(Intercept)")
+    do {
+      do {
+        let columns = dropIntercept ? ["(Intercept)"] + terms : terms
+        let built = try ProfileDesign.row(
+          rightHandSide: rightHandSide, references: references, variables: variables,
+          values: values, columnNames: columns)
+        return (dropIntercept ? Array(built.row.dropFirst()) : built.row, built.filled)
+      } catch ProfileError.designMismatch where dropIntercept {
+        // A formula without an intercept (`- 1`): the design columns are the terms.
+        return try ProfileDesign.row(
+          rightHandSide: rightHandSide, references: references, variables: variables,
+          values: values, columnNames: terms)
+      }
+    } catch let error as ProfileError {
+      throw error
+    } catch {
+      throw .malformed(String(describing: error))
+    }
   }
 
   /// The step function `H0` at `time`: the last step at or before it (0 before the first).

@@ -87,8 +87,8 @@ public struct RiskModel: Codable, Sendable, Equatable {
   public var confidenceLevel: Double
   /// Baseline cumulative hazard at covariates 0 (cox and ag), by time.
   public var baselineCumulativeHazard: [HazardStep]?
-  /// Where the baseline is best determined: the Cox fit's column means (R's `fit$means`),
-  /// one per term; intervals are computed for `(x - centre)' b` (cox and ag).
+  /// Where the baseline is best determined: the training rows' mean of each term (cox and
+  /// ag); intervals are computed for `(x - centre)' b`.
   public var centre: [Double]?
   /// Negative binomial theta (`var = mu + mu^2 / theta`), negbin only.
   public var theta: Double?

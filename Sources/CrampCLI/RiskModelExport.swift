@@ -62,7 +62,12 @@ enum RiskModelExport {
     model.baselineCumulativeHazard = fit.baselineHazard(centered: false).map {
       RiskModel.HazardStep(time: $0.time, cumulativeHazard: $0.cumulativeHazard)
     }
-    model.centre = fit.means
+    // Column means of the training rows: where the baseline hazard is best determined.
+    let n = design.rowCount
+    model.centre = model.terms.map { term in
+      guard let j = design.columnNames.firstIndex(of: term), n > 0 else { return 0 }
+      return design.values[(j * n)..<((j + 1) * n)].reduce(0, +) / Double(n)
+    }
     try write(model, to: path)
   }
 
