@@ -156,6 +156,12 @@ enum RiskModelExport {
     let bread = try Cholesky(information).inverse()
     var v = bread
     if fit.isRobust { v = try BLAS.gemm(try BLAS.gemm(bread, meat), bread) }
+    // The rebuilt variances must be the fit's: a check that the reconstruction is right.
+    let se = fit.coefficients.compactMap(\.standardError)
+    for a in 0..<p where abs(v[a, a].squareRoot() / se[a] - 1) > 1e-3 {
+      throw RiskModelError.inconsistent(
+        "rebuilt standard error \(v[a, a].squareRoot()) differs from the fit's \(se[a])")
+    }
     return (0..<p).map { a in
       (0..<p).map { b in v[a, b] / (v[a, a] * v[b, b]).squareRoot() }
     }
