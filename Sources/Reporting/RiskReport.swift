@@ -121,9 +121,8 @@ public struct RiskReport: Sendable {
     func table(_ t: DataTable) -> String { markdown ? t.renderMarkdown() : t.renderText() }
     func heading(_ s: String) -> String { markdown ? "### \(s)\n\n" : "\(s)\n" }
     var out = markdown ? "## Cramp risk for one patient\n\n" : "Cramp risk for one patient\n"
-    out +=
-      "Model: \(model.kind.rawValue) (\(model.formula)), fitted on \(model.source) "
-      + "(\(model.trainingRows) rows); file \(modelFile)\n\n"
+    out += "Model: \(model.kind.rawValue), \(model.formula)\n"
+    out += "Fitted on \(model.source) (\(model.trainingRows) rows); model file \(modelFile)\n\n"
 
     out += heading("Patient factors")
     var factors = DataTable(headers: ["variable", "value", "cohort median", "note"])
@@ -163,8 +162,8 @@ public struct RiskReport: Sendable {
     }
     out += table(ratios)
     out +=
-      "(ratio per unit of a numeric term; 'vs median patient' = exp(b (x - x_median)), the "
-      + "term's share of the difference)\n\n"
+      "(per unit of a numeric term; 'vs median patient' = exp(b (x - x_median)):\n"
+      + " the term's share of the difference from the cohort median patient)\n\n"
 
     out += heading("Predicted risk (\(percent)% CI)")
     var risks = DataTable(headers: ["", "patient", "cohort median patient", "ratio"])
@@ -185,13 +184,30 @@ public struct RiskReport: Sendable {
     }
 
     out += "\n" + heading("Assumptions")
-    for a in model.assumptions { out += "- \(a)\n" }
+    for a in model.assumptions { out += bullet(a, markdown: markdown) }
     let warnings = self.warnings
     if !warnings.isEmpty {
       out += "\n" + heading("Warnings")
-      for w in warnings { out += "- \(w)\n" }
+      for w in warnings { out += bullet(w, markdown: markdown) }
     }
     return out
+  }
+
+  /// A `- ` list item, wrapped at 80 columns in text (Markdown keeps one line).
+  private func bullet(_ text: String, markdown: Bool) -> String {
+    guard !markdown else { return "- \(text)\n" }
+    var lines: [String] = []
+    var line = "-"
+    for word in text.split(separator: " ") {
+      // A lone "-" stays on its line, so no continuation line starts like a list item.
+      if line.count + 1 + word.count > 80, line.count > 2, word != "-" {
+        lines.append(line)
+        line = " "
+      }
+      line += " " + word
+    }
+    lines.append(line)
+    return lines.joined(separator: "\n") + "\n"
   }
 
   private static func estimateJSON(_ e: RiskEstimate?) -> JSONValue {
