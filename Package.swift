@@ -36,7 +36,9 @@ let package = Package(
     ),
     .target(
       name: "Analysis",
-      dependencies: ["CrampData", "Formula", "LinearAlgebra", "Regression", "Survival"]
+      dependencies: [
+        "CrampData", "Distributions", "Formula", "LinearAlgebra", "Regression", "Survival",
+      ]
     ),
     .target(
       name: "Reporting",
@@ -72,6 +74,7 @@ let package = Package(
       name: "RecurrentTests",
       dependencies: ["Recurrent", "CrampData", "Survival", "LinearAlgebra"]
     ),
+    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CrampData", "Formula"]),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
     .testTarget(
       name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData", "Reporting"],

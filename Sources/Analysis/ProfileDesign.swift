@@ -93,7 +93,8 @@ public enum ProfileDesign {
       throw ProfileError.unknownVariable(
         name: key, suggestion: closestMatch(to: key, among: variables.map(\.name)))
     }
-    let k = max(1, variables.map { $0.levels?.count ?? 0 }.max() ?? 1)
+    // The profile's row, then every training level of each categorical variable in turn.
+    let k = 1 + (variables.map { $0.levels?.count ?? 0 }.max() ?? 0)
     var filled: [String] = []
     var columns: [Column] = []
     for v in variables {
@@ -106,7 +107,7 @@ public enum ProfileDesign {
           suggestion: closestMatch(to: first, among: levels))
       }
       var texts = [first]
-      for i in 1..<k { texts.append(v.levels.map { $0[i % $0.count] } ?? first) }
+      for i in 1..<k { texts.append(v.levels.map { $0[(i - 1) % $0.count] } ?? first) }
       if v.isText {
         var levelIndex: [String: Int32] = [:]
         var levels: [String] = []

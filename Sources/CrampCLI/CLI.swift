@@ -24,6 +24,7 @@ public enum CLI {
     CoxCommand.spec,
     ReportCommand.spec,
     RecurrentCommand.spec,
+    RiskCommand.spec,
   ]
 
   /// Runs the process's own arguments against the standard streams.

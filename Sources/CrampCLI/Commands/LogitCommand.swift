@@ -32,6 +32,7 @@ enum LogitCommand {
         allowed: ["exchangeable", "independence"]),
       .option("id", value: "column", help: "Cluster column for --gee, e.g. patient_id."),
       .option("level", value: "p", help: "Confidence level of intervals.", default: "0.95"),
+      RiskModelExport.option,
     ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
     run: run)
 
@@ -45,7 +46,7 @@ enum LogitCommand {
       return try runGEE(parsed, context: context, correlation: correlation, level: level)
     }
     let cluster = parsed.value("cluster")
-    let (_, design) = try ModelInput.load(parsed, context: context, cluster: cluster)
+    let (table, design) = try ModelInput.load(parsed, context: context, cluster: cluster)
     let model = LogisticModel(
       confidenceLevel: level, firth: parsed.flag("firth"),
       confidenceIntervals: parsed.value("ci") == "profile" ? .profile : .wald)
@@ -58,6 +59,7 @@ enum LogitCommand {
     }
     try ModelInput.report(
       diagnostics: fit.diagnostics.map(\.description), parsed: parsed, context: context)
+    try RiskModelExport.logistic(fit, design: design, table: table, parsed: parsed)
     let report = LogisticReport(
       fit: fit, source: parsed.argument("file") ?? "", clusterColumn: cluster)
     let format = CommonOptions.outputFormat(parsed)

@@ -54,6 +54,7 @@ enum RecurrentCommand {
         "missing", value: "policy",
         help: "Rows with a missing model variable: drop them (counted) or fail naming the first.",
         allowed: ["drop", "fail"], default: "drop"),
+      RiskModelExport.option,
     ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
     run: run)
 
@@ -81,6 +82,7 @@ enum RecurrentCommand {
     let body: [String: JSONValue]
     let render: (OutputFormat) -> String
     var warnings: [String] = []
+    var saved: (RecurrentDesign, RecurrentCoxFit?, RateFit?)?
     do {
       let design = try RecurrentDesign.build(
         diary: table, formula: formula, model: model, options: options)
@@ -90,6 +92,7 @@ enum RecurrentCommand {
           design, ties: parsed.value("ties") == "breslow" ? .breslow : .efron,
           confidenceLevel: level)
         warnings = fit.cox.diagnostics.map(CoxReport.describe)
+        saved = (design, fit, nil)
         let report = RecurrentCoxReport(
           fit: fit, formula: design.formula, source: table.source, confidenceLevel: level)
         (body, render) = (report.jsonBody, report.render)
@@ -101,6 +104,7 @@ enum RecurrentCommand {
       case .poisson, .negativeBinomial:
         let fit = try RateRegression.fit(design, confidenceLevel: level)
         warnings = fit.warnings
+        saved = (design, nil, fit)
         let report = RecurrentRateReport(fit: fit, formula: design.formula, source: table.source)
         (body, render) = (report.jsonBody, report.render)
       }
@@ -108,6 +112,8 @@ enum RecurrentCommand {
       throw .data(error.description)
     }
     try ModelInput.report(diagnostics: warnings, parsed: parsed, context: context)
+    try RiskModelExport.recurrent(
+      saved, model: model, level: level, path: parsed.value("save-model"))
     try SurvivalOptions.deliver(
       command: "recurrent", parsed: parsed, context: context, body: body, render: render)
     return ExitCode.success

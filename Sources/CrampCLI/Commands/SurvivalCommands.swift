@@ -158,6 +158,7 @@ enum CoxCommand {
         help:
           "Survival curve for a covariate profile, e.g. \"age_over_50=1,dialysis=0\" (others at the cohort median)."
       ),
+      RiskModelExport.option,
     ] + CommonOptions.csv + CommonOptions.rendering + CommonOptions.charts + [
       CommonOptions.strict, CommonOptions.quiet,
     ],
@@ -194,6 +195,9 @@ enum CoxCommand {
     }
     try ModelInput.report(
       diagnostics: fit.diagnostics.map(CoxReport.describe), parsed: parsed, context: context)
+    try RiskModelExport.cox(
+      fit, kind: .cox, design: design, table: table, level: level,
+      path: parsed.value("save-model"))
     if let type = parsed.value("residuals") {
       let csv = try CoxOutputs.residuals(type, fit: fit, design: design, names: names)
       try OutputWriter.deliver(csv, to: parsed.value("output"), console: context.console)

@@ -1,0 +1,171 @@
+import Analysis
+import CrampData
+import Reporting
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `crampstat risk --model fit.json --patient "age=63,sex=F"`: the clinician's risk view.
+///
+/// Exit statuses: a `--patient` naming a variable the model does not have, a level it was not
+/// fitted on or an unreadable number is a usage error (64): the command line is wrong and the
+/// message says how to fix it. The same problems in a `--patients` file are data errors (65),
+/// as is an unusable model file; a missing model file is 66.
+enum RiskCommand {
+  static let spec = CommandSpec(
+    name: "risk",
+    abstract: "One patient's predicted cramp risk from a saved model (--save-model).",
+    discussion: """
+      Example: crampstat logit diary.csv --formula "cramp ~ age + sex + dialysis_day" \
+      --cluster patient_id --save-model fit.json; crampstat risk --model fit.json --patient \
+      "age=63,sex=F,dialysis_day=1". Prints the patient's factors, each term's ratio with its \
+      interval, the chance of at least one cramp in the next 7 and 30 nights (or expected \
+      cramps per week) with intervals next to the cohort median patient's, and warnings for \
+      values outside the training range or factors not given (those take the cohort median \
+      patient's value). '--patients file.csv' scores one patient per row (columns named as \
+      the model's variables; a patient_id or id column is carried through) to CSV unless \
+      --format says otherwise.
+      """,
+    arguments: [],
+    options: [
+      .option("model", value: "file", help: "Model file written by --save-model."),
+      .option(
+        "patient", value: "profile",
+        help: "The patient as name=value pairs, e.g. \"age=63,sex=F,dialysis_day=1\"."),
+      .option("patients", value: "file", help: "CSV with one patient per row to score."),
+    ] + CommonOptions.csv + CommonOptions.rendering + CommonOptions.charts + [
+      CommonOptions.strict, CommonOptions.quiet,
+    ],
+    run: run)
+
+  static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
+    guard let path = parsed.value("model") else {
+      throw .usage("Missing '--model <file>' (write one with --save-model).", command: "risk")
+    }
+    let model = try loadModel(path)
+    let median: RiskPrediction
+    do {
+      median = try model.predict(model.medianProfile)
+    } catch {
+      throw .data("\(path): the cohort median patient cannot be scored: \(error)")
+    }
+    if let patientsPath = parsed.value("patients") {
+      guard parsed.value("patient") == nil else {
+        throw .usage("Give either '--patient' or '--patients', not both.", command: "risk")
+      }
+      return try scoreMany(patientsPath, model: model, median: median, parsed: parsed, context)
+    }
+    guard let text = parsed.value("patient") else {
+      throw .usage(
+        "Missing '--patient \"name=value,...\"' or '--patients <file>'.", command: "risk")
+    }
+    let given: [String: String]
+    let patient: RiskPrediction
+    do {
+      given = try ProfileError.parse(text)
+      patient = try model.predict(given)
+    } catch {
+      throw .usage("--patient: \(error)", command: "risk")
+    }
+    let report = RiskReport(
+      model: model, modelFile: baseName(path), given: given, patient: patient, median: median)
+    let format = CommonOptions.outputFormat(parsed)
+    let out =
+      format == .json
+      ? JSONEnvelope.make(command: "risk", parsed: parsed, body: report.jsonBody).rendered()
+      : report.render(format, style: CommonOptions.chartStyle(parsed, context: context))
+    try OutputWriter.deliver(out, to: parsed.value("output"), console: context.console)
+    if parsed.flag("strict"), let first = report.warnings.first {
+      throw .data("--strict: \(first)")
+    }
+    return ExitCode.success
+  }
+
+  /// Scores every row of a patients CSV.
+  static func scoreMany(
+    _ path: String, model: RiskModel, median: RiskPrediction, parsed: ParsedArguments,
+    _ context: Context
+  ) throws(CLIError) -> Int32 {
+    let table = try TableLoader.load(
+      path, options: try CommonOptions.csvOptions(parsed), context: context,
+      quiet: parsed.flag("quiet"))
+    let names = Set(model.variables.map(\.name))
+    let idColumn = table["patient_id"] ?? table["id"]
+    var scored = DataTable(headers: RiskReport.csvHeaders(model))
+    var items: [JSONValue] = []
+    var allWarnings: [String] = []
+    for row in 0..<table.rowCount {
+      var values: [String: String] = [:]
+      for column in table.columns where names.contains(column.name) {
+        if let t = column.text(at: row) { values[column.name] = t }
+      }
+      let id = idColumn?.text(at: row) ?? String(table.lineNumbers[row])
+      let prediction: RiskPrediction
+      do {
+        prediction = try model.predict(values)
+      } catch {
+        throw .data("\(table.source):\(table.lineNumbers[row]): \(error)")
+      }
+      let warnings = RiskReport.warnings(prediction, model: model)
+      allWarnings += warnings.map { "\(id): \($0)" }
+      scored.append(RiskReport.csvRow(id: id, prediction, warnings: warnings))
+      items.append(
+        .object([
+          "patient_id": .string(id), "prediction": RiskReport.predictionJSON(prediction),
+          "warnings": .array(warnings.map { .string($0) }),
+        ]))
+    }
+    // The scoring table is CSV unless a format is asked for explicitly.
+    let format = parsed.values["format"] == nil ? .csv : CommonOptions.outputFormat(parsed)
+    let out: String
+    switch format {
+    case .csv: out = scored.renderCSV()
+    case .text: out = scored.renderText()
+    case .markdown: out = scored.renderMarkdown()
+    case .json:
+      let body: [String: JSONValue] = [
+        "model": .object([
+          "kind": .string(model.kind.rawValue), "formula": .string(model.formula),
+          "source": .string(model.source),
+        ]),
+        "cohort_median_patient": RiskReport.predictionJSON(median),
+        "patients": .array(items),
+        "assumptions": .array(model.assumptions.map { .string($0) }),
+      ]
+      out = JSONEnvelope.make(command: "risk", parsed: parsed, body: body).rendered()
+    }
+    try OutputWriter.deliver(out, to: parsed.value("output"), console: context.console)
+    if parsed.flag("strict"), let first = allWarnings.first {
+      throw .data("--strict: \(first)")
+    }
+    return ExitCode.success
+  }
+
+  /// Reads and checks a model file (66 when missing, 74 unreadable, 65 not a model).
+  static func loadModel(_ path: String) throws(CLIError) -> RiskModel {
+    guard let file = fopen(path, "rb") else {
+      let reason = String(cString: strerror(errno))
+      if errno == ENOENT { throw .noInput("cannot open model file '\(path)': \(reason)") }
+      throw .io("cannot read model file '\(path)': \(reason)")
+    }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+      let n = fread(&buffer, 1, buffer.count, file)
+      if n > 0 { bytes += buffer[0..<n] }
+      if n < buffer.count { break }
+    }
+    guard ferror(file) == 0 else { throw .io("cannot read model file '\(path)'") }
+    do {
+      return try RiskModel.decode(bytes)
+    } catch {
+      throw .data("\(path): \(error)")
+    }
+  }
+
+  static func baseName(_ path: String) -> String {
+    String(path.split(separator: "/").last ?? Substring(path))
+  }
+}
