@@ -42,7 +42,7 @@ let package = Package(
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI"]),
     .executableTarget(
       name: "CrampBench",
-      dependencies: ["CrampData", "CrampCLI", "LinearAlgebra"],
+      dependencies: ["CrampData", "CrampCLI", "Formula", "LinearAlgebra", "Survival"],
       path: "Benchmarks/CrampBench"
     ),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),

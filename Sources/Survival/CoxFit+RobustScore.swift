@@ -15,7 +15,7 @@ extension CoxFit {
     let p = keptColumns.count
     guard let clusters = clusterCodes, p > 0 else { return nil }
     var zero = data
-    zero.offset = [Double](repeating: 0, count: count)
+    zero.sweepOffset = [Double](repeating: 0, count: count)
     var kernel = RiskSetKernel(data: zero, ties: ties)
     let (_, terms) = try kernel.evaluateWithResiduals([Double](repeating: 0, count: p))
     let clusterCount = (clusters.max() ?? -1) + 1

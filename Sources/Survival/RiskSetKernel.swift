@@ -49,6 +49,8 @@ struct RiskSetKernel {
   /// Rows per block for the minus-term accumulator.
   private let blockRows = 1024
   private var eta: [Double]
+  /// `w_k exp(eta_k)` by sweep position.
+  private var risk: [Double]
   private var hazard: [Double]
   private var rowWeight: [Double]
   private var minusBlock: [Double]
@@ -59,6 +61,7 @@ struct RiskSetKernel {
     self.data = data
     self.ties = ties
     eta = [Double](repeating: 0, count: data.count)
+    risk = [Double](repeating: 0, count: data.count)
     hazard = [Double](repeating: 0, count: data.count)
     rowWeight = [Double](repeating: 0, count: data.count)
     minusBlock = [Double](repeating: 0, count: 1024 * data.columns)
@@ -80,30 +83,39 @@ struct RiskSetKernel {
     return (evaluation, terms)
   }
 
+  // Everything below works in sweep positions `k` (rows in `byStop` order, see RiskSetData):
+  // the design, times, weights and per-row buffers are read sequentially. Residual outputs are
+  // written back at the original row `byStop[k]`.
   private mutating func sweep(
     _ beta: [Double], residuals: inout CoxRowTerms?, wantResiduals: Bool
   ) throws -> CoxEvaluation {
     let n = data.count
     let p = data.columns
-    let x = data.design
-    let w = data.weight
+    let x = data.sortedDesign
+    let w = data.sweepWeight
+    let stop = data.sweepStop
+    let event = data.sweepEvent
+    let rowOf = data.byStop
     // eta = X beta + offset, then shifted by its weighted mean: the shift cancels within every
     // risk set (log-likelihood, score and information are unchanged) and guards exp() overflow.
     if p > 0 {
       let xm = try Matrix(rows: n, columns: p, columnMajor: x)
       eta = try BLAS.gemv(xm, beta)
     } else {
-      for i in 0..<n { eta[i] = 0 }
+      for k in 0..<n { eta[k] = 0 }
     }
     var shiftSum = 0.0
     var weightSum = 0.0
-    for i in 0..<n {
-      eta[i] += data.offset[i]
-      shiftSum += w[i] * eta[i]
-      weightSum += w[i]
+    for k in 0..<n {
+      eta[k] += data.sweepOffset[k]
+      shiftSum += w[k] * eta[k]
+      weightSum += w[k]
     }
     let shift = weightSum > 0 ? shiftSum / weightSum : 0
-    for i in 0..<n { eta[i] -= shift }
+    for k in 0..<n {
+      eta[k] -= shift
+      risk[k] = exp(eta[k]) * w[k]
+    }
 
     var logLikelihood = 0.0
     var score = [Double](repeating: 0, count: p)
@@ -113,6 +125,7 @@ struct RiskSetKernel {
     var abarMean = [Double](repeating: 0, count: p)
     var deathG = [Double](repeating: 0, count: p)
     var runningG = [Double](repeating: 0, count: p)
+    // Score residuals by original row; during the sweep they hold the G terms.
     var scoreResiduals = wantResiduals ? [Double](repeating: 0, count: n * p) : []
     var eventRows = [Int]()
     var schoenfeld = [Double]()
@@ -135,9 +148,9 @@ struct RiskSetKernel {
       while person < range.upperBound {
         // The next event time: the first event row at or after `person` in the sweep.
         var next = person
-        while next < range.upperBound && !data.event[data.byStop[next]] { next += 1 }
+        while next < range.upperBound && !event[next] { next += 1 }
         if next == range.upperBound { break }
-        let eventTime = data.stop[data.byStop[next]]
+        let eventTime = stop[next]
 
         // Enter every row with stop >= eventTime; the events at eventTime go to the tied sums.
         var denom2 = 0.0
@@ -145,34 +158,35 @@ struct RiskSetKernel {
         var deaths = 0
         for j in 0..<p { a2[j] = 0 }
         let firstDeath = next
-        while person < range.upperBound && data.stop[data.byStop[person]] >= eventTime {
-          let i = data.byStop[person]
-          let risk = exp(eta[i]) * w[i]
-          hazard[i] = -runningHazard
+        while person < range.upperBound && stop[person] >= eventTime {
+          let k = person
+          let r = risk[k]
+          hazard[k] = -runningHazard
           if wantResiduals {
-            for j in 0..<p { scoreResiduals[i + j * n] = -runningG[j] }
+            let row = rowOf[k]
+            for j in 0..<p { scoreResiduals[row + j * n] = -runningG[j] }
           }
           atRisk += 1
-          if data.event[i] && data.stop[i] == eventTime {
+          if event[k] && stop[k] == eventTime {
             deaths += 1
-            denom2 += risk
-            deadWeight += w[i]
-            logLikelihood += w[i] * eta[i]
+            denom2 += r
+            deadWeight += w[k]
+            logLikelihood += w[k] * eta[k]
             for j in 0..<p {
-              let xij = x[i + j * n]
-              score[j] += w[i] * xij
-              a2[j] += risk * xij
+              let xkj = x[k + j * n]
+              score[j] += w[k] * xkj
+              a2[j] += r * xkj
             }
           } else {
-            denom += risk
-            for j in 0..<p { a[j] += risk * x[i + j * n] }
+            denom += r
+            for j in 0..<p { a[j] += r * x[k + j * n] }
           }
           person += 1
         }
         let deathRows = firstDeath..<(firstDeath + deaths)
 
         // Leave: rows whose start is at or after eventTime are not at risk at eventTime.
-        if data.start != nil {
+        if data.sweepStart != nil {
           removeRows(
             through: eventTime, from: &leaving, end: range.upperBound, denom: &denom, a: &a,
             atRisk: &atRisk, runningHazard: runningHazard, runningG: runningG,
@@ -188,8 +202,8 @@ struct RiskSetKernel {
           abarMean[j] = 0
           deathG[j] = 0
         }
-        for k in 1...steps {
-          let fraction = Double(k) / Double(steps)
+        for step in 1...steps {
+          let fraction = Double(step) / Double(steps)
           let d = denom + fraction * denom2
           logLikelihood -= stepWeight * log(d)
           let h = stepWeight / d
@@ -214,11 +228,11 @@ struct RiskSetKernel {
         }
         runningHazard += hazardSum
         // Efron: an event row carries only fraction k/d of the k-th step at its own time.
-        for position in deathRows {
-          let i = data.byStop[position]
-          hazard[i] -= hazardSum - deathHazard
+        for k in deathRows {
+          hazard[k] -= hazardSum - deathHazard
           if wantResiduals {
-            for j in 0..<p { scoreResiduals[i + j * n] -= deathG[j] }
+            let row = rowOf[k]
+            for j in 0..<p { scoreResiduals[row + j * n] -= deathG[j] }
           }
         }
         if wantResiduals {
@@ -230,38 +244,29 @@ struct RiskSetKernel {
 
       // Close the stratum: rows never entered get H = 0, rows still at risk collect the total.
       while person < range.upperBound {
-        let i = data.byStop[person]
-        hazard[i] = -runningHazard
+        hazard[person] = -runningHazard
         if wantResiduals {
-          for j in 0..<p { scoreResiduals[i + j * n] = -runningG[j] }
+          let row = rowOf[person]
+          for j in 0..<p { scoreResiduals[row + j * n] = -runningG[j] }
         }
         person += 1
       }
-      if data.start != nil {
-        while leaving < range.upperBound {
-          let i = data.byStart[leaving]
-          hazard[i] += runningHazard
-          if wantResiduals {
-            for j in 0..<p { scoreResiduals[i + j * n] += runningG[j] }
-          }
-          leaving += 1
-        }
-      } else {
-        for position in range {
-          let i = data.byStop[position]
-          hazard[i] += runningHazard
-          if wantResiduals {
-            for j in 0..<p { scoreResiduals[i + j * n] += runningG[j] }
-          }
+      let remaining = data.sweepStart != nil ? leaving..<range.upperBound : range
+      for index in remaining {
+        let k = data.sweepStart != nil ? data.leaveOrder[index] : index
+        hazard[k] += runningHazard
+        if wantResiduals {
+          let row = rowOf[k]
+          for j in 0..<p { scoreResiduals[row + j * n] += runningG[j] }
         }
       }
       if wantResiduals {
-        // Schoenfeld rows in time order (ascending) within the stratum, as R returns them.
+        // Schoenfeld rows in time order (ascending) within the stratum, as R returns them; tied
+        // events by original row.
         for (rows, mean) in stratumEvents.reversed() {
-          for position in rows {
-            let i = data.byStop[position]
-            eventRows.append(i)
-            for j in 0..<p { schoenfeld.append(x[i + j * n] - mean[j]) }
+          for k in rows.sorted(by: { rowOf[$0] < rowOf[$1] }) {
+            eventRows.append(rowOf[k])
+            for j in 0..<p { schoenfeld.append(x[k + j * n] - mean[j]) }
           }
         }
       }
@@ -269,8 +274,8 @@ struct RiskSetKernel {
     }
     if minusRows > 0 { try flushMinus(rows: minusRows) }
 
-    // Plus term: X' diag(w_i exp(eta_i) H_i) X with dsyrk over row blocks of the design.
-    for i in 0..<n { rowWeight[i] = max(0, w[i] * exp(eta[i]) * hazard[i]) }
+    // Plus term: X' diag(w_k exp(eta_k) H_k) X with dsyrk over row blocks of the design.
+    for k in 0..<n { rowWeight[k] = max(0, risk[k] * hazard[k]) }
     if p > 0 {
       let block = 4096
       var first = 0
@@ -295,34 +300,36 @@ struct RiskSetKernel {
     }
 
     if wantResiduals {
+      var centredPart = 0.0
+      for j in 0..<p { centredPart += data.means[j] * beta[j] }
       var linear = [Double](repeating: 0, count: n)
-      var risk = [Double](repeating: 0, count: n)
-      for i in 0..<n {
-        risk[i] = exp(eta[i])
-        var centredPart = 0.0
-        for j in 0..<p { centredPart += data.means[j] * beta[j] }
-        linear[i] = eta[i] + shift + centredPart
-      }
-      // Score residual: delta_i (x_i - abar*_i) - exp(eta_i) (x_i H_i - G_i); the G_i part was
-      // accumulated (with sign) in scoreResiduals during the sweep.
-      for i in 0..<n {
+      var rowRisk = [Double](repeating: 0, count: n)
+      var rowHazard = [Double](repeating: 0, count: n)
+      for k in 0..<n {
+        let row = rowOf[k]
+        let e = exp(eta[k])
+        rowRisk[row] = e
+        rowHazard[row] = hazard[k]
+        linear[row] = eta[k] + shift + centredPart
+        // Score residual: delta_i (x_i - abar*_i) - exp(eta_i) (x_i H_i - G_i); the G_i part
+        // was accumulated (with sign) in scoreResiduals during the sweep.
         for j in 0..<p {
-          let g = scoreResiduals[i + j * n]
-          scoreResiduals[i + j * n] = -risk[i] * (x[i + j * n] * hazard[i] - g)
+          let g = scoreResiduals[row + j * n]
+          scoreResiduals[row + j * n] = -e * (x[k + j * n] * hazard[k] - g)
         }
       }
       let events = eventRows.count
-      for (row, i) in eventRows.enumerated() {
-        for j in 0..<p { scoreResiduals[i + j * n] += schoenfeld[row * p + j] }
+      for (index, row) in eventRows.enumerated() {
+        for j in 0..<p { scoreResiduals[row + j * n] += schoenfeld[index * p + j] }
       }
       // Transpose the Schoenfeld rows to column-major events x p.
       var schoenfeldColumns = [Double](repeating: 0, count: events * p)
-      for row in 0..<events {
-        for j in 0..<p { schoenfeldColumns[row + j * events] = schoenfeld[row * p + j] }
+      for index in 0..<events {
+        for j in 0..<p { schoenfeldColumns[index + j * events] = schoenfeld[index * p + j] }
       }
       residuals = CoxRowTerms(
-        linearPredictor: linear, hazard: hazard, risk: risk, scoreResiduals: scoreResiduals,
-        schoenfeld: schoenfeldColumns, eventRows: eventRows)
+        linearPredictor: linear, hazard: rowHazard, risk: rowRisk,
+        scoreResiduals: scoreResiduals, schoenfeld: schoenfeldColumns, eventRows: eventRows)
     }
     return CoxEvaluation(logLikelihood: logLikelihood, score: score, information: information)
   }
@@ -333,15 +340,16 @@ struct RiskSetKernel {
     a: inout [Double], atRisk: inout Int, runningHazard: Double, runningG: [Double],
     scoreResiduals: inout [Double], wantResiduals: Bool
   ) {
-    guard let start = data.start else { return }
+    guard let start = data.sweepStart else { return }
     let n = data.count
     let p = data.columns
     while leaving < end {
-      let i = data.byStart[leaving]
-      if start[i] < eventTime { break }
-      hazard[i] += runningHazard
+      let k = data.leaveOrder[leaving]
+      if start[k] < eventTime { break }
+      hazard[k] += runningHazard
       if wantResiduals {
-        for j in 0..<p { scoreResiduals[i + j * n] += runningG[j] }
+        let row = data.byStop[k]
+        for j in 0..<p { scoreResiduals[row + j * n] += runningG[j] }
       }
       atRisk -= 1
       if atRisk == 0 {
@@ -349,9 +357,9 @@ struct RiskSetKernel {
         denom = 0
         for j in 0..<p { a[j] = 0 }
       } else {
-        let risk = exp(eta[i]) * data.weight[i]
-        denom -= risk
-        for j in 0..<p { a[j] -= risk * data.design[i + j * n] }
+        let r = risk[k]
+        denom -= r
+        for j in 0..<p { a[j] -= r * data.sortedDesign[k + j * n] }
       }
       leaving += 1
     }

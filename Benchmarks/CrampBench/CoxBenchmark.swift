@@ -1,0 +1,113 @@
+import CrampData
+import Formula
+import Glibc
+import LinearAlgebra
+import Survival
+
+/// The right-hand side of the benchmark models (R: `bench_r.R`'s `form_rhs`).
+private let coxRightHandSide =
+  "age_over_50 + factor(trimester) + magnesium_mg + supplement + dialysis + diabetes"
+  + " + alcohol_units + fluid_cups"
+
+/// A design built from a CSV file for a Cox model.
+private struct CoxInput {
+  let response: SurvivalResponse
+  let x: Matrix
+  let names: [String]
+  let cluster: [Int]?
+}
+
+/// Builds the response, design and cluster codes of `formula` on `table`.
+private func coxInput(_ formula: String, table: Table) throws -> CoxInput {
+  let parsed = try Formula.parse(formula, columns: table.columnNames)
+  let design = try DesignMatrix.build(parsed, table: table)
+  guard let outcome = design.survival else { throw BenchFailure("formula has no Surv() response") }
+  let response = try SurvivalResponse(
+    start: outcome.start, stop: outcome.stop, event: outcome.status.map { $0 != 0 })
+  let x = try Matrix(
+    rows: design.rowCount, columns: design.columnCount, columnMajor: design.values)
+  return CoxInput(
+    response: response, x: x, names: design.columnNames,
+    cluster: design.clusters.map { $0.codes.map { Int($0) } })
+}
+
+/// Reads a CSV file, mapping the typed CSV error to a thrown error.
+private func readTable(_ path: String) throws -> Table {
+  do throws(CSVError) {
+    return try CSVReader.read(path: path).table
+  } catch {
+    throw BenchFailure("\(path): \(error)")
+  }
+}
+
+/// Times the Cox benchmarks of issue 5 and returns the lines to print.
+///
+/// Andersen-Gill fit with cluster-robust SEs on the nights file, the time-to-first-cramp Cox
+/// fit and Kaplan-Meier on the first-cramp file (and on 1M rows made by repeating it), each
+/// best/median of `repetitions` after a warm-up; CSV load and design build once; peak RSS.
+func runCoxBenchmark(nightsPath: String, firstPath: String?, repetitions: Int) throws -> [String] {
+  var lines = [String]()
+  let runs = max(1, repetitions)
+  func report(_ label: String, _ times: [Double]) {
+    let timing = Timing(times)
+    lines.append(
+      "\(label): best \(fixed(timing.best, 3)) s, median \(fixed(timing.median, 3)) s"
+        + " (\(timing.runs) runs)")
+  }
+
+  var start = Measure.now()
+  let nights = try readTable(nightsPath)
+  lines.append(
+    "CSV load \(nightsPath): \(fixed(Measure.now() - start, 3)) s, \(nights.rowCount) rows")
+  start = Measure.now()
+  let ag = try coxInput(
+    "Surv(start, stop, cramp) ~ \(coxRightHandSide) + cluster(patient_id)", table: nights)
+  lines.append("design build (AG): \(fixed(Measure.now() - start, 3)) s, \(ag.x.columns) columns")
+  var agFit: CoxFit?
+  let agTimes = try Measure.repeated(runs: runs) { () -> Int in
+    let fit = try CoxModel().fit(ag.response, x: ag.x, termNames: ag.names, cluster: ag.cluster)
+    agFit = fit
+    return fit.iterations
+  }
+  report("AG Cox fit, Efron, robust SE (\(ag.x.rows) rows)", agTimes.wall)
+  if let agFit {
+    lines.append(
+      "  loglik \(agFit.logLikelihood), iterations \(agFit.iterations), "
+        + "events \(agFit.eventCount), clusters \(agFit.clusterCount ?? 0)")
+    for c in agFit.coefficients {
+      lines.append(
+        "  \(c.term): coef \(c.estimate ?? .nan) se \(c.modelStandardError ?? .nan) "
+          + "robust se \(c.robustStandardError ?? .nan)")
+    }
+  }
+
+  if let firstPath {
+    let first = try readTable(firstPath)
+    let input = try coxInput("Surv(time, event) ~ \(coxRightHandSide)", table: first)
+    let coxTimes = try Measure.repeated(runs: runs) {
+      try CoxModel().fit(input.response, x: input.x, termNames: input.names).iterations
+    }
+    report("first-cramp Cox fit, Efron (\(input.x.rows) patients)", coxTimes.wall)
+    let kmTimes = try Measure.repeated(runs: runs) {
+      try KaplanMeier().fit(input.response).curves.count
+    }
+    report("KM on first-cramp data (\(input.x.rows) rows)", kmTimes.wall)
+    // 1M subjects: the first-cramp times repeated.
+    let target = 1_000_000
+    var stop = [Double]()
+    var event = [Bool]()
+    stop.reserveCapacity(target)
+    event.reserveCapacity(target)
+    while stop.count < target {
+      let take = min(input.response.count, target - stop.count)
+      stop.append(contentsOf: input.response.stop.prefix(take))
+      event.append(contentsOf: input.response.event.prefix(take))
+    }
+    let big = try SurvivalResponse(stop: stop, event: event)
+    let bigTimes = try Measure.repeated(runs: runs) { try KaplanMeier().fit(big).curves.count }
+    report("KM on 1M subjects (first-cramp times repeated)", bigTimes.wall)
+  }
+  let peak = Double(Measure.peakResidentBytes() ?? 0) / 1e6
+  lines.append("peak RSS: \(fixed(peak, 0)) MB")
+  return lines
+}
