@@ -23,8 +23,13 @@ extension CoxFit {
   /// Score residuals, `n` x `p` over ``estimableTerms`` (unweighted, R's default).
   public var scoreResiduals: Matrix {
     let p = keptColumns.count
-    return (try? Matrix(rows: count, columns: p, columnMajor: rowTerms.scoreResiduals))
-      ?? Matrix(rows: count, columns: p)
+    var matrix = Matrix(rows: count, columns: p)
+    for j in 0..<p {
+      for i in 0..<count {
+        matrix.storage[i + j * count] = rowTerms.scoreResiduals[data.position[i] + j * count]
+      }
+    }
+    return matrix
   }
 
   /// Schoenfeld residuals `x_i - xbar(t_i)` for the event rows, ordered by stratum and time

@@ -22,8 +22,8 @@ extension CoxFit {
     var summed = Matrix(rows: clusterCount, columns: p)
     for j in 0..<p {
       for i in 0..<count {
-        summed.storage[clusters[i] + j * clusterCount] +=
-          data.weight[i] * terms.scoreResiduals[i + j * count]
+        summed.storage[clusters[data.byStop[i]] + j * clusterCount] +=
+          data.sweepWeight[i] * terms.scoreResiduals[i + j * count]
       }
     }
     var u = [Double](repeating: 0, count: p)

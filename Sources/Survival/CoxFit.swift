@@ -110,7 +110,8 @@ public struct CoxFit: Sendable {
       clusterCount = codes.levels.count
       if p > 0 {
         variance = try robustVariance(
-          scoreResiduals: terms.scoreResiduals, weights: data.weight, clusters: codes.codes,
+          scoreResiduals: terms.scoreResiduals, weights: data.sweepWeight,
+          clusters: data.byStop.map { codes.codes[$0] },
           clusterCount: codes.levels.count, modelVariance: modelVariance)
       }
     }
@@ -188,7 +189,7 @@ public struct CoxFit: Sendable {
   }
 
   /// R's robust variance for `cluster(id)`: weighted dfbeta residuals `w_i L_i V` summed within
-  /// clusters, then `D'D`.
+  /// clusters, then `D'D` (all three inputs indexed alike, here by sweep position).
   static func robustVariance(
     scoreResiduals: [Double], weights: [Double], clusters: [Int], clusterCount: Int,
     modelVariance: Matrix

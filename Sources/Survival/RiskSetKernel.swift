@@ -17,7 +17,8 @@ struct CoxRowTerms: Sendable {
   var hazard: [Double]
   /// `exp(eta_i)` with `eta` centred as in the kernel (ratios between rows are exact).
   var risk: [Double]
-  /// Score residuals, `n` x `p` column-major (unweighted, as R's `residuals(type = "score")`).
+  /// Score residuals, `n` x `p` column-major with rows in sweep order (`RiskSetData.byStop`),
+  /// unweighted, as R's `residuals(type = "score")`.
   var scoreResiduals: [Double]
   /// Schoenfeld residuals: one row per event row, in the order of `eventRows`, `p` columns
   /// column-major (`x_i - xbar(t_i)`, Efron-averaged).
@@ -125,7 +126,7 @@ struct RiskSetKernel {
     var abarMean = [Double](repeating: 0, count: p)
     var deathG = [Double](repeating: 0, count: p)
     var runningG = [Double](repeating: 0, count: p)
-    // Score residuals by original row; during the sweep they hold the G terms.
+    // Score residuals by sweep position; during the sweep they hold the G terms.
     var scoreResiduals = wantResiduals ? [Double](repeating: 0, count: n * p) : []
     var eventRows = [Int]()
     var schoenfeld = [Double]()
@@ -163,8 +164,7 @@ struct RiskSetKernel {
           let r = risk[k]
           hazard[k] = -runningHazard
           if wantResiduals {
-            let row = rowOf[k]
-            for j in 0..<p { scoreResiduals[row + j * n] = -runningG[j] }
+            for j in 0..<p { scoreResiduals[k + j * n] = -runningG[j] }
           }
           atRisk += 1
           if event[k] && stop[k] == eventTime {
@@ -231,8 +231,7 @@ struct RiskSetKernel {
         for k in deathRows {
           hazard[k] -= hazardSum - deathHazard
           if wantResiduals {
-            let row = rowOf[k]
-            for j in 0..<p { scoreResiduals[row + j * n] -= deathG[j] }
+            for j in 0..<p { scoreResiduals[k + j * n] -= deathG[j] }
           }
         }
         if wantResiduals {
@@ -246,8 +245,7 @@ struct RiskSetKernel {
       while person < range.upperBound {
         hazard[person] = -runningHazard
         if wantResiduals {
-          let row = rowOf[person]
-          for j in 0..<p { scoreResiduals[row + j * n] = -runningG[j] }
+          for j in 0..<p { scoreResiduals[person + j * n] = -runningG[j] }
         }
         person += 1
       }
@@ -256,8 +254,7 @@ struct RiskSetKernel {
         let k = data.sweepStart != nil ? data.leaveOrder[index] : index
         hazard[k] += runningHazard
         if wantResiduals {
-          let row = rowOf[k]
-          for j in 0..<p { scoreResiduals[row + j * n] += runningG[j] }
+          for j in 0..<p { scoreResiduals[k + j * n] += runningG[j] }
         }
       }
       if wantResiduals {
@@ -311,16 +308,19 @@ struct RiskSetKernel {
         rowRisk[row] = e
         rowHazard[row] = hazard[k]
         linear[row] = eta[k] + shift + centredPart
-        // Score residual: delta_i (x_i - abar*_i) - exp(eta_i) (x_i H_i - G_i); the G_i part
-        // was accumulated (with sign) in scoreResiduals during the sweep.
-        for j in 0..<p {
-          let g = scoreResiduals[row + j * n]
-          scoreResiduals[row + j * n] = -e * (x[k + j * n] * hazard[k] - g)
+      }
+      // Score residual: delta_i (x_i - abar*_i) - exp(eta_i) (x_i H_i - G_i); the G_i part
+      // was accumulated (with sign) in scoreResiduals during the sweep.
+      for j in 0..<p {
+        for k in 0..<n {
+          let g = scoreResiduals[k + j * n]
+          scoreResiduals[k + j * n] = -exp(eta[k]) * (x[k + j * n] * hazard[k] - g)
         }
       }
       let events = eventRows.count
       for (index, row) in eventRows.enumerated() {
-        for j in 0..<p { scoreResiduals[row + j * n] += schoenfeld[index * p + j] }
+        let k = data.position[row]
+        for j in 0..<p { scoreResiduals[k + j * n] += schoenfeld[index * p + j] }
       }
       // Transpose the Schoenfeld rows to column-major events x p.
       var schoenfeldColumns = [Double](repeating: 0, count: events * p)
@@ -348,8 +348,7 @@ struct RiskSetKernel {
       if start[k] < eventTime { break }
       hazard[k] += runningHazard
       if wantResiduals {
-        let row = data.byStop[k]
-        for j in 0..<p { scoreResiduals[row + j * n] += runningG[j] }
+        for j in 0..<p { scoreResiduals[k + j * n] += runningG[j] }
       }
       atRisk -= 1
       if atRisk == 0 {
