@@ -153,36 +153,38 @@ struct RiskSetKernel {
         if next == range.upperBound { break }
         let eventTime = stop[next]
 
-        // Enter every row with stop >= eventTime; the events at eventTime go to the tied sums.
+        // Enter every row with stop >= eventTime: the contiguous positions person..<entered.
+        // The events at eventTime (firstDeath..<deathEnd, events first at a tied stop) go to
+        // the tied sums, the rest to the risk set; sums run column by column over the range.
+        var entered = next
+        while entered < range.upperBound && stop[entered] >= eventTime { entered += 1 }
+        let firstDeath = next
+        var deathEnd = firstDeath
+        while deathEnd < entered && event[deathEnd] && stop[deathEnd] == eventTime {
+          deathEnd += 1
+        }
+        let deaths = deathEnd - firstDeath
         var denom2 = 0.0
         var deadWeight = 0.0
-        var deaths = 0
-        for j in 0..<p { a2[j] = 0 }
-        let firstDeath = next
-        while person < range.upperBound && stop[person] >= eventTime {
-          let k = person
-          let r = risk[k]
-          hazard[k] = -runningHazard
-          if wantResiduals {
-            for j in 0..<p { scoreResiduals[k + j * n] = -runningG[j] }
-          }
-          atRisk += 1
-          if event[k] && stop[k] == eventTime {
-            deaths += 1
-            denom2 += r
-            deadWeight += w[k]
-            logLikelihood += w[k] * eta[k]
-            for j in 0..<p {
-              let xkj = x[k + j * n]
-              score[j] += w[k] * xkj
-              a2[j] += r * xkj
-            }
-          } else {
-            denom += r
-            for j in 0..<p { a[j] += r * x[k + j * n] }
-          }
-          person += 1
+        for k in person..<entered { hazard[k] = -runningHazard }
+        for k in firstDeath..<deathEnd {
+          denom2 += risk[k]
+          deadWeight += w[k]
+          logLikelihood += w[k] * eta[k]
         }
+        for k in person..<firstDeath { denom += risk[k] }
+        for k in deathEnd..<entered { denom += risk[k] }
+        RiskSetKernel.enter(
+          x: x, n: n, p: p, risk: risk, weight: w,
+          ranges: (person..<firstDeath, firstDeath..<deathEnd, deathEnd..<entered),
+          a: &a, a2: &a2, score: &score)
+        if wantResiduals {
+          for j in 0..<p {
+            for k in person..<entered { scoreResiduals[k + j * n] = -runningG[j] }
+          }
+        }
+        atRisk += entered - person
+        person = entered
         let deathRows = firstDeath..<(firstDeath + deaths)
 
         // Leave: rows whose start is at or after eventTime are not at risk at eventTime.
@@ -334,6 +336,36 @@ struct RiskSetKernel {
     return CoxEvaluation(logLikelihood: logLikelihood, score: score, information: information)
   }
 
+  /// Column sums over contiguous sweep positions: `a += sum r x` over the two at-risk ranges,
+  /// `a2 = sum r x` and `score += sum w x` over the event range.
+  static func enter(
+    x: [Double], n: Int, p: Int, risk: [Double], weight: [Double],
+    ranges: (Range<Int>, Range<Int>, Range<Int>), a: inout [Double], a2: inout [Double],
+    score: inout [Double]
+  ) {
+    x.withUnsafeBufferPointer { xs in
+      risk.withUnsafeBufferPointer { rs in
+        weight.withUnsafeBufferPointer { ws in
+          for j in 0..<p {
+            let column = j * n
+            var atRisk = 0.0
+            for k in ranges.0 { atRisk += rs[k] * xs[column + k] }
+            for k in ranges.2 { atRisk += rs[k] * xs[column + k] }
+            var events = 0.0
+            var weighted = 0.0
+            for k in ranges.1 {
+              events += rs[k] * xs[column + k]
+              weighted += ws[k] * xs[column + k]
+            }
+            a[j] += atRisk
+            a2[j] = events
+            score[j] += weighted
+          }
+        }
+      }
+    }
+  }
+
   /// Removes rows with `start >= eventTime` from the running sums (counting-process data).
   private mutating func removeRows(
     through eventTime: Double, from leaving: inout Int, end: Int, denom: inout Double,
@@ -343,24 +375,39 @@ struct RiskSetKernel {
     guard let start = data.sweepStart else { return }
     let n = data.count
     let p = data.columns
-    while leaving < end {
-      let k = data.leaveOrder[leaving]
-      if start[k] < eventTime { break }
-      hazard[k] += runningHazard
-      if wantResiduals {
-        for j in 0..<p { scoreResiduals[k + j * n] += runningG[j] }
+    let order = data.leaveOrder
+    let first = leaving
+    while leaving < end && start[order[leaving]] >= eventTime { leaving += 1 }
+    guard leaving > first else { return }
+    let batch = first..<leaving
+    for index in batch { hazard[order[index]] += runningHazard }
+    if wantResiduals {
+      for j in 0..<p {
+        for index in batch { scoreResiduals[order[index] + j * n] += runningG[j] }
       }
-      atRisk -= 1
-      if atRisk == 0 {
-        // Everyone has left: restart the sums at exact zero rather than accumulate roundoff.
-        denom = 0
-        for j in 0..<p { a[j] = 0 }
-      } else {
-        let r = risk[k]
-        denom -= r
-        for j in 0..<p { a[j] -= r * data.sortedDesign[k + j * n] }
+    }
+    atRisk -= batch.count
+    if atRisk == 0 {
+      // Everyone has left: restart the sums at exact zero rather than accumulate roundoff.
+      denom = 0
+      for j in 0..<p { a[j] = 0 }
+      return
+    }
+    for index in batch { denom -= risk[order[index]] }
+    data.sortedDesign.withUnsafeBufferPointer { xs in
+      risk.withUnsafeBufferPointer { rs in
+        order.withUnsafeBufferPointer { os in
+          for j in 0..<p {
+            let column = j * n
+            var sum = 0.0
+            for index in batch {
+              let k = os[index]
+              sum += rs[k] * xs[column + k]
+            }
+            a[j] -= sum
+          }
+        }
       }
-      leaving += 1
     }
   }
 
