@@ -97,9 +97,9 @@ public struct CoxModel: Sendable {
 
     // Information singular at beta = 0 although X has full rank (e.g. a covariate constant
     // within every stratum): drop the columns a pivoted QR of its square root calls aliased.
-    let initial = try kernel.evaluate([Double](repeating: 0, count: kept.count))
-    if kept.count > 0, (try? Cholesky(initial.information)) == nil {
-      let extra = try CoxModel.aliasedByInformation(initial.information)
+    var initial: CoxEvaluation? = try kernel.evaluate([Double](repeating: 0, count: kept.count))
+    if kept.count > 0, let start = initial, (try? Cholesky(start.information)) == nil {
+      let extra = try CoxModel.aliasedByInformation(start.information)
       if !extra.isEmpty {
         for local in extra { aliased.insert(kept[local]) }
         kept = (0..<x.columns).filter { !aliased.contains($0) }
@@ -107,10 +107,11 @@ public struct CoxModel: Sendable {
         data = try RiskSetData(
           response: y, x: reduced, strata: strata, weights: weights, offset: offset)
         kernel = RiskSetKernel(data: data, ties: ties)
+        initial = nil
       }
     }
     var newton = try runNewton(
-      kernel: &kernel, columns: kept.count, countingProcess: y.isCountingProcess)
+      kernel: &kernel, start: initial, columns: kept.count, countingProcess: y.isCountingProcess)
     return try CoxFit.assemble(
       model: self, newton: &newton, kernel: &kernel, data: data, response: y, x: x,
       kept: kept, aliased: aliased, termNames: termNames, cluster: cluster)
@@ -130,11 +131,15 @@ public struct CoxModel: Sendable {
   }
 
   /// Newton-Raphson with step-halving, following the semantics of R's coxfit6/agfit4.
-  func runNewton(kernel: inout RiskSetKernel, columns p: Int, countingProcess: Bool) throws
+  /// `start` is the evaluation at `beta = 0` if the caller already has it (saves one sweep).
+  func runNewton(
+    kernel: inout RiskSetKernel, start initial: CoxEvaluation? = nil, columns p: Int,
+    countingProcess: Bool
+  ) throws
     -> NewtonResult
   {
     var beta = [Double](repeating: 0, count: p)
-    let start = try kernel.evaluate(beta)
+    let start = try initial ?? kernel.evaluate(beta)
     // Score test at beta = 0: u' I^-1 u.
     var scoreTest = 0.0
     var step = [Double](repeating: 0, count: p)

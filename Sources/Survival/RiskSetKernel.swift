@@ -97,6 +97,22 @@ struct RiskSetKernel {
     let stop = data.sweepStop
     let event = data.sweepEvent
     let rowOf = data.byStop
+    // Work on local buffers (moved out of self and back) so loops write without uniqueness
+    // checks on self's storage.
+    var eta = [Double]()
+    var risk = [Double]()
+    var hazard = [Double]()
+    var rowWeight = [Double]()
+    swap(&eta, &self.eta)
+    swap(&risk, &self.risk)
+    swap(&hazard, &self.hazard)
+    swap(&rowWeight, &self.rowWeight)
+    defer {
+      swap(&eta, &self.eta)
+      swap(&risk, &self.risk)
+      swap(&hazard, &self.hazard)
+      swap(&rowWeight, &self.rowWeight)
+    }
     // eta = X beta + offset, then shifted by its weighted mean: the shift cancels within every
     // risk set (log-likelihood, score and information are unchanged) and guards exp() overflow.
     if p > 0 {
@@ -107,15 +123,27 @@ struct RiskSetKernel {
     }
     var shiftSum = 0.0
     var weightSum = 0.0
-    for k in 0..<n {
-      eta[k] += data.sweepOffset[k]
-      shiftSum += w[k] * eta[k]
-      weightSum += w[k]
+    eta.withUnsafeMutableBufferPointer { e in
+      data.sweepOffset.withUnsafeBufferPointer { o in
+        w.withUnsafeBufferPointer { ws in
+          for k in 0..<n {
+            e[k] += o[k]
+            shiftSum += ws[k] * e[k]
+            weightSum += ws[k]
+          }
+        }
+      }
     }
     let shift = weightSum > 0 ? shiftSum / weightSum : 0
-    for k in 0..<n {
-      eta[k] -= shift
-      risk[k] = exp(eta[k]) * w[k]
+    eta.withUnsafeMutableBufferPointer { e in
+      risk.withUnsafeMutableBufferPointer { r in
+        w.withUnsafeBufferPointer { ws in
+          for k in 0..<n {
+            e[k] -= shift
+            r[k] = exp(e[k]) * ws[k]
+          }
+        }
+      }
     }
 
     var logLikelihood = 0.0
@@ -166,7 +194,9 @@ struct RiskSetKernel {
         let deaths = deathEnd - firstDeath
         var denom2 = 0.0
         var deadWeight = 0.0
-        for k in person..<entered { hazard[k] = -runningHazard }
+        hazard.withUnsafeMutableBufferPointer { h in
+          for k in person..<entered { h[k] = -runningHazard }
+        }
         for k in firstDeath..<deathEnd {
           denom2 += risk[k]
           deadWeight += w[k]
@@ -190,7 +220,8 @@ struct RiskSetKernel {
         // Leave: rows whose start is at or after eventTime are not at risk at eventTime.
         if data.sweepStart != nil {
           removeRows(
-            through: eventTime, from: &leaving, end: range.upperBound, denom: &denom, a: &a,
+            hazard: &hazard, risk: risk, through: eventTime, from: &leaving, end: range.upperBound,
+            denom: &denom, a: &a,
             atRisk: &atRisk, runningHazard: runningHazard, runningG: runningG,
             scoreResiduals: &scoreResiduals, wantResiduals: wantResiduals)
         }
@@ -274,7 +305,9 @@ struct RiskSetKernel {
     if minusRows > 0 { try flushMinus(rows: minusRows) }
 
     // Plus term: X' diag(w_k exp(eta_k) H_k) X with dsyrk over row blocks of the design.
-    for k in 0..<n { rowWeight[k] = max(0, risk[k] * hazard[k]) }
+    rowWeight.withUnsafeMutableBufferPointer { v in
+      for k in 0..<n { v[k] = max(0, risk[k] * hazard[k]) }
+    }
     if p > 0 {
       let block = 4096
       var first = 0
@@ -367,8 +400,9 @@ struct RiskSetKernel {
   }
 
   /// Removes rows with `start >= eventTime` from the running sums (counting-process data).
-  private mutating func removeRows(
-    through eventTime: Double, from leaving: inout Int, end: Int, denom: inout Double,
+  private func removeRows(
+    hazard: inout [Double], risk: [Double], through eventTime: Double, from leaving: inout Int,
+    end: Int, denom: inout Double,
     a: inout [Double], atRisk: inout Int, runningHazard: Double, runningG: [Double],
     scoreResiduals: inout [Double], wantResiduals: Bool
   ) {
