@@ -131,6 +131,7 @@ public struct CoxModel: Sendable {
   }
 
   /// Newton-Raphson with step-halving, following the semantics of R's coxfit6/agfit4.
+  ///
   /// `start` is the evaluation at `beta = 0` if the caller already has it (saves one sweep).
   func runNewton(
     kernel: inout RiskSetKernel, start initial: CoxEvaluation? = nil, columns p: Int,
