@@ -20,6 +20,9 @@ struct CoxRowTerms: Sendable {
   /// Score residuals, `n` x `p` column-major with rows in sweep order (`RiskSetData.byStop`),
   /// unweighted, as R's `residuals(type = "score")`.
   var scoreResiduals: [Double]
+  /// Weighted score residuals `w_i L_i` summed within clusters, `clusters` x `p` row-major
+  /// (empty unless clusters were given to the residual pass).
+  var clusterScores: [Double]
   /// Schoenfeld residuals: one row per event row, in the order of `eventRows`, `p` columns
   /// column-major (`x_i - xbar(t_i)`, Efron-averaged).
   var schoenfeld: [Double]
@@ -73,13 +76,25 @@ struct RiskSetKernel {
   /// Log-likelihood, score and information at `beta` (one sweep).
   mutating func evaluate(_ beta: [Double]) throws -> CoxEvaluation {
     var terms: CoxRowTerms?
-    return try sweep(beta, residuals: &terms, wantResiduals: false)
+    return try sweep(beta, residuals: &terms, output: ScoreOutput(full: false))
+  }
+
+  /// Which score residuals a residual pass produces.
+  struct ScoreOutput {
+    /// The `n` x `p` score residuals (memory `n p`).
+    var full = true
+    /// Cluster code (`0..<clusterCount`) of each sweep position: sum `w_i L_i` within clusters
+    /// on the fly instead of storing rows.
+    var clusters: [Int]? = nil
+    var clusterCount = 0
   }
 
   /// Evaluates at `beta` and also returns the per-row terms behind the residuals.
-  mutating func evaluateWithResiduals(_ beta: [Double]) throws -> (CoxEvaluation, CoxRowTerms) {
+  mutating func evaluateWithResiduals(_ beta: [Double], scores: ScoreOutput = ScoreOutput())
+    throws -> (CoxEvaluation, CoxRowTerms)
+  {
     var terms: CoxRowTerms?
-    let evaluation = try sweep(beta, residuals: &terms, wantResiduals: true)
+    let evaluation = try sweep(beta, residuals: &terms, output: scores, wantResiduals: true)
     guard let terms else { throw SurvivalError.invalidParameter("residual pass produced no terms") }
     return (evaluation, terms)
   }
@@ -88,8 +103,11 @@ struct RiskSetKernel {
   // the design, times, weights and per-row buffers are read sequentially. Residual outputs are
   // written back at the original row `byStop[k]`.
   private mutating func sweep(
-    _ beta: [Double], residuals: inout CoxRowTerms?, wantResiduals: Bool
+    _ beta: [Double], residuals: inout CoxRowTerms?, output: ScoreOutput,
+    wantResiduals: Bool = false
   ) throws -> CoxEvaluation {
+    let full = wantResiduals && output.full
+    let clusterOf = wantResiduals ? output.clusters : nil
     let n = data.count
     let p = data.columns
     let x = data.sortedDesign
@@ -155,7 +173,9 @@ struct RiskSetKernel {
     var deathG = [Double](repeating: 0, count: p)
     var runningG = [Double](repeating: 0, count: p)
     // Score residuals by sweep position; during the sweep they hold the G terms.
-    var scoreResiduals = wantResiduals ? [Double](repeating: 0, count: n * p) : []
+    var scoreResiduals = full ? [Double](repeating: 0, count: n * p) : []
+    var clusterScores =
+      clusterOf != nil ? [Double](repeating: 0, count: output.clusterCount * p) : []
     var eventRows = [Int]()
     var schoenfeld = [Double]()
     plus.reset()
@@ -208,9 +228,15 @@ struct RiskSetKernel {
           x: x, n: n, p: p, risk: risk, weight: w,
           ranges: (person..<firstDeath, firstDeath..<deathEnd, deathEnd..<entered),
           a: &a, a2: &a2, score: &score)
-        if wantResiduals {
+        if full {
           for j in 0..<p {
             for k in person..<entered { scoreResiduals[k + j * n] = -runningG[j] }
+          }
+        }
+        if let clusterOf {
+          for k in person..<entered {
+            let base = clusterOf[k] * p
+            for j in 0..<p { clusterScores[base + j] -= risk[k] * runningG[j] }
           }
         }
         atRisk += entered - person
@@ -223,7 +249,8 @@ struct RiskSetKernel {
             hazard: &hazard, risk: risk, through: eventTime, from: &leaving, end: range.upperBound,
             denom: &denom, a: &a,
             atRisk: &atRisk, runningHazard: runningHazard, runningG: runningG,
-            scoreResiduals: &scoreResiduals, wantResiduals: wantResiduals)
+            scoreResiduals: &scoreResiduals, full: full, clusterOf: clusterOf,
+            clusterScores: &clusterScores)
         }
 
         // Event steps: Breslow (one step) or Efron (d steps, events weighted k/d).
@@ -263,8 +290,12 @@ struct RiskSetKernel {
         // Efron: an event row carries only fraction k/d of the k-th step at its own time.
         for k in deathRows {
           hazard[k] -= hazardSum - deathHazard
-          if wantResiduals {
+          if full {
             for j in 0..<p { scoreResiduals[k + j * n] -= deathG[j] }
+          }
+          if let clusterOf {
+            let base = clusterOf[k] * p
+            for j in 0..<p { clusterScores[base + j] -= risk[k] * deathG[j] }
           }
         }
         if wantResiduals {
@@ -277,8 +308,12 @@ struct RiskSetKernel {
       // Close the stratum: rows never entered get H = 0, rows still at risk collect the total.
       while person < range.upperBound {
         hazard[person] = -runningHazard
-        if wantResiduals {
+        if full {
           for j in 0..<p { scoreResiduals[person + j * n] = -runningG[j] }
+        }
+        if let clusterOf {
+          let base = clusterOf[person] * p
+          for j in 0..<p { clusterScores[base + j] -= risk[person] * runningG[j] }
         }
         person += 1
       }
@@ -286,8 +321,12 @@ struct RiskSetKernel {
       for index in remaining {
         let k = data.sweepStart != nil ? data.leaveOrder[index] : index
         hazard[k] += runningHazard
-        if wantResiduals {
+        if full {
           for j in 0..<p { scoreResiduals[k + j * n] += runningG[j] }
+        }
+        if let clusterOf {
+          let base = clusterOf[k] * p
+          for j in 0..<p { clusterScores[base + j] += risk[k] * runningG[j] }
         }
       }
       if wantResiduals {
@@ -345,17 +384,32 @@ struct RiskSetKernel {
         linear[row] = eta[k] + shift + centredPart
       }
       // Score residual: delta_i (x_i - abar*_i) - exp(eta_i) (x_i H_i - G_i); the G_i part
-      // was accumulated (with sign) in scoreResiduals during the sweep.
-      for j in 0..<p {
+      // was accumulated (with sign) during the sweep.
+      if full {
+        for j in 0..<p {
+          for k in 0..<n {
+            let g = scoreResiduals[k + j * n]
+            scoreResiduals[k + j * n] = -exp(eta[k]) * (x[k + j * n] * hazard[k] - g)
+          }
+        }
+      }
+      if let clusterOf {
         for k in 0..<n {
-          let g = scoreResiduals[k + j * n]
-          scoreResiduals[k + j * n] = -exp(eta[k]) * (x[k + j * n] * hazard[k] - g)
+          let base = clusterOf[k] * p
+          let scale = risk[k] * hazard[k]
+          for j in 0..<p { clusterScores[base + j] -= scale * x[k + j * n] }
         }
       }
       let events = eventRows.count
       for (index, row) in eventRows.enumerated() {
         let k = data.position[row]
-        for j in 0..<p { scoreResiduals[k + j * n] += schoenfeld[index * p + j] }
+        if full {
+          for j in 0..<p { scoreResiduals[k + j * n] += schoenfeld[index * p + j] }
+        }
+        if let clusterOf {
+          let base = clusterOf[k] * p
+          for j in 0..<p { clusterScores[base + j] += w[k] * schoenfeld[index * p + j] }
+        }
       }
       // Transpose the Schoenfeld rows to column-major events x p.
       var schoenfeldColumns = [Double](repeating: 0, count: events * p)
@@ -364,7 +418,8 @@ struct RiskSetKernel {
       }
       residuals = CoxRowTerms(
         linearPredictor: linear, hazard: rowHazard, risk: rowRisk,
-        scoreResiduals: scoreResiduals, schoenfeld: schoenfeldColumns, eventRows: eventRows)
+        scoreResiduals: scoreResiduals, clusterScores: clusterScores,
+        schoenfeld: schoenfeldColumns, eventRows: eventRows)
     }
     return CoxEvaluation(logLikelihood: logLikelihood, score: score, information: information)
   }
@@ -404,7 +459,8 @@ struct RiskSetKernel {
     hazard: inout [Double], risk: [Double], through eventTime: Double, from leaving: inout Int,
     end: Int, denom: inout Double,
     a: inout [Double], atRisk: inout Int, runningHazard: Double, runningG: [Double],
-    scoreResiduals: inout [Double], wantResiduals: Bool
+    scoreResiduals: inout [Double], full: Bool, clusterOf: [Int]?,
+    clusterScores: inout [Double]
   ) {
     guard let start = data.sweepStart else { return }
     let n = data.count
@@ -415,9 +471,16 @@ struct RiskSetKernel {
     guard leaving > first else { return }
     let batch = first..<leaving
     for index in batch { hazard[order[index]] += runningHazard }
-    if wantResiduals {
+    if full {
       for j in 0..<p {
         for index in batch { scoreResiduals[order[index] + j * n] += runningG[j] }
+      }
+    }
+    if let clusterOf {
+      for index in batch {
+        let k = order[index]
+        let base = clusterOf[k] * p
+        for j in 0..<p { clusterScores[base + j] += risk[k] * runningG[j] }
       }
     }
     atRisk -= batch.count
