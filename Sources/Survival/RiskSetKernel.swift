@@ -121,11 +121,14 @@ struct RiskSetKernel {
     var risk = [Double]()
     var hazard = [Double]()
     var rowWeight = [Double]()
+    var block = [Double]()
+    swap(&block, &minusBlock)
     swap(&eta, &self.eta)
     swap(&risk, &self.risk)
     swap(&hazard, &self.hazard)
     swap(&rowWeight, &self.rowWeight)
     defer {
+      swap(&block, &minusBlock)
       swap(&eta, &self.eta)
       swap(&risk, &self.risk)
       swap(&hazard, &self.hazard)
@@ -168,7 +171,6 @@ struct RiskSetKernel {
     var score = [Double](repeating: 0, count: p)
     var a = [Double](repeating: 0, count: p)
     var a2 = [Double](repeating: 0, count: p)
-    var abar = [Double](repeating: 0, count: p)
     var abarMean = [Double](repeating: 0, count: p)
     var deathG = [Double](repeating: 0, count: p)
     var runningG = [Double](repeating: 0, count: p)
@@ -270,18 +272,37 @@ struct RiskSetKernel {
           hazardSum += h
           deathHazard += fraction * h
           let root = stepWeight.squareRoot()
-          for j in 0..<p {
-            abar[j] = (a[j] + fraction * a2[j]) / d
-            score[j] -= stepWeight * abar[j]
-            abarMean[j] += abar[j] / Double(steps)
-            minusBlock[minusRows + j * blockRows] = root * abar[j]
-            runningG[j] += h * abar[j]
-            deathG[j] += (1 - fraction) * h * abar[j]
+          let inverse = 1 / d
+          let perStep = 1 / Double(steps)
+          let rest = (1 - fraction) * h
+          let offset = minusRows
+          let stride = blockRows
+          block.withUnsafeMutableBufferPointer { mb in
+            score.withUnsafeMutableBufferPointer { sc in
+              abarMean.withUnsafeMutableBufferPointer { am in
+                runningG.withUnsafeMutableBufferPointer { rg in
+                  deathG.withUnsafeMutableBufferPointer { dg in
+                    a.withUnsafeBufferPointer { ap in
+                      a2.withUnsafeBufferPointer { bp in
+                        for j in 0..<p {
+                          let mean = (ap[j] + fraction * bp[j]) * inverse
+                          sc[j] -= stepWeight * mean
+                          am[j] += mean * perStep
+                          mb[offset + j * stride] = root * mean
+                          rg[j] += h * mean
+                          dg[j] += rest * mean
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
           }
           if p > 0 {
             minusRows += 1
             if minusRows == blockRows {
-              try flushMinus(rows: minusRows)
+              try flushMinus(block, rows: minusRows)
               minusRows = 0
             }
           }
@@ -341,7 +362,7 @@ struct RiskSetKernel {
       }
       _ = atRisk
     }
-    if minusRows > 0 { try flushMinus(rows: minusRows) }
+    if minusRows > 0 { try flushMinus(block, rows: minusRows) }
 
     // Plus term: X' diag(w_k exp(eta_k) H_k) X with dsyrk over row blocks of the design.
     rowWeight.withUnsafeMutableBufferPointer { v in
@@ -508,8 +529,8 @@ struct RiskSetKernel {
     }
   }
 
-  private mutating func flushMinus(rows: Int) throws {
-    try minusBlock.withUnsafeBufferPointer { block in
+  private mutating func flushMinus(_ values: [Double], rows: Int) throws {
+    try values.withUnsafeBufferPointer { block in
       try minus.add(
         block: block, rows: rows, leadingDimension: blockRows, weights: nil, response: nil)
     }
