@@ -364,23 +364,31 @@ struct RiskSetKernel {
     }
     if minusRows > 0 { try flushMinus(block, rows: minusRows) }
 
-    // Plus term: X' diag(w_k exp(eta_k) H_k) X with dsyrk over row blocks of the design.
+    // Plus term: X' diag(w_k exp(eta_k) H_k) X with dsyrk over row blocks of the design. Each
+    // block is scaled by sqrt(v_k) here (one root per row) and handed over unweighted.
     rowWeight.withUnsafeMutableBufferPointer { v in
-      for k in 0..<n { v[k] = max(0, risk[k] * hazard[k]) }
+      for k in 0..<n { v[k] = max(0, risk[k] * hazard[k]).squareRoot() }
     }
     if p > 0 {
       let block = 4096
+      var scaled = [Double](repeating: 0, count: block * p)
       var first = 0
       while first < n {
         let rows = min(block, n - first)
-        try x.withUnsafeBufferPointer { design in
-          try rowWeight.withUnsafeBufferPointer { weights in
-            try plus.add(
-              block: UnsafeBufferPointer(rebasing: design[first...]), rows: rows,
-              leadingDimension: n,
-              weights: UnsafeBufferPointer(rebasing: weights[first..<(first + rows)]),
-              response: nil)
+        scaled.withUnsafeMutableBufferPointer { out in
+          x.withUnsafeBufferPointer { design in
+            rowWeight.withUnsafeBufferPointer { roots in
+              for j in 0..<p {
+                let source = first + j * n
+                let target = j * rows
+                for k in 0..<rows { out[target + k] = roots[first + k] * design[source + k] }
+              }
+            }
           }
+        }
+        try scaled.withUnsafeBufferPointer { values in
+          try plus.add(
+            block: values, rows: rows, leadingDimension: rows, weights: nil, response: nil)
         }
         first += rows
       }
