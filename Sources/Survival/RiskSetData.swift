@@ -98,10 +98,18 @@ struct RiskSetData: Sendable {
     // Sweep order: stratum ascending, stop descending, events first, then row (stable radix
     // passes from the least significant key up).
     var order = Array(0..<n)
-    RiskSetData.radixSort(&order, keys: y.event.map { $0 ? 0 : 1 })
-    RiskSetData.radixSort(&order, keys: y.stop.map { ~RiskSetData.orderedBits($0) })
+    if let (descending, span) = RiskSetData.descendingIntegerKeys(y.stop) {
+      // Whole-number times in a small range (diary nights): one counting sort on
+      // (stop descending, event first).
+      var keys = [Int](repeating: 0, count: n)
+      for i in 0..<n { keys[i] = 2 * descending[i] + (y.event[i] ? 0 : 1) }
+      RiskSetData.countingSort(&order, keys: keys, bucketCount: 2 * span)
+    } else {
+      RiskSetData.radixSort(&order, keys: y.event.map { $0 ? 0 : 1 })
+      RiskSetData.radixSort(&order, keys: y.stop.map { ~RiskSetData.orderedBits($0) })
+    }
     if codes.levels.count > 1 {
-      RiskSetData.radixSort(&order, keys: codes.codes.map { UInt64($0) })
+      RiskSetData.countingSort(&order, keys: codes.codes, bucketCount: codes.levels.count)
     }
     byStop = order
     var inverse = [Int](repeating: 0, count: n)
@@ -109,9 +117,13 @@ struct RiskSetData: Sendable {
     position = inverse
     if let startTimes = y.start {
       var starts = Array(0..<n)
-      RiskSetData.radixSort(&starts, keys: startTimes.map { ~RiskSetData.orderedBits($0) })
+      if let (descending, span) = RiskSetData.descendingIntegerKeys(startTimes) {
+        RiskSetData.countingSort(&starts, keys: descending, bucketCount: span)
+      } else {
+        RiskSetData.radixSort(&starts, keys: startTimes.map { ~RiskSetData.orderedBits($0) })
+      }
       if codes.levels.count > 1 {
-        RiskSetData.radixSort(&starts, keys: codes.codes.map { UInt64($0) })
+        RiskSetData.countingSort(&starts, keys: codes.codes, bucketCount: codes.levels.count)
       }
       byStart = starts
       leaveOrder = starts.map { inverse[$0] }
@@ -159,6 +171,33 @@ struct RiskSetData: Sendable {
   static func orderedBits(_ value: Double) -> UInt64 {
     let bits = (value == 0 ? 0.0 : value).bitPattern
     return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+  }
+
+  /// `max - value` for whole-number values whose range is small (`< 4 n + 1024`), with the
+  /// number of distinct keys; `nil` otherwise.
+  static func descendingIntegerKeys(_ values: [Double]) -> (keys: [Int], span: Int)? {
+    guard let low = values.min(), let high = values.max(),
+      high - low < Double(4 * values.count + 1024)
+    else { return nil }
+    var keys = [Int](repeating: 0, count: values.count)
+    for (i, value) in values.enumerated() {
+      guard value == value.rounded() else { return nil }
+      keys[i] = Int(high - value)
+    }
+    return (keys, Int(high - low) + 1)
+  }
+
+  /// Stable counting sort of `order` by `keys[order[k]]`, keys in `0..<bucketCount`.
+  static func countingSort(_ order: inout [Int], keys: [Int], bucketCount: Int) {
+    var starts = [Int](repeating: 0, count: bucketCount + 1)
+    for i in order { starts[keys[i] + 1] += 1 }
+    for b in 0..<bucketCount { starts[b + 1] += starts[b] }
+    var sorted = [Int](repeating: 0, count: order.count)
+    for i in order {
+      sorted[starts[keys[i]]] = i
+      starts[keys[i]] += 1
+    }
+    order = sorted
   }
 
   /// Stable LSD radix sort of `order` by `keys[order[k]]`, one pass per byte that is not the
