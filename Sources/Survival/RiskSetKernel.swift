@@ -33,9 +33,13 @@ struct CoxRowTerms: Sendable {
 /// One backward sweep over the rows per call: risk-set sums for the Cox partial likelihood.
 ///
 /// ## Contract
-/// - Input: a ``RiskSetData`` (column-major `n` x `p` centred design; `byStop` sorted by stratum
-///   ascending, stop descending, events first at tied stops; `byStart` sorted by stratum, start
-///   descending), `beta` of length `p`, the tie method.
+/// - Input: a ``RiskSetData`` (the column-major `n` x `p` centred design with its rows already in
+///   sweep order: stratum ascending, stop descending, events first at tied stops; times,
+///   weights and offsets in the same order; `leaveOrder` the sweep positions by stratum and
+///   start descending), `beta` of length `p`, the tie method.
+/// - Layout: the sweep walks positions `0..<n` in order, so the design columns, weights and
+///   per-row buffers are read sequentially; the rows entering (or leaving) at an event time form
+///   a contiguous range whose risk-set sums are taken column by column.
 /// - Status: `event[i] == true` means row `i` ends in an event at `stop[i]`; otherwise it is
 ///   censored there. Row `i` is at risk at `t` exactly when `start[i] < t <= stop[i]`: a row
 ///   is added when the sweep reaches an event time `<= stop[i]` and removed at the first event
@@ -46,6 +50,8 @@ struct CoxRowTerms: Sendable {
 ///   (`H_i` the hazard increments summed over the steps where row `i` is at risk) and `abar_s` the
 ///   risk-weighted mean at each event step. Both terms are accumulated with `dsyrk` over blocks of
 ///   rows (``CrossProductAccumulator``), never by per-row rank-1 updates.
+/// - Residual pass: per-row hazards, Schoenfeld rows, and either the `n` x `p` score residuals
+///   or only their weighted sums within clusters (what the robust variance needs).
 /// - Cost: O(n p) vector work plus O(n p^2) in BLAS-3 per call; buffers are reused.
 struct RiskSetKernel {
   let data: RiskSetData
