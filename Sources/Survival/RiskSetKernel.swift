@@ -242,10 +242,9 @@ struct RiskSetKernel {
           }
         }
         if let clusterOf {
-          for k in person..<entered {
-            let base = clusterOf[k] * p
-            for j in 0..<p { clusterScores[base + j] -= risk[k] * runningG[j] }
-          }
+          RiskSetKernel.addToClusters(
+            &clusterScores, clusters: clusterOf, risk: risk, vector: runningG, sign: -1,
+            positions: person..<entered, order: nil)
         }
         atRisk += entered - person
         person = entered
@@ -351,10 +350,11 @@ struct RiskSetKernel {
         if full {
           for j in 0..<p { scoreResiduals[k + j * n] += runningG[j] }
         }
-        if let clusterOf {
-          let base = clusterOf[k] * p
-          for j in 0..<p { clusterScores[base + j] += risk[k] * runningG[j] }
-        }
+      }
+      if let clusterOf {
+        RiskSetKernel.addToClusters(
+          &clusterScores, clusters: clusterOf, risk: risk, vector: runningG, sign: 1,
+          positions: remaining, order: data.sweepStart != nil ? data.leaveOrder : nil)
       }
       if wantResiduals {
         // Schoenfeld rows in time order (ascending) within the stratum, as R returns them; tied
@@ -429,10 +429,16 @@ struct RiskSetKernel {
         }
       }
       if let clusterOf {
-        for k in 0..<n {
-          let base = clusterOf[k] * p
-          let scale = risk[k] * hazard[k]
-          for j in 0..<p { clusterScores[base + j] -= scale * x[k + j * n] }
+        clusterScores.withUnsafeMutableBufferPointer { sums in
+          clusterOf.withUnsafeBufferPointer { codes in
+            x.withUnsafeBufferPointer { xs in
+              for k in 0..<n {
+                let base = codes[k] * p
+                let scale = risk[k] * hazard[k]
+                for j in 0..<p { sums[base + j] -= scale * xs[k + j * n] }
+              }
+            }
+          }
         }
       }
       let events = eventRows.count
@@ -457,6 +463,29 @@ struct RiskSetKernel {
         schoenfeld: schoenfeldColumns, eventRows: eventRows)
     }
     return CoxEvaluation(logLikelihood: logLikelihood, score: score, information: information)
+  }
+
+  /// `sums[cluster(k)] += sign * risk[k] * vector` for the rows at `positions` (read through
+  /// `order` when given): the G-part of the weighted score residuals, summed within clusters.
+  static func addToClusters(
+    _ sums: inout [Double], clusters: [Int], risk: [Double], vector: [Double], sign: Double,
+    positions: Range<Int>, order: [Int]?
+  ) {
+    let p = vector.count
+    sums.withUnsafeMutableBufferPointer { out in
+      clusters.withUnsafeBufferPointer { codes in
+        risk.withUnsafeBufferPointer { rs in
+          vector.withUnsafeBufferPointer { v in
+            for index in positions {
+              let k = order?[index] ?? index
+              let base = codes[k] * p
+              let scale = sign * rs[k]
+              for j in 0..<p { out[base + j] += scale * v[j] }
+            }
+          }
+        }
+      }
+    }
   }
 
   /// Column sums over contiguous sweep positions: `a += sum r x` over the two at-risk ranges,
@@ -512,11 +541,9 @@ struct RiskSetKernel {
       }
     }
     if let clusterOf {
-      for index in batch {
-        let k = order[index]
-        let base = clusterOf[k] * p
-        for j in 0..<p { clusterScores[base + j] += risk[k] * runningG[j] }
-      }
+      RiskSetKernel.addToClusters(
+        &clusterScores, clusters: clusterOf, risk: risk, vector: runningG, sign: 1,
+        positions: batch, order: order)
     }
     atRisk -= batch.count
     if atRisk == 0 {
