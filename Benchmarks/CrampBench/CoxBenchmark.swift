@@ -79,6 +79,7 @@ func runCoxBenchmark(nightsPath: String, firstPath: String?, repetitions: Int) t
       "  loglik \(fit.logLikelihood), iterations \(fit.iterations), "
         + "events \(fit.eventCount), clusters \(fit.clusterCount ?? 0)"
     ]
+    if !fit.diagnostics.isEmpty { summary.append("  diagnostics: \(fit.diagnostics)") }
     for c in fit.coefficients {
       summary.append(
         "  \(c.term): coef \(c.estimate ?? .nan) se \(c.modelStandardError ?? .nan) "

@@ -162,14 +162,17 @@ public struct CoxFit: Sendable {
           for name in keptNames { diagnostics.append(.coefficientMayBeInfinite(term: name)) }
         }
       } else {
-        // R: infs = |u V|; flag when it is not negligible against both eps and toler.inf * |b|.
+        // R: infs = |u V|; coxph.fit flags it when it is not negligible against both eps and
+        // toler.inf * |b|, agreg.fit (counting process) against toler.inf * (1 + |b|).
         let tolerInf = model.tolerance.squareRoot()
         let step = try BLAS.gemv(modelVariance, evaluation.score.map { $0.isFinite ? $0 : 0 })
         for j in 0..<p {
           let infs = abs(step[j])
-          if !evaluation.score[j].isFinite
-            || (infs > model.tolerance && infs > tolerInf * abs(newton.beta[j]))
-          {
+          let large =
+            response.isCountingProcess
+            ? infs > tolerInf * (1 + abs(newton.beta[j]))
+            : infs > model.tolerance && infs > tolerInf * abs(newton.beta[j])
+          if !evaluation.score[j].isFinite || large {
             diagnostics.append(.coefficientMayBeInfinite(term: keptNames[j]))
           }
         }
