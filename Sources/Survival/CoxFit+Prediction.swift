@@ -170,7 +170,7 @@ extension CoxFit {
     for local in 0..<p { designShift -= data.means[local] * beta[local] }
     func risk(_ i: Int) -> Double {
       var eta = data.offset[i] - designShift
-      for j in 0..<p { eta += data.design[i + j * n] * beta[j] }
+      for j in 0..<p { eta += data.x(i, j) * beta[j] }
       return exp(eta) * data.weight[i]
     }
     var table = HazardTable(center: center)
@@ -191,12 +191,12 @@ extension CoxFit {
         let r = risk(i)
         riskSum += r
         weightSum += data.weight[i]
-        for j in 0..<p { xsum[j] += r * data.design[i + j * n] }
+        for j in 0..<p { xsum[j] += r * data.x(i, j) }
         if data.event[i] {
           deaths += 1
           deathRisk += r
           deathWeight += data.weight[i]
-          for j in 0..<p { deathX[j] += r * data.design[i + j * n] }
+          for j in 0..<p { deathX[j] += r * data.x(i, j) }
         }
         position += 1
       }
@@ -206,7 +206,7 @@ extension CoxFit {
           let r = risk(i)
           riskSum -= r
           weightSum -= data.weight[i]
-          for j in 0..<p { xsum[j] -= r * data.design[i + j * n] }
+          for j in 0..<p { xsum[j] -= r * data.x(i, j) }
           leaving += 1
         }
       }

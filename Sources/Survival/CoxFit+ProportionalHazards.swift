@@ -243,9 +243,9 @@ struct ZphSweep {
     let n = data.count
     let p = data.columns
     for j in 0..<p {
-      let xj = weight * data.design[i + j * n]
+      let xj = weight * data.x(i, j)
       a[j] += xj
-      for k in 0...j { c[j * p + k] += xj * data.design[i + k * n] }
+      for k in 0...j { c[j * p + k] += xj * data.x(i, k) }
     }
   }
 
@@ -283,7 +283,7 @@ struct ZphSweep {
             deaths += 1
             denom2 += r
             deadWeight += data.weight[i]
-            for j in 0..<p { u[j] += gt * data.weight[i] * data.design[i + j * data.count] }
+            for j in 0..<p { u[j] += gt * data.weight[i] * data.x(i, j) }
             accumulate(i, r, &a2, &c2)
           } else {
             denom += r

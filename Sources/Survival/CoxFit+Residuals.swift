@@ -21,10 +21,22 @@ extension CoxFit {
   }
 
   /// Score residuals, `n` x `p` over ``estimableTerms`` (unweighted, R's default).
+  ///
+  /// Recomputed by one risk-set sweep on each access (the fit does not keep `n p` values).
   public var scoreResiduals: Matrix {
     let p = keptColumns.count
-    return (try? Matrix(rows: count, columns: p, columnMajor: rowTerms.scoreResiduals))
-      ?? Matrix(rows: count, columns: p)
+    var matrix = Matrix(rows: count, columns: p)
+    // Not kept by the fit (n x p): one residual pass at the estimate recomputes them.
+    var kernel = RiskSetKernel(data: data, ties: ties)
+    guard let (_, terms) = try? kernel.evaluateWithResiduals(beta),
+      terms.scoreResiduals.count == count * p
+    else { return matrix }
+    for j in 0..<p {
+      for i in 0..<count {
+        matrix.storage[i + j * count] = terms.scoreResiduals[data.position[i] + j * count]
+      }
+    }
+    return matrix
   }
 
   /// Schoenfeld residuals `x_i - xbar(t_i)` for the event rows, ordered by stratum and time

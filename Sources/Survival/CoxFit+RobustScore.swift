@@ -15,17 +15,14 @@ extension CoxFit {
     let p = keptColumns.count
     guard let clusters = clusterCodes, p > 0 else { return nil }
     var zero = data
-    zero.offset = [Double](repeating: 0, count: count)
+    zero.sweepOffset = [Double](repeating: 0, count: count)
     var kernel = RiskSetKernel(data: zero, ties: ties)
-    let (_, terms) = try kernel.evaluateWithResiduals([Double](repeating: 0, count: p))
     let clusterCount = (clusters.max() ?? -1) + 1
-    var summed = Matrix(rows: clusterCount, columns: p)
-    for j in 0..<p {
-      for i in 0..<count {
-        summed.storage[clusters[i] + j * clusterCount] +=
-          data.weight[i] * terms.scoreResiduals[i + j * count]
-      }
-    }
+    let scores = RiskSetKernel.ScoreOutput(
+      full: false, clusters: data.byStop.map { clusters[$0] }, clusterCount: clusterCount)
+    let (_, terms) = try kernel.evaluateWithResiduals(
+      [Double](repeating: 0, count: p), scores: scores)
+    let summed = CoxFit.clusterMatrix(terms.clusterScores, clusterCount: clusterCount, columns: p)
     var u = [Double](repeating: 0, count: p)
     for j in 0..<p {
       for c in 0..<clusterCount { u[j] += summed.storage[c + j * clusterCount] }

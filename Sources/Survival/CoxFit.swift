@@ -95,24 +95,29 @@ public struct CoxFit: Sendable {
     termNames: [String], cluster: [Int]?
   ) throws -> CoxFit {
     let p = kept.count
-    let (evaluation, terms) = try kernel.evaluateWithResiduals(newton.beta)
+    var clusterCount: Int?
+    var clusterCodes: [Int]?
+    // The residual pass sums the robust variance's weighted score residuals within clusters on
+    // the fly; the n x p score residuals themselves are recomputed only if asked for.
+    var scores = RiskSetKernel.ScoreOutput(full: false)
+    if let cluster {
+      let codes = try RiskSetData.stratumCodes(cluster, count: data.count)
+      clusterCodes = codes.codes
+      clusterCount = codes.levels.count
+      scores.clusters = data.byStop.map { codes.codes[$0] }
+      scores.clusterCount = codes.levels.count
+    }
+    let (evaluation, terms) = try kernel.evaluateWithResiduals(newton.beta, scores: scores)
     let information = evaluation.information
     var modelVariance = Matrix(rows: p, columns: p)
     if p > 0 {
       modelVariance = try Cholesky(information).inverse()
     }
     var variance = modelVariance
-    var clusterCount: Int?
-    var clusterCodes: [Int]?
-    if let cluster {
-      let codes = try RiskSetData.stratumCodes(cluster, count: data.count)
-      clusterCodes = codes.codes
-      clusterCount = codes.levels.count
-      if p > 0 {
-        variance = try robustVariance(
-          scoreResiduals: terms.scoreResiduals, weights: data.weight, clusters: codes.codes,
-          clusterCount: codes.levels.count, modelVariance: modelVariance)
-      }
+    if let clusterCount, p > 0 {
+      variance = try robustVariance(
+        clusterScores: terms.clusterScores, clusterCount: clusterCount,
+        modelVariance: modelVariance)
     }
 
     let z = Normal.quantile(1 - (1 - model.confidenceLevel) / 2)
@@ -157,14 +162,17 @@ public struct CoxFit: Sendable {
           for name in keptNames { diagnostics.append(.coefficientMayBeInfinite(term: name)) }
         }
       } else {
-        // R: infs = |u V|; flag when it is not negligible against both eps and toler.inf * |b|.
+        // R: infs = |u V|; coxph.fit flags it when it is not negligible against both eps and
+        // toler.inf * |b|, agreg.fit (counting process) against toler.inf * (1 + |b|).
         let tolerInf = model.tolerance.squareRoot()
         let step = try BLAS.gemv(modelVariance, evaluation.score.map { $0.isFinite ? $0 : 0 })
         for j in 0..<p {
           let infs = abs(step[j])
-          if !evaluation.score[j].isFinite
-            || (infs > model.tolerance && infs > tolerInf * abs(newton.beta[j]))
-          {
+          let large =
+            response.isCountingProcess
+            ? infs > tolerInf * (1 + abs(newton.beta[j]))
+            : infs > model.tolerance && infs > tolerInf * abs(newton.beta[j])
+          if !evaluation.score[j].isFinite || large {
             diagnostics.append(.coefficientMayBeInfinite(term: keptNames[j]))
           }
         }
@@ -187,21 +195,23 @@ public struct CoxFit: Sendable {
       clusterCodes: clusterCodes)
   }
 
-  /// R's robust variance for `cluster(id)`: weighted dfbeta residuals `w_i L_i V` summed within
-  /// clusters, then `D'D`.
+  /// R's robust variance for `cluster(id)`: the weighted score residuals summed within clusters
+  /// (`clusterCount` x `p`, row-major) times the model variance give the dfbeta `D`; then `D'D`.
   static func robustVariance(
-    scoreResiduals: [Double], weights: [Double], clusters: [Int], clusterCount: Int,
-    modelVariance: Matrix
+    clusterScores: [Double], clusterCount: Int, modelVariance: Matrix
   ) throws -> Matrix {
-    let n = weights.count
-    let p = modelVariance.rows
-    var summed = Matrix(rows: clusterCount, columns: p)
-    for j in 0..<p {
-      for i in 0..<n {
-        summed.storage[clusters[i] + j * clusterCount] += weights[i] * scoreResiduals[i + j * n]
-      }
-    }
-    let dfbeta = try BLAS.gemm(summed, modelVariance)
+    let dfbeta = try BLAS.gemm(
+      clusterMatrix(clusterScores, clusterCount: clusterCount, columns: modelVariance.rows),
+      modelVariance)
     return try BLAS.syrk(dfbeta)
+  }
+
+  /// Row-major cluster sums as a column-major `Matrix`.
+  static func clusterMatrix(_ sums: [Double], clusterCount k: Int, columns p: Int) -> Matrix {
+    var matrix = Matrix(rows: k, columns: p)
+    for c in 0..<k {
+      for j in 0..<p { matrix.storage[c + j * k] = sums[c * p + j] }
+    }
+    return matrix
   }
 }

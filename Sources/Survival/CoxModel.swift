@@ -79,7 +79,7 @@ public struct CoxModel: Sendable {
     // Aliased columns (R's NA coefficients): exact collinearity with the baseline hazard (a
     // constant) or with earlier columns, found by R's pivoted-QR rule on [1 | X].
     var aliased = Set<Int>()
-    if x.columns > 0 && x.rows > 0 {
+    if x.columns > 0 && x.rows > 0 && !CoxModel.clearlyFullRank(x) {
       var withConstant = [Double](repeating: 1, count: x.rows)
       withConstant.append(contentsOf: x.storage)
       let augmented = try Matrix(rows: x.rows, columns: x.columns + 1, columnMajor: withConstant)
@@ -97,9 +97,9 @@ public struct CoxModel: Sendable {
 
     // Information singular at beta = 0 although X has full rank (e.g. a covariate constant
     // within every stratum): drop the columns a pivoted QR of its square root calls aliased.
-    let initial = try kernel.evaluate([Double](repeating: 0, count: kept.count))
-    if kept.count > 0, (try? Cholesky(initial.information)) == nil {
-      let extra = try CoxModel.aliasedByInformation(initial.information)
+    var initial: CoxEvaluation? = try kernel.evaluate([Double](repeating: 0, count: kept.count))
+    if kept.count > 0, let start = initial, (try? Cholesky(start.information)) == nil {
+      let extra = try CoxModel.aliasedByInformation(start.information)
       if !extra.isEmpty {
         for local in extra { aliased.insert(kept[local]) }
         kept = (0..<x.columns).filter { !aliased.contains($0) }
@@ -107,10 +107,11 @@ public struct CoxModel: Sendable {
         data = try RiskSetData(
           response: y, x: reduced, strata: strata, weights: weights, offset: offset)
         kernel = RiskSetKernel(data: data, ties: ties)
+        initial = nil
       }
     }
     var newton = try runNewton(
-      kernel: &kernel, columns: kept.count, countingProcess: y.isCountingProcess)
+      kernel: &kernel, start: initial, columns: kept.count, countingProcess: y.isCountingProcess)
     return try CoxFit.assemble(
       model: self, newton: &newton, kernel: &kernel, data: data, response: y, x: x,
       kept: kept, aliased: aliased, termNames: termNames, cluster: cluster)
@@ -130,11 +131,16 @@ public struct CoxModel: Sendable {
   }
 
   /// Newton-Raphson with step-halving, following the semantics of R's coxfit6/agfit4.
-  func runNewton(kernel: inout RiskSetKernel, columns p: Int, countingProcess: Bool) throws
+  ///
+  /// `start` is the evaluation at `beta = 0` if the caller already has it (saves one sweep).
+  func runNewton(
+    kernel: inout RiskSetKernel, start initial: CoxEvaluation? = nil, columns p: Int,
+    countingProcess: Bool
+  ) throws
     -> NewtonResult
   {
     var beta = [Double](repeating: 0, count: p)
-    let start = try kernel.evaluate(beta)
+    let start = try initial ?? kernel.evaluate(beta)
     // Score test at beta = 0: u' I^-1 u.
     var scoreTest = 0.0
     var step = [Double](repeating: 0, count: p)
@@ -194,12 +200,43 @@ public struct CoxModel: Sendable {
     return result
   }
 
-  /// The chosen columns of `x` as a new matrix.
+  /// The chosen columns of `x` as a new matrix (`x` itself, not a copy, when all are kept).
   static func columns(_ kept: [Int], of x: Matrix) throws -> Matrix {
+    if kept == Array(0..<x.columns) { return x }
     var storage = [Double]()
     storage.reserveCapacity(x.rows * kept.count)
     for j in kept { storage.append(contentsOf: x.storage[(j * x.rows)..<((j + 1) * x.rows)]) }
     return try Matrix(rows: x.rows, columns: kept.count, columnMajor: storage)
+  }
+
+  /// Whether `[1 | X]` is so far from collinear that the pivoted-QR aliasing rule cannot drop a
+  /// column, decided from the `p` x `p` centred cross product instead of a QR of all rows.
+  ///
+  /// The Cholesky factor of `X'X - s s'/n` (`s` the column sums) has diagonal `r_j`, the norm of
+  /// column `j` after projecting out the constant and the earlier columns: exactly the quantity
+  /// the QR rule compares with `1e-7 ||x_j||`. We only skip the QR when every `r_j` exceeds
+  /// `1e-4 ||x_j||`, far above both the threshold and the rounding of the cross product, so
+  /// the answer is always the QR's; anything closer (or non-finite) goes to the QR.
+  static func clearlyFullRank(_ x: Matrix) -> Bool {
+    let n = x.rows
+    let p = x.columns
+    guard n > p, var cross = try? BLAS.syrk(x) else { return false }
+    var sums = [Double](repeating: 0, count: p)
+    for j in 0..<p {
+      var sum = 0.0
+      for i in 0..<n { sum += x.storage[i + j * n] }
+      sums[j] = sum
+    }
+    let norms = (0..<p).map { cross[$0, $0] }
+    for j in 0..<p {
+      for k in 0..<p { cross[j, k] -= sums[j] * sums[k] / Double(n) }
+    }
+    guard let factor = try? Cholesky(cross) else { return false }
+    for j in 0..<p {
+      let r = factor.factor[j, j]
+      guard r.isFinite, norms[j].isFinite, r * r > 1e-8 * norms[j] else { return false }
+    }
+    return true
   }
 
   /// Columns that a singular information matrix makes inestimable (R's cholesky2 choice).

@@ -9,13 +9,25 @@ struct RiskSetData: Sendable {
   let count: Int
   /// Number of (non-aliased) columns `p`.
   let columns: Int
-  /// The `n` x `p` column-major design with each column centred by its weighted mean.
+  /// The `n` x `p` column-major design with each column centred by its weighted mean, its rows
+  /// in sweep order (row `k` is original row `byStop[k]`): the sweep reads it sequentially.
   ///
   /// Centring leaves
   /// the partial likelihood, score and information unchanged (risk-set means are shift
   /// invariant) but keeps `exp(eta)` and the risk-set sums well scaled, as R's coxfit6 does.
   /// R also rescales columns; Newton's method is invariant under that rescaling, so we don't.
-  let design: [Double]
+  let sortedDesign: [Double]
+  /// Position of each original row in the sweep order (the inverse of `byStop`).
+  let position: [Int]
+  /// Stop times, events, weights and offsets in sweep order.
+  let sweepStop: [Double]
+  let sweepEvent: [Bool]
+  let sweepWeight: [Double]
+  var sweepOffset: [Double]
+  /// Sweep positions ordered by stratum, then start time descending (`byStart` as positions).
+  let leaveOrder: [Int]
+  /// Start times in sweep order, or `nil` for right-censored data.
+  let sweepStart: [Double]?
   /// Weighted column means that were subtracted.
   let means: [Double]
   let stop: [Double]
@@ -23,7 +35,7 @@ struct RiskSetData: Sendable {
   let start: [Double]?
   let event: [Bool]
   let weight: [Double]
-  var offset: [Double]
+  let offset: [Double]
   /// Stratum of each row, `0..<stratumCount`.
   let stratum: [Int]
   /// The original stratum code of each stratum `0..<k` (ascending), `[0]` without strata.
@@ -83,38 +95,64 @@ struct RiskSetData: Sendable {
     stratum = codes.codes
     stratumLevels = codes.levels
 
-    // Centre each column by its weighted mean (R's coxfit6 uses the case weights here).
+    // Sweep order: stratum ascending, stop descending, events first, then row (stable radix
+    // passes from the least significant key up).
+    var order = Array(0..<n)
+    if let (descending, span) = RiskSetData.descendingIntegerKeys(y.stop) {
+      // Whole-number times in a small range (diary nights): one counting sort on
+      // (stop descending, event first).
+      var keys = [Int](repeating: 0, count: n)
+      for i in 0..<n { keys[i] = 2 * descending[i] + (y.event[i] ? 0 : 1) }
+      RiskSetData.countingSort(&order, keys: keys, bucketCount: 2 * span)
+    } else {
+      RiskSetData.radixSort(&order, keys: y.event.map { $0 ? 0 : 1 })
+      RiskSetData.radixSort(&order, keys: y.stop.map { ~RiskSetData.orderedBits($0) })
+    }
+    if codes.levels.count > 1 {
+      RiskSetData.countingSort(&order, keys: codes.codes, bucketCount: codes.levels.count)
+    }
+    byStop = order
+    var inverse = [Int](repeating: 0, count: n)
+    for (k, i) in order.enumerated() { inverse[i] = k }
+    position = inverse
+    if let startTimes = y.start {
+      var starts = Array(0..<n)
+      if let (descending, span) = RiskSetData.descendingIntegerKeys(startTimes) {
+        RiskSetData.countingSort(&starts, keys: descending, bucketCount: span)
+      } else {
+        RiskSetData.radixSort(&starts, keys: startTimes.map { ~RiskSetData.orderedBits($0) })
+      }
+      if codes.levels.count > 1 {
+        RiskSetData.countingSort(&starts, keys: codes.codes, bucketCount: codes.levels.count)
+      }
+      byStart = starts
+      leaveOrder = starts.map { inverse[$0] }
+      sweepStart = order.map { startTimes[$0] }
+    } else {
+      byStart = []
+      leaveOrder = []
+      sweepStart = nil
+    }
+    sweepStop = order.map { y.stop[$0] }
+    sweepEvent = order.map { y.event[$0] }
+    sweepWeight = order.map { w[$0] }
+    sweepOffset = order.map { off[$0] }
+
+    // Centre each column by its weighted mean (R's coxfit6 uses the case weights here), and lay
+    // the rows out in sweep order.
     let totalWeight = w.reduce(0, +)
-    var centred = x.storage
+    var sorted = [Double](repeating: 0, count: n * p)
     var columnMeans = [Double](repeating: 0, count: p)
     for j in 0..<p {
       var sum = 0.0
-      for i in 0..<n { sum += w[i] * centred[i + j * n] }
+      for i in 0..<n { sum += w[i] * x.storage[i + j * n] }
       let mean = totalWeight > 0 ? sum / totalWeight : 0
       columnMeans[j] = mean
-      for i in 0..<n { centred[i + j * n] -= mean }
+      for k in 0..<n { sorted[k + j * n] = x.storage[order[k] + j * n] - mean }
     }
-    design = centred
+    sortedDesign = sorted
     means = columnMeans
-
-    let stopTimes = y.stop
-    let events = y.event
     let stratumOf = codes.codes
-    byStop = (0..<n).sorted { a, b in
-      if stratumOf[a] != stratumOf[b] { return stratumOf[a] < stratumOf[b] }
-      if stopTimes[a] != stopTimes[b] { return stopTimes[a] > stopTimes[b] }
-      if events[a] != events[b] { return events[a] }
-      return a < b
-    }
-    if let startTimes = y.start {
-      byStart = (0..<n).sorted { a, b in
-        if stratumOf[a] != stratumOf[b] { return stratumOf[a] < stratumOf[b] }
-        if startTimes[a] != startTimes[b] { return startTimes[a] > startTimes[b] }
-        return a < b
-      }
-    } else {
-      byStart = []
-    }
     var ranges = [Range<Int>]()
     var first = 0
     for position in 1...n
@@ -125,11 +163,92 @@ struct RiskSetData: Sendable {
     stratumRanges = ranges
   }
 
+  /// Centred covariate `j` of original row `i`.
+  @inline(__always)
+  func x(_ i: Int, _ j: Int) -> Double { sortedDesign[position[i] + j * count] }
+
+  /// A key whose unsigned order is the numeric order of `value` (finite values).
+  static func orderedBits(_ value: Double) -> UInt64 {
+    let bits = (value == 0 ? 0.0 : value).bitPattern
+    return bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+  }
+
+  /// `max - value` for whole-number values whose range is small (`< 4 n + 1024`), with the
+  /// number of distinct keys; `nil` otherwise.
+  static func descendingIntegerKeys(_ values: [Double]) -> (keys: [Int], span: Int)? {
+    guard let low = values.min(), let high = values.max(),
+      high - low < Double(4 * values.count + 1024)
+    else { return nil }
+    var keys = [Int](repeating: 0, count: values.count)
+    for (i, value) in values.enumerated() {
+      guard value == value.rounded() else { return nil }
+      keys[i] = Int(high - value)
+    }
+    return (keys, Int(high - low) + 1)
+  }
+
+  /// Stable counting sort of `order` by `keys[order[k]]`, keys in `0..<bucketCount`.
+  static func countingSort(_ order: inout [Int], keys: [Int], bucketCount: Int) {
+    var starts = [Int](repeating: 0, count: bucketCount + 1)
+    for i in order { starts[keys[i] + 1] += 1 }
+    for b in 0..<bucketCount { starts[b + 1] += starts[b] }
+    var sorted = [Int](repeating: 0, count: order.count)
+    for i in order {
+      sorted[starts[keys[i]]] = i
+      starts[keys[i]] += 1
+    }
+    order = sorted
+  }
+
+  /// Stable LSD radix sort of `order` by `keys[order[k]]`, one pass per byte that is not the
+  /// same for every row.
+  static func radixSort(_ order: inout [Int], keys: [UInt64]) {
+    let n = order.count
+    guard n > 1 else { return }
+    var current = order.map { keys[$0] }
+    var nextKeys = current
+    var nextOrder = order
+    var counts = [Int](repeating: 0, count: 256)
+    for shift in stride(from: UInt64(0), to: 64, by: 8) {
+      for b in 0..<256 { counts[b] = 0 }
+      for key in current { counts[Int((key >> shift) & 0xFF)] += 1 }
+      if counts.contains(n) { continue }
+      var total = 0
+      for b in 0..<256 {
+        let c = counts[b]
+        counts[b] = total
+        total += c
+      }
+      for k in 0..<n {
+        let bucket = Int((current[k] >> shift) & 0xFF)
+        let target = counts[bucket]
+        counts[bucket] += 1
+        nextKeys[target] = current[k]
+        nextOrder[target] = order[k]
+      }
+      swap(&current, &nextKeys)
+      swap(&order, &nextOrder)
+    }
+  }
+
   /// Maps arbitrary stratum codes to `0..<k` in increasing code order.
   static func stratumCodes(_ strata: [Int]?, count n: Int) throws -> (codes: [Int], levels: [Int]) {
     guard let strata else { return ([Int](repeating: 0, count: n), [0]) }
     guard strata.count == n else {
       throw SurvivalError.lengthMismatch(what: "strata", expected: n, actual: strata.count)
+    }
+    guard let low = strata.min(), let high = strata.max() else { return ([], []) }
+    // Dense codes (ids, nights, small factors): a lookup table instead of hashing.
+    let (span, overflow) = high.subtractingReportingOverflow(low)
+    if !overflow && span < 4 * n + 1024 {
+      var slot = [Int](repeating: -1, count: high - low + 1)
+      for value in strata { slot[value - low] = 0 }
+      var levels = [Int]()
+      for k in slot.indices where slot[k] == 0 {
+        slot[k] = levels.count
+        levels.append(k + low)
+      }
+      return (strata.map { slot[$0 - low] }, levels)
     }
     let levels = Array(Set(strata)).sorted()
     var index = [Int: Int]()

@@ -76,3 +76,26 @@ struct CoxPredictionReferenceTests {
     reportMaximum("prediction \(name)", errors)
   }
 }
+
+@Suite("Cox prediction with strata")
+struct CoxStratifiedPredictionTests {
+  @Test("a stratified fit needs the profile's stratum; basehaz covers every stratum")
+  func strata() throws {
+    let entry = try Reference.named("cox", "lung_strata")
+    let input = try CoxCaseInput(entry)
+    let fit = try input.fit(ties: .efron)
+    #expect(throws: SurvivalError.self) { try fit.predictSurvival(profile: [60, 1]) }
+    #expect(throws: SurvivalError.self) { try fit.predictSurvival(profile: [60, 1], stratum: 7) }
+    let male = try fit.predictSurvival(profile: [60, 1], stratum: 1)
+    let female = try fit.predictSurvival(profile: [60, 1], stratum: 2)
+    #expect(!male.isEmpty && !female.isEmpty)
+    // Survival is non-increasing and the curves differ by stratum.
+    for curve in [male, female] {
+      for (a, b) in zip(curve, curve.dropFirst()) { #expect(b.survival <= a.survival) }
+    }
+    #expect(male.last?.survival != female.last?.survival)
+    let baseline = fit.baselineHazard()
+    #expect(Set(baseline.map(\.stratum)) == [1, 2])
+    #expect(baseline.filter { $0.stratum == 1 }.count == male.count)
+  }
+}
