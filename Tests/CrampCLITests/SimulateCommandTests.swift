@@ -35,3 +35,32 @@ struct SimulateCommandTests {
     #expect(r.status == 74)
   }
 }
+
+@Suite("Formats of layout and simulate")
+struct LayoutSimulateFormatTests {
+  @Test("layout prints CSV by default and JSON records on request")
+  func layoutFormats() {
+    let diary = repositoryPath("Datasets/example/diary_nights.csv")
+    let csv = runCLI(["layout", diary, "--to", "counts"])
+    #expect(csv.status == 0)
+    #expect(csv.out.hasPrefix("patient_id,cramps,cramp_nights,nights\nP01,2,2,14\n"))
+    let json = runCLI(["layout", diary, "--to", "counts", "--format", "json"])
+    #expect(json.out.contains("\"schema_version\": 1"))
+    #expect(json.out.contains("\"rows\": 8"))
+    let text = runCLI([
+      "layout", diary, "--to", "ag", "--covariates", "trimester", "--format", "text",
+    ])
+    #expect(text.out.hasPrefix("patient_id  start  stop  event  trimester\n"))
+  }
+
+  @Test("simulate's JSON summary has counts and file names, no timings")
+  func simulateSummary() throws {
+    let dir = try TemporaryFile.path("nof1-json")
+    let r = runCLI([
+      "simulate", "--preset", "nof1", "--seed", "20240601", "-o", dir, "--format", "json", "-q",
+    ])
+    #expect(r.status == 0)
+    #expect(r.out.contains("\"rows\": 3460"))
+    #expect(!r.out.contains("seconds"))
+  }
+}

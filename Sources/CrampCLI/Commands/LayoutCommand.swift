@@ -27,6 +27,11 @@ enum LayoutCommand {
         allowed: MultipleCrampRule.allCases.map(\.rawValue), default: "night"),
       .option("origin", value: "night", help: "Night index of time 0 (default: smallest night)."),
       .flag("no-merge", help: "Do not merge cramp-free nights into longer intervals."),
+      .option(
+        "format", value: "format",
+        help:
+          "Output format: CSV rows (for other tools), a text or Markdown table, or JSON records.",
+        allowed: OutputFormat.allCases.map(\.rawValue), default: "csv"),
     ] + CommonOptions.csv + [CommonOptions.output, CommonOptions.quiet],
     run: run)
 
@@ -59,7 +64,20 @@ enum LayoutCommand {
     } catch {
       throw .data(error.description)
     }
-    let bytes = TableCSVEncoder.encode(result)
+    let format = OutputFormat(rawValue: parsed.value("format") ?? "csv") ?? .csv
+    let bytes: [UInt8]
+    switch format {
+    case .csv: bytes = TableCSVEncoder.encode(result)
+    case .text: bytes = Array(TableRendering.dataTable(result).renderText().utf8)
+    case .markdown: bytes = Array(TableRendering.dataTable(result).renderMarkdown().utf8)
+    case .json:
+      let body: [String: JSONValue] = [
+        "layout": .string(kind.rawValue), "rows": .int(result.rowCount),
+        "records": TableRendering.records(result),
+      ]
+      bytes = Array(
+        JSONEnvelope.make(command: "layout", parsed: parsed, body: body).rendered().utf8)
+    }
     if let out = parsed.value("output"), out != "-" {
       try OutputWriter.writeAtomically(bytes, to: out)
     } else {

@@ -1,4 +1,5 @@
 import DiarySimulation
+import Reporting
 
 /// `crampstat simulate`: writes a synthetic diary from the documented generating model.
 enum SimulateCommand {
@@ -19,6 +20,9 @@ enum SimulateCommand {
       .option("nights", value: "n", help: "Override the preset's nights of follow-up."),
       .option("seed", value: "n", help: "Random seed (unsigned 64-bit integer)."),
       .option("output", short: "o", value: "dir", help: "Directory to write (created if missing)."),
+      .option(
+        "format", value: "format", help: "Format of the summary printed on stdout.",
+        allowed: OutputFormat.allCases.map(\.rawValue), default: "text"),
       CommonOptions.quiet,
     ],
     run: run)
@@ -71,6 +75,30 @@ enum SimulateCommand {
         "simulate: wrote \(summary.rows) rows for \(summary.patients) patients to \(directory) (\(rate) rows/s)\n"
       )
     }
+    // The summary on stdout is deterministic: counts and file names, no timings.
+    let files = summary.filesWritten.map { PathResolver.lastComponent($0) }
+    var table = DataTable(headers: ["", "value"])
+    table.append(["preset", preset.rawValue])
+    table.append(["seed", String(seed)])
+    table.append(["patients", String(summary.patients)])
+    table.append(["patient-nights", String(summary.rows)])
+    table.append(["files", files.joined(separator: ", ")])
+    let text: String
+    switch OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text {
+    case .text: text = quiet ? "" : table.renderText()
+    case .markdown: text = table.renderMarkdown()
+    case .csv: text = table.renderCSV()
+    case .json:
+      text = JSONEnvelope.make(
+        command: "simulate", parsed: parsed,
+        body: [
+          "preset": .string(preset.rawValue), "seed": .string(String(seed)),
+          "patients": .int(summary.patients), "rows": .int(summary.rows),
+          "files": .array(files.map { .string($0) }),
+        ]
+      ).rendered()
+    }
+    if !text.isEmpty { console.out(text) }
     return ExitCode.success
   }
 }
