@@ -76,6 +76,7 @@ extension DiaryReport {
 
     // Andersen-Gill model on merged intervals, and the mean cumulative function.
     var andersenGill: ModelResult<CoxFit>?
+    var proportionalHazards: ProportionalHazardsTest?
     var tiedShare: Double?
     var mcf: KaplanMeierFit.Curve?
     do {
@@ -89,6 +90,11 @@ extension DiaryReport {
         let formula = try Formula.parse(text, columns: ag.columnNames)
         let design = try DesignMatrix.build(formula, table: ag)
         let fit = try coxFit(design)
+        do {
+          proportionalHazards = try fit.proportionalHazardsTest(terms: termGroups(design))
+        } catch {
+          notes.append("proportional-hazards check: \(error)")
+        }
         andersenGill = ModelResult(
           formula: text, fit: fit, rows: design.rowCount, droppedRows: design.droppedRowCount)
       }
@@ -115,12 +121,83 @@ extension DiaryReport {
       "Logistic model: IRLS as R glm; cluster-robust sandwich variance by patient (HC0, no small-sample factor), Wald intervals on the robust SE.",
       "Andersen-Gill model: Cox partial likelihood with Efron ties on merged (start, stop] intervals; robust sandwich variance clustered by patient (R coxph cluster()), Wald intervals on the robust SE.",
       "Mean cumulative function: Nelson-Aalen estimate of the expected number of cramp nights per patient.",
+      "Proportional hazards: cox.zph score tests on the Andersen-Gill model (Kaplan-Meier time transform), per term and global.",
     ]
     return DiaryReport(
       findings: findings, summary: summary, totalCramps: total, prevalence: prevalence,
       firstCramp: firstCramp, logistic: logistic, andersenGill: andersenGill,
-      tiedEventShare: tiedShare, meanCumulativeFunction: mcf, notes: notes,
+      proportionalHazards: proportionalHazards, severityCounts: severityCounts(table),
+      eventStrips: eventStrips(table, patients: 20), tiedEventShare: tiedShare,
+      meanCumulativeFunction: mcf, notes: notes,
       conventions: conventions, source: table.source, factors: factors, covariates: covariates)
+  }
+
+  /// Design columns (intercept removed) grouped by formula term, for cox.zph.
+  static func termGroups(_ design: DesignMatrix) -> [(name: String, columns: [Int])] {
+    var groups: [(name: String, columns: [Int])] = []
+    var position = 0
+    for (j, name) in design.columnNames.enumerated() where name != "(Intercept)" {
+      defer { position += 1 }
+      guard let t = design.columnTerms[j] else { continue }
+      let label = design.formula.terms[t].label
+      if let k = groups.firstIndex(where: { $0.name == label }) {
+        groups[k].columns.append(position)
+      } else {
+        groups.append((label, [position]))
+      }
+    }
+    return groups
+  }
+
+  /// Cramp nights by recorded severity 0...10.
+  static func severityCounts(_ table: Table) -> [(severity: Int, nights: Int)] {
+    guard let severity = table["severity"], severity.isNumeric, let cramp = table["cramp"] else {
+      return []
+    }
+    var counts = [Int](repeating: 0, count: 11)
+    for row in 0..<table.rowCount
+    where !severity.missing[row] && !cramp.missing[row] && cramp.numbers[row] == 1 {
+      let v = severity.numbers[row]
+      if v >= 0, v <= 10, v == v.rounded() { counts[Int(v)] += 1 }
+    }
+    guard counts.contains(where: { $0 > 0 }) else { return [] }
+    return counts.enumerated().map { (severity: $0.offset, nights: $0.element) }
+  }
+
+  /// Strips for the first `patients` patients (diary order): cramps per night since the
+  /// diary origin, `nil` where no outcome was recorded.
+  static func eventStrips(_ table: Table, patients limit: Int) -> [(label: String, nights: [Int?])]
+  {
+    guard let ids = table["patient_id"], let cramp = table["cramp"],
+      let night = table["night"], night.isNumeric
+    else { return [] }
+    let keys = PatientKeys(ids)
+    let count = table["cramp_count"]
+    let observed = table["observed"]
+    let origin = night.numbers.filter { $0.isFinite }.min() ?? 0
+    var order: [Int64] = []
+    var strips: [Int64: (label: String, nights: [Int?])] = [:]
+    for row in 0..<table.rowCount {
+      guard let key = keys.key(row), !night.missing[row] else { continue }
+      if strips[key] == nil {
+        guard order.count < limit else { continue }
+        order.append(key)
+        strips[key] = (keys.label(row), [])
+      }
+      let index = Int(night.numbers[row] - origin)
+      guard index >= 0, index < 100_000 else { continue }
+      var s = strips[key] ?? ("", [])
+      while s.nights.count <= index { s.nights.append(nil) }
+      let notObserved = observed.map { !$0.missing[row] && $0.numbers[row] == 0 } ?? false
+      if !cramp.missing[row] && !notObserved {
+        let c =
+          cramp.numbers[row] == 1
+          ? max(1, Int(count.map { $0.missing[row] ? 1 : $0.numbers[row] } ?? 1)) : 0
+        s.nights[index] = c
+      }
+      strips[key] = s
+    }
+    return order.compactMap { strips[$0] }
   }
 
   /// The first present column of each candidate list that varies in the table.

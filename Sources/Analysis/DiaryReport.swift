@@ -20,6 +20,12 @@ public struct DiaryReport: Sendable {
   public var logistic: ModelResult<LogisticFit>?
   /// The Andersen-Gill model on merged counting-process intervals, robust variance.
   public var andersenGill: ModelResult<CoxFit>?
+  /// Proportional-hazards check of the Andersen-Gill model (cox.zph, km transform).
+  public var proportionalHazards: ProportionalHazardsTest?
+  /// Cramp nights by worst severity (0-10), when the diary records severity.
+  public var severityCounts: [(severity: Int, nights: Int)]
+  /// Per-patient strips for the first patients: cramps per night (`nil` = no diary entry).
+  public var eventStrips: [(label: String, nights: [Int?])]
   /// Share of cramp nights that fall on an event time shared with another cramp night.
   public var tiedEventShare: Double?
   /// Mean cumulative number of cramp nights per patient, overall.

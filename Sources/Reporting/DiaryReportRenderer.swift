@@ -18,6 +18,24 @@ public struct DiaryReportRenderer: Sendable {
     self.chartStyle = chartStyle
   }
 
+  /// Means of `y` in `bins` equal-width bins of `x` (a simple smooth for the beta(t) sketch).
+  static func binnedMeans(_ points: [(x: Double, y: Double)], bins: Int) -> [(x: Double, y: Double)]
+  {
+    guard let lo = points.map(\.x).min(), let hi = points.map(\.x).max(), hi > lo else { return [] }
+    var sums = [Double](repeating: 0, count: bins)
+    var counts = [Int](repeating: 0, count: bins)
+    for p in points {
+      let b = min(bins - 1, Int((p.x - lo) / (hi - lo) * Double(bins)))
+      sums[b] += p.y
+      counts[b] += 1
+    }
+    return (0..<bins).compactMap { b in
+      counts[b] > 0
+        ? (x: lo + (Double(b) + 0.5) * (hi - lo) / Double(bins), y: sums[b] / Double(counts[b]))
+        : nil
+    }
+  }
+
   /// A chart as text, fenced in Markdown; empty without a chart style.
   func chart(_ text: (ChartStyle) -> String, markdown: Bool) -> String {
     guard let style = chartStyle else { return "" }
@@ -123,6 +141,27 @@ public struct DiaryReportRenderer: Sendable {
       "\(s.patientsWithCramp) (\(percent(Double(s.patientsWithCramp) / Double(max(1, s.patients)))))",
     ])
     out += table(cohort) + "\n"
+    if !report.severityCounts.isEmpty {
+      out += chart(
+        {
+          BarChart(
+            bars: report.severityCounts.map {
+              (label: "severity \($0.severity)", value: Double($0.nights))
+            },
+            title: "Cramp nights by worst severity (0-10)", valueTitle: "nights", valueDigits: 0
+          ).render(style: $0)
+        }, markdown: md)
+    }
+    if !report.eventStrips.isEmpty {
+      out += chart(
+        {
+          EventStrip(
+            patients: report.eventStrips,
+            title: "Cramp nights of the first \(report.eventStrips.count) patients",
+            scaleLabel: "Night"
+          ).render(style: $0)
+        }, markdown: md)
+    }
     if !report.prevalence.isEmpty {
       out += heading("Prevalence by key factor", markdown: md)
       out += table(prevalenceTable(precise: false))
@@ -216,6 +255,40 @@ public struct DiaryReportRenderer: Sendable {
         m.fit.coefficients.map { "\($0.term) \(NumberFormat.pValue($0.pValue))" }.joined(
           separator: ", ") + "\n"
       for d in m.fit.diagnostics { out += "Warning: \(CoxReport.describe(d))\n" }
+      if let zph = report.proportionalHazards {
+        var t = DataTable(headers: ["", "chisq", "df", "p"])
+        for r in zph.terms + [zph.global] {
+          t.append([
+            r.term, NumberFormat.significant(r.chiSquare, digits: 4), String(r.degreesOfFreedom),
+            NumberFormat.pValue(r.pValue),
+          ])
+        }
+        out +=
+          md
+          ? "\n**Proportional hazards check (cox.zph)**\n\n"
+          : "\nProportional hazards check (cox.zph, km transform):\n"
+        out += table(t)
+        // Sketch the single-column term with the smallest p-value.
+        let single = zph.terms.filter { r in m.fit.coefficients.contains { $0.term == r.term } }
+        if let worst = single.min(by: { $0.pValue < $1.pValue }),
+          let column = m.fit.coefficients.firstIndex(where: { $0.term == worst.term }),
+          column < zph.scaledResiduals.columns
+        {
+          let points = zph.transformedTimes.indices.compactMap { i -> (x: Double, y: Double)? in
+            let y = zph.scaledResiduals[i, column]
+            return y.isFinite ? (x: zph.transformedTimes[i], y: y) : nil
+          }
+          out += chart(
+            {
+              LineSketch(
+                points: points, smooth: DiaryReportRenderer.binnedMeans(points, bins: 20),
+                reference: m.fit.coefficients[column].estimate ?? 0,
+                title: "beta(t) for \(worst.term): a flat band means proportional hazards",
+                xTitle: "Kaplan-Meier transformed time", yTitle: "Beta(t)"
+              ).render(style: $0)
+            }, markdown: md)
+        }
+      }
       if let share = report.tiedEventShare {
         out +=
           "Tied event times: \(percent(share)) of cramp nights share their night with another patient's; Efron's method handles them, and the nightly logistic model above is the discrete-time alternative.\n"
