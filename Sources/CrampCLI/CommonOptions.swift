@@ -1,4 +1,5 @@
 import CrampData
+import Formula
 import Reporting
 
 #if canImport(Glibc)
@@ -99,12 +100,38 @@ enum TableLoader {
   static func load(
     _ path: String, options: CSVOptions, context: Context, quiet: Bool
   ) throws(CLIError) -> Table {
+    try loadWithHeader(path, options: options, context: context, quiet: quiet).table
+  }
+
+  /// Reads `path` keeping only the columns `formulas` refer to plus `extra` (when the
+  /// formulas parse), and returns the table with the file's full header (for "did you
+  /// mean" suggestions). A model then holds only the columns it uses.
+  static func load(
+    _ path: String, formulas: [String], extra: [String], options: CSVOptions, context: Context,
+    quiet: Bool
+  ) throws(CLIError) -> (table: Table, header: [String]) {
+    var projected = options
+    var names = Set(extra)
+    for text in formulas {
+      guard let formula = try? Formula.parse(text) else {
+        return
+          try loadWithHeader(path, options: options, context: context, quiet: quiet)
+      }
+      names.formUnion(formula.columnReferences.map(\.name))
+    }
+    projected.columns = names
+    return try loadWithHeader(path, options: projected, context: context, quiet: quiet)
+  }
+
+  static func loadWithHeader(
+    _ path: String, options: CSVOptions, context: Context, quiet: Bool
+  ) throws(CLIError) -> (table: Table, header: [String]) {
     do {
       let result = try CSVReader.read(path: path, options: options)
       if !quiet {
         for warning in result.warnings { context.console.err("Warning: \(warning)\n") }
       }
-      return result.table
+      return (result.table, result.header)
     } catch {
       switch error.exitCode {
       case ExitCode.noInput: throw .noInput(error.description)

@@ -34,10 +34,13 @@ enum ModelInput {
       }
       references[parts[0]] = parts[1]
     }
-    let table = try TableLoader.load(
-      path, options: try CommonOptions.csvOptions(parsed), context: context,
+    let (table, header) = try TableLoader.load(
+      path, formulas: [formulaText], extra: [cluster, parsed.value("weights")].compactMap { $0 },
+      options: try CommonOptions.csvOptions(parsed), context: context,
       quiet: parsed.flag("quiet"))
     do {
+      // Check names against the whole header, so suggestions cover every column.
+      _ = try Formula.parse(formulaText, columns: header)
       let formula = try Formula.parse(formulaText, columns: table.columnNames)
       let options = DesignOptions(
         references: references,

@@ -31,6 +31,14 @@ public struct CSVOptions: Sendable, Equatable {
   /// writing `a,b,,`), with a warning.
   public var dropEmptyTrailingColumns: Bool
 
+  /// Columns to keep; `nil` keeps every column.
+  ///
+  /// Other columns are still scanned (quotes, line breaks and field counts are checked on
+  /// every record) but not typed or stored, so a model that needs 5 of 32 columns holds
+  /// only those 5 in memory. Names not in the header are ignored here; the caller reports
+  /// a missing column with its own context (a formula, a layout).
+  public var columns: Set<String>?
+
   /// The missing-value strings used when none are given.
   public static let defaultNAStrings = ["", "NA", "N/A", "."]
 
@@ -40,8 +48,10 @@ public struct CSVOptions: Sendable, Equatable {
     decimalComma: Bool = false,
     naStrings: [String] = CSVOptions.defaultNAStrings,
     numericColumns: Set<String> = [],
-    dropEmptyTrailingColumns: Bool = true
+    dropEmptyTrailingColumns: Bool = true,
+    columns: Set<String>? = nil
   ) {
+    self.columns = columns
     self.delimiter = delimiter
     self.decimalComma = decimalComma
     self.naStrings = naStrings

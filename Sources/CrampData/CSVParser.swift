@@ -60,6 +60,8 @@ struct CSVParser {
   let decimalMark: UInt8
   let names: [String]
   let required: [Bool]
+  /// Columns to type and store; the others are scanned and dropped.
+  let keep: [Bool]
   let missingValues: CSVMissingValues
   let dataStart: Int
   let dataStartLine: Int
@@ -77,9 +79,10 @@ struct CSVParser {
 
   init(
     bytes: UnsafeBufferPointer<UInt8>, source: String, delimiter: UInt8, decimalMark: UInt8,
-    names: [String], required: [Bool], missingValues: CSVMissingValues, dataStart: Int,
-    dataStartLine: Int
+    names: [String], required: [Bool], keep: [Bool]? = nil, missingValues: CSVMissingValues,
+    dataStart: Int, dataStartLine: Int
   ) {
+    self.keep = keep ?? Array(repeating: true, count: names.count)
     self.bytes = bytes
     self.source = source
     self.delimiter = delimiter
@@ -107,7 +110,10 @@ struct CSVParser {
     let end = bytes.count
     let estimate = estimatedRows()
     lineNumbers = CSVMemory.reservedArray(capacity: estimate)
-    for c in 0..<columnCount { numbers[c] = CSVMemory.reservedArray(capacity: estimate) }
+    for c in 0..<columnCount where keep[c] {
+      numbers[c] = CSVMemory.reservedArray(capacity: estimate)
+    }
+    let keep = self.keep
 
     let chunk = Self.chunkRows
     let stage = UnsafeMutablePointer<Double>.allocate(capacity: chunk &* max(columnCount, 1))
@@ -163,7 +169,7 @@ struct CSVParser {
         var done = false
         // Fused path: scan a number straight from the buffer; it is the field when
         // the scan stops on a terminator.
-        if fastNumbers && kinds[column] == .numeric && position < end
+        if fastNumbers && kinds[column] == .numeric && keep[column] && position < end
           && bytes[position] != CSVByte.quote
         {
           // Most diary fields are short unsigned integers: read them here and call
@@ -204,6 +210,16 @@ struct CSVParser {
               position = stop
             }
           }
+        }
+        if !done && !keep[column] {
+          // A dropped column: scan the field (quotes and line breaks still count), store nothing.
+          do {
+            _ = try CSVScanner.scanField(
+              bytes, delimiter: delimiter, position: &position, line: &line, scratch: &scratch)
+          } catch {
+            throw error.located(source: source, column: names[column])
+          }
+          done = true
         }
         if !done {
           let fieldLine = line
@@ -262,7 +278,7 @@ struct CSVParser {
   /// Moves `rows` staged values of every non-string column into its array.
   private mutating func flush(_ stage: UnsafeMutablePointer<Double>, rows: Int) {
     guard rows > 0 else { return }
-    for c in 0..<names.count where state.kinds[c] != .string {
+    for c in 0..<names.count where keep[c] && state.kinds[c] != .string {
       numbers[c].append(
         contentsOf: UnsafeBufferPointer(start: stage + c &* Self.chunkRows, count: rows))
     }

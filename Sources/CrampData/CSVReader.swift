@@ -6,12 +6,16 @@ public struct CSVResult: Sendable, Equatable {
   public let warnings: [CSVWarning]
   /// The delimiter that was given or sniffed.
   public let delimiter: UInt8
+  /// Every column name of the file's header (after renaming), including columns that
+  /// ``CSVOptions/columns`` left out of ``table``.
+  public let header: [String]
 
   /// Creates a result.
-  public init(table: Table, warnings: [CSVWarning], delimiter: UInt8) {
+  public init(table: Table, warnings: [CSVWarning], delimiter: UInt8, header: [String]? = nil) {
     self.table = table
     self.warnings = warnings
     self.delimiter = delimiter
+    self.header = header ?? table.columnNames
   }
 }
 
@@ -109,6 +113,7 @@ public enum CSVReader {
     var parser = CSVParser(
       bytes: buffer, source: source, delimiter: delimiter, decimalMark: decimalMark,
       names: header.names, required: header.names.map { options.numericColumns.contains($0) },
+      keep: options.columns.map { wanted in header.names.map { wanted.contains($0) } },
       missingValues: CSVMissingValues(options.naStrings, decimalMark: decimalMark),
       dataStart: position, dataStartLine: line)
     try parser.run()
@@ -122,13 +127,15 @@ public enum CSVReader {
     }
     var columns = finishColumns(&parser)
     if options.dropEmptyTrailingColumns {
-      dropEmptyTrailingColumns(&columns, blank: header.blank, source: source, warnings: &warnings)
+      let blank = zip(header.blank, parser.keep).filter(\.1).map(\.0)
+      dropEmptyTrailingColumns(&columns, blank: blank, source: source, warnings: &warnings)
     }
     if !options.decimalComma && delimiter != CSVByte.comma {
       warnings += decimalCommaSuspects(columns, lineNumbers: parser.lineNumbers, source: source)
     }
     let table = Table(source: source, columns: columns, lineNumbers: parser.lineNumbers)
-    return CSVResult(table: table, warnings: warnings, delimiter: delimiter)
+    return CSVResult(
+      table: table, warnings: warnings, delimiter: delimiter, header: header.names)
   }
 
   private static func validate(_ options: CSVOptions, source: String) throws(CSVError) {
@@ -151,7 +158,7 @@ public enum CSVReader {
     let rows = parser.lineNumbers.count
     var columns: [Column] = []
     columns.reserveCapacity(parser.names.count)
-    for c in 0..<parser.names.count {
+    for c in 0..<parser.names.count where parser.keep[c] {
       let name = parser.names[c]
       switch parser.state.kinds[c] {
       case .empty:

@@ -66,9 +66,14 @@ enum RecurrentCommand {
     let options = try recurrentOptions(parsed)
     let model = RecurrentModel(rawValue: parsed.value("model") ?? "ag") ?? .andersenGill
     let formula = parsed.value("formula") ?? "~ 1"
+    // Read only the diary columns the layout and the formula use: a registry-sized diary
+    // has dozens of columns a model does not need.
     var table = try TableLoader.load(
-      path, options: try CommonOptions.csvOptions(parsed), context: context,
-      quiet: parsed.flag("quiet"))
+      path, formulas: [formula],
+      extra: ["patient_id", "night", "date", "cramp", "cramp_count", "observed"],
+      options: try CommonOptions.csvOptions(parsed), context: context,
+      quiet: parsed.flag("quiet")
+    ).table
     if let patientsPath = parsed.value("patients") {
       let patients = try TableLoader.load(
         patientsPath, options: try CommonOptions.csvOptions(parsed), context: context,
