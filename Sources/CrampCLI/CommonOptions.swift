@@ -103,9 +103,11 @@ enum TableLoader {
     try loadWithHeader(path, options: options, context: context, quiet: quiet).table
   }
 
-  /// Reads `path` keeping only the columns `formulas` refer to plus `extra` (when the
-  /// formulas parse), and returns the table with the file's full header (for "did you
-  /// mean" suggestions). A model then holds only the columns it uses.
+  /// Reads `path` keeping only the columns `formulas` refer to, plus `extra`.
+  ///
+  /// Returns the table and the file's full header (for "did you mean" suggestions). A model
+  /// then holds only the columns it uses. When a formula does not parse, every column is
+  /// read and the caller reports the formula error.
   static func load(
     _ path: String, formulas: [String], extra: [String], options: CSVOptions, context: Context,
     quiet: Bool
