@@ -67,6 +67,13 @@ func runLogitBenchmark(path: String, repetitions: Int) throws -> [String] {
       + ", cpu \(seconds((cpuNow() - cpuStart) / Double(runs + 1)))/fit"
       + "  (\(fit?.iterations ?? 0) iterations, converged \(fit?.converged ?? false))")
 
+  let plainTimes = Timing(
+    try Measure.repeated(runs: runs) { () throws -> Int in
+      try LogisticModel(goodnessOfFit: false).fit(design).iterations
+    }.wall)
+  lines.append(
+    "  fit without AUC/HL:  best \(seconds(plainTimes.best)), median \(seconds(plainTimes.median))")
+
   cpuStart = cpuNow()
   let robustTimes = Timing(
     try Measure.repeated(runs: runs) { () throws -> Int in
