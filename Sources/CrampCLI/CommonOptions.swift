@@ -1,5 +1,6 @@
 import CrampData
 import Formula
+import LinearAlgebra
 import Reporting
 
 #if canImport(Glibc)
@@ -60,7 +61,11 @@ enum CommonOptions {
   /// CSV reading options.
   static let csv = [delimiter, decimal, na]
   /// Output options.
-  static let rendering = [format, output]
+  static let provenance = OptionSpec.flag(
+    "provenance",
+    help: "Add a 'provenance' object to JSON output: UTC time, CrampStat version, BLAS build, host."
+  )
+  static let rendering = [format, output, provenance]
 
   /// The output format chosen.
   static func outputFormat(_ parsed: ParsedArguments) -> OutputFormat {
@@ -155,8 +160,36 @@ enum JSONEnvelope {
     object["schema_version"] = .int(schemaVersion)
     object["command"] = .string(command)
     var parameters: [String: JSONValue] = [:]
-    for (k, v) in parsed.parameterSummary where k != "output" { parameters[k] = .string(v) }
+    for (k, v) in parsed.parameterSummary where k != "output" && k != "provenance" {
+      parameters[k] = .string(v)
+    }
     object["parameters"] = .object(parameters)
+    // Output is deterministic unless provenance is asked for: only then a time and host.
+    if parsed.flag("provenance") { object["provenance"] = Provenance.current() }
     return .object(object)
+  }
+}
+
+/// Where and when a result was made, for `--provenance` (never added otherwise).
+enum Provenance {
+  static func current() -> JSONValue {
+    var now = time(nil)
+    var parts = tm()
+    gmtime_r(&now, &parts)
+    func pad(_ v: Int32, _ w: Int) -> String {
+      let s = String(v)
+      return String(repeating: "0", count: max(0, w - s.count)) + s
+    }
+    let stamp =
+      "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+      + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))Z"
+    var host = [CChar](repeating: 0, count: 256)
+    gethostname(&host, host.count)
+    let hostName = String(
+      decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return .object([
+      "generated_at": .string(stamp), "crampstat_version": .string(CLI.version),
+      "blas": .string(BLASLibrary.configuration), "host": .string(hostName),
+    ])
   }
 }

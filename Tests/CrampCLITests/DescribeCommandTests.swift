@@ -36,3 +36,17 @@ struct DescribeCommandTests {
     #expect(r.out.contains("\"patient_nights\": 16901"))
   }
 }
+
+@Suite("Provenance")
+struct ProvenanceTests {
+  @Test("JSON has no time or host unless --provenance is given")
+  func provenance() {
+    let diary = repositoryPath("Datasets/example/diary_nights.csv")
+    let plain = runCLI(["describe", diary, "--format", "json"])
+    #expect(!plain.out.contains("generated_at"))
+    #expect(runCLI(["describe", diary, "--format", "json"]).out == plain.out)
+    let stamped = runCLI(["describe", diary, "--format", "json", "--provenance"])
+    #expect(stamped.out.contains("\"generated_at\": \""))
+    #expect(stamped.out.contains("\"crampstat_version\": \""))
+  }
+}
