@@ -91,7 +91,8 @@ extension DiaryReport {
         let design = try DesignMatrix.build(formula, table: ag)
         let fit = try coxFit(design)
         do {
-          proportionalHazards = try fit.proportionalHazardsTest(terms: termGroups(design))
+          proportionalHazards = try fit.proportionalHazardsTest(
+            terms: design.termGroupsWithoutIntercept)
         } catch {
           notes.append("proportional-hazards check: \(error)")
         }
@@ -130,23 +131,6 @@ extension DiaryReport {
       eventStrips: eventStrips(table, patients: 20), tiedEventShare: tiedShare,
       meanCumulativeFunction: mcf, notes: notes,
       conventions: conventions, source: table.source, factors: factors, covariates: covariates)
-  }
-
-  /// Design columns (intercept removed) grouped by formula term, for cox.zph.
-  static func termGroups(_ design: DesignMatrix) -> [(name: String, columns: [Int])] {
-    var groups: [(name: String, columns: [Int])] = []
-    var position = 0
-    for (j, name) in design.columnNames.enumerated() where name != "(Intercept)" {
-      defer { position += 1 }
-      guard let t = design.columnTerms[j] else { continue }
-      let label = design.formula.terms[t].label
-      if let k = groups.firstIndex(where: { $0.name == label }) {
-        groups[k].columns.append(position)
-      } else {
-        groups.append((label, [position]))
-      }
-    }
-    return groups
   }
 
   /// Cramp nights by recorded severity 0...10.

@@ -7,24 +7,6 @@ import Survival
 
 /// Secondary outputs of `crampstat cox`: residual files, term groups, predictions.
 enum CoxOutputs {
-  /// Columns of the Cox design (intercept removed) grouped by formula term, for cox.zph.
-  static func termGroups(design: DesignMatrix, names: [String]) -> [(name: String, columns: [Int])]
-  {
-    var groups: [(name: String, columns: [Int])] = []
-    var position = 0
-    for (j, name) in design.columnNames.enumerated() where name != "(Intercept)" {
-      defer { position += 1 }
-      guard let t = design.columnTerms[j] else { continue }
-      let label = design.formula.terms[t].label
-      if let k = groups.firstIndex(where: { $0.name == label }) {
-        groups[k].columns.append(position)
-      } else {
-        groups.append((label, [position]))
-      }
-    }
-    return groups
-  }
-
   /// Residuals as CSV: `line` (the data row's line), then one column per residual.
   static func residuals(
     _ type: String, fit: CoxFit, design: DesignMatrix, names: [String]

@@ -1,3 +1,4 @@
+import Analysis
 import Formula
 import Reporting
 import Survival
@@ -212,7 +213,7 @@ enum CoxCommand {
       report.robustScore = try fit.robustScoreTest()
       if parsed.flag("zph") {
         report.proportionalHazards = try fit.proportionalHazardsTest(
-          terms: CoxOutputs.termGroups(design: design, names: names))
+          terms: design.termGroupsWithoutIntercept)
       }
     } catch {
       throw .data(String(describing: error))
