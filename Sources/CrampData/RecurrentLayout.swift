@@ -41,6 +41,10 @@ public enum MultipleCrampRule: String, Sendable, CaseIterable {
   /// A cramp night is one event whatever its `cramp_count`.
   case oneEventPerNight = "night"
   /// A night with `k` cramps is split into `k` equal sub-intervals, each ending in an event.
+  ///
+  /// The within-night event times are a convention, not observations: at night + 1/2 only
+  /// nights with an even count have events, so where multi-cramp nights are common a Cox fit
+  /// on this layout weights covariate effects more than once and is biased away from the null.
   case split
 }
 
