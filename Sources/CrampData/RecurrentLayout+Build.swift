@@ -62,9 +62,13 @@ struct LayoutInput {
     cramp = NumericView(try require(options.crampColumn)).values
     count = table[options.countColumn].map { NumericView($0).values }
     observed = table[options.observedColumn].map { NumericView($0).values }
+    let derivesAge = options.ageAtEnrolmentColumn != nil
     var covs: [Column] = []
-    for name in options.covariates { covs.append(try require(name)) }
-    covariates = covs
+    for name in options.covariates where !(derivesAge && name == RecurrentLayoutOptions.ageOver50) {
+      covs.append(try require(name))
+    }
+    var age: [Double]?
+    if let name = options.ageAtEnrolmentColumn { age = NumericView(try require(name)).values }
     let n = table.rowCount
     let rawNight: [Double]
     let usesDates: Bool
@@ -127,6 +131,33 @@ struct LayoutInput {
       for row in 0..<n { shifted[row] = rawNight[row] - origin }
     }
     night = shifted
+    if let age {
+      let derived = Self.ageOver50(age: age, night: shifted, order: order, rank: patientRank)
+      if let slot = options.covariates.firstIndex(of: RecurrentLayoutOptions.ageOver50) {
+        covs.insert(derived, at: slot)
+      }
+    }
+    covariates = covs
+  }
+
+  /// `age_over_50` per row from the age at enrolment: `age + d / 365.25 >= 50`, `d` the nights
+  /// since the patient's first diary row (see ``RecurrentLayout``).
+  static func ageOver50(age: [Double], night: [Double], order: [Int], rank: [Int]) -> Column {
+    var first: [Int: Double] = [:]
+    for row in order where first[rank[row]] == nil { first[rank[row]] = night[row] }
+    let n = age.count
+    var values = [Double](repeating: 0, count: n)
+    var missing = [Bool](repeating: false, count: n)
+    for row in 0..<n {
+      guard !age[row].isNaN else {
+        missing[row] = true
+        continue
+      }
+      let nights = night[row] - (first[rank[row]] ?? night[row])
+      values[row] = age[row] + nights / 365.25 >= 50 ? 1 : 0
+    }
+    return Column(
+      name: RecurrentLayoutOptions.ageOver50, type: .integer, numbers: values, missing: missing)
   }
 
   /// Calls `body` with the row indexes of each patient (in night order).

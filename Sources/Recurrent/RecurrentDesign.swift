@@ -81,7 +81,12 @@ public struct RecurrentDesign: Sendable {
     }
     let parsed: Formula
     do {
-      parsed = try Formula.parse("~ " + (rhs.isEmpty ? "1" : rhs), columns: diary.columnNames)
+      // `age_over_50` may be derived from the age at enrolment rather than read.
+      var known = diary.columnNames
+      if options.layout.ageAtEnrolmentColumn != nil {
+        known.append(RecurrentLayoutOptions.ageOver50)
+      }
+      parsed = try Formula.parse("~ " + (rhs.isEmpty ? "1" : rhs), columns: known)
     } catch {
       throw .formula(String(describing: error))
     }

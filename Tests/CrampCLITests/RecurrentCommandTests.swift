@@ -56,6 +56,54 @@ struct RecurrentCommandTests {
     #expect(j["warnings"] is [Any])
   }
 
+  @Test("ag --multiple split: the R split layout (k sub-intervals per k-cramp night)")
+  func andersenGillSplit() throws {
+    let r = try Self.reference("ag", "small_ag_split")
+    let j = try Self.json([
+      "recurrent", Self.diary, "--model", "ag", "--multiple", "split", "--formula",
+      "~ age_over_50 + sex + mg_supp",
+    ])
+    let coefficients = try #require(j["coefficients"] as? [[String: Any]])
+    let estimates = try #require(r["coefficients"] as? [Double])
+    let se = try #require(r["std_error"] as? [Double])
+    #expect(coefficients.count == estimates.count)
+    for (k, c) in coefficients.enumerated() where k < estimates.count {
+      #expect(Self.close(c["estimate"], estimates[k]))
+      #expect(Self.close(c["std_error"], se[k]))
+    }
+  }
+
+  @Test("--age-at-enrolment: age_over_50 derived per night, split where a patient turns 50")
+  func ageAtEnrolment() throws {
+    // A enrolled at 49.99 turns 50 on night 4; B at 62. No age_over_50 column in the file.
+    var lines = ["patient_id,night,cramp,age,sex"]
+    for night in 0..<8 { lines.append("A,\(night),\(night == 6 ? 1 : 0),49.99,F") }
+    for night in 0..<3 { lines.append("B,\(night),\(night == 1 ? 1 : 0),62,M") }
+    let file = try TemporaryFile.write(lines.joined(separator: "\n") + "\n")
+    let out = runCLI(["layout", file, "--to", "ag", "--age-at-enrolment", "age", "-q"])
+    #expect(out.status == 0, "\(out.err)")
+    #expect(
+      out.out
+        == """
+        patient_id,start,stop,event,age_over_50
+        A,0,4,0,0
+        A,4,7,1,1
+        A,7,8,0,1
+        B,0,2,1,1
+        B,2,3,0,1
+
+        """)
+    let fit = runCLI([
+      "recurrent", file, "--formula", "~ age_over_50", "--age-at-enrolment", "age", "-q",
+      "--variance", "model",
+    ])
+    #expect(fit.status == 0, "\(fit.err)")
+    #expect(fit.out.contains("age_over_50"))
+    // Without the option the formula names a column the file does not have.
+    let missing = runCLI(["recurrent", file, "--formula", "~ age_over_50", "-q"])
+    #expect(missing.status != 0)
+  }
+
   @Test("negbin: MASS::glm.nb theta and coefficients; poisson robust SE")
   func rates() throws {
     let r = try Self.reference("negbin", "small_negbin")

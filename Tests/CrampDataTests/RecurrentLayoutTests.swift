@@ -104,3 +104,68 @@ struct RecurrentLayoutTests {
     }
   }
 }
+
+@Suite("Age crossing 50 from the age at enrolment")
+struct AgeCrossingTests {
+  /// Patient A enrolled at 49.99 (nights 0-7, cramp on night 6, night 1 missing); patient B
+  /// at 60 and C at 30 (nights 0-2); the diary's own `age_over_50` is the enrolment value.
+  static func diary() -> Table {
+    let rows: [(Int32, Double, Double?, Double)] = [
+      // patient, night, cramp, age
+      (0, 0, 0, 49.99), (0, 1, nil, 49.99), (0, 2, 0, 49.99), (0, 3, 0, 49.99),
+      (0, 4, 0, 49.99), (0, 5, 0, 49.99), (0, 6, 1, 49.99), (0, 7, 0, 49.99),
+      (1, 0, 0, 60), (1, 1, 1, 60), (1, 2, 0, 60), (2, 0, 0, 30), (2, 1, 0, 30), (2, 2, 0, 30),
+    ]
+    func numeric(_ name: String, _ values: [Double?]) -> Column {
+      Column(
+        name: name, type: .double, numbers: values.map { $0 ?? .nan },
+        missing: values.map { $0 == nil })
+    }
+    return Table(
+      source: "age.csv",
+      columns: [
+        Column(name: "patient_id", codes: rows.map(\.0), levels: ["A", "B", "C"]),
+        numeric("night", rows.map(\.1)), numeric("cramp", rows.map(\.2)),
+        numeric("observed", rows.map { $0.2 == nil ? 0 : 1 }), numeric("age", rows.map(\.3)),
+        numeric("age_over_50", rows.map { $0.3 >= 50 ? 1 : 0 }),
+      ],
+      lineNumbers: (0..<rows.count).map { Int32($0 + 2) })
+  }
+
+  @Test("49.99 at enrolment: over 50 from night 4 (49.99 + 4/365.25 >= 50), intervals split")
+  func crossing() throws {
+    let options = RecurrentLayoutOptions(
+      covariates: ["age_over_50"], ageAtEnrolmentColumn: "age")
+    let t = try RecurrentLayout.ag.build(from: Self.diary(), options: options)
+    // A: (0,1] age 49.99; gap (1,2]; (2,4] under 50; (4,7] event (turned 50 on night 4);
+    //    (7,8]. B: 60 throughout. C: 30 throughout.
+    #expect(values(t, "start") == [0, 2, 4, 7, 0, 2, 0])
+    #expect(values(t, "stop") == [1, 4, 7, 8, 2, 3, 3])
+    #expect(values(t, "event") == [0, 0, 1, 0, 1, 0, 0])
+    #expect(values(t, "age_over_50") == [0, 0, 1, 1, 1, 1, 0])
+    // Without the option the diary's constant enrolment value is used: no split at night 4.
+    let recorded = try RecurrentLayout.ag.build(
+      from: Self.diary(), options: RecurrentLayoutOptions(covariates: ["age_over_50"]))
+    #expect(values(recorded, "start") == [0, 2, 7, 0, 2, 0])
+    #expect(values(recorded, "age_over_50") == [0, 0, 0, 1, 1, 0])
+  }
+
+  @Test("the threshold: 49 crosses on night 366 (365.25 rounded up), 50 is over from night 0")
+  func threshold() {
+    let nights: [Double] = [0, 365, 366, 0]
+    let column = LayoutInput.ageOver50(
+      age: [49, 49, 49, 50], night: nights, order: [0, 1, 2, 3], rank: [0, 0, 0, 1])
+    #expect(column.numbers == [0, 0, 1, 1])
+    let missing = LayoutInput.ageOver50(age: [.nan], night: [3], order: [0], rank: [0])
+    #expect(missing.missing == [true])
+  }
+
+  @Test("a missing age column is reported")
+  func missingColumn() {
+    let options = RecurrentLayoutOptions(
+      covariates: ["age_over_50"], ageAtEnrolmentColumn: "age_enrol")
+    #expect(throws: RecurrentLayoutError.self) {
+      try RecurrentLayout.ag.build(from: Self.diary(), options: options)
+    }
+  }
+}

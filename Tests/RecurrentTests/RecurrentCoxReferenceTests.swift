@@ -15,8 +15,16 @@ struct RecurrentCoxReferenceTests {
     let entry = try RecurrentReference.named(section, name)
     let call = entry["call"] as? String ?? name
     let diary = try RecurrentReference.diary(entry)
+    var options = RecurrentOptions()
+    if let rule = entry["multiple"] as? String {
+      options.layout.multipleCramps = try #require(MultipleCrampRule(rawValue: rule))
+    }
     let design = try RecurrentDesign.build(
-      diary: diary, formula: try #require(entry["formula"] as? String), model: try model(entry))
+      diary: diary, formula: try #require(entry["formula"] as? String), model: try model(entry),
+      options: options)
+    if let mergedRows = entry.number("merged_rows") {
+      #expect(Double(design.layout.rowCount) == mergedRows, "\(call) merged rows")
+    }
     let ties: CoxModel.Ties = entry["ties"] as? String == "breslow" ? .breslow : .efron
     let fit = try RecurrentCox.fit(design, ties: ties)
     var errors: [Double] = []
@@ -125,5 +133,54 @@ struct PatientJoinTests {
     #expect(joined["pvd"]?.numbers.prefix(3) == [0, 0, 1])
     #expect(joined["pvd"]?.missing == [false, false, false, true])
     #expect(joined["cohort"]?.codes == [1, 1, 0, -1])
+  }
+}
+
+@Suite("Age crossing 50 during follow-up")
+struct AgeCrossingCoxTests {
+  /// The reference diary with an age at enrolment: a third of the patients enrolled at 49.95
+  /// (over 50 from night 19 on, within their 25-50 nights), the others at 40 or 60.
+  static func diary() throws -> Table {
+    let table = try RecurrentReference.diary(try RecurrentReference.named("ag", "small_ag"))
+    let ids = try #require(table["patient_id"])
+    let ages = ids.codes.map { [49.95, 40, 60][Int($0) % 3] }
+    var columns = table.columnNames.compactMap { table[$0] }
+    columns.append(
+      Column(
+        name: "age", type: .double, numbers: ages,
+        missing: [Bool](repeating: false, count: ages.count)))
+    return Table(source: table.source, columns: columns, lineNumbers: table.lineNumbers)
+  }
+
+  @Test("time-varying age_over_50: merged and nightly layouts give identical AG estimates")
+  func mergedEqualsNightly() throws {
+    let diary = try Self.diary()
+    var options = RecurrentOptions()
+    options.layout.ageAtEnrolmentColumn = "age"
+    let formula = "~ age_over_50 + sex + mg_supp"
+    let merged = try RecurrentDesign.build(
+      diary: diary, formula: formula, model: .andersenGill, options: options)
+    var unmergedOptions = options
+    unmergedOptions.layout.mergeIntervals = false
+    let nightly = try RecurrentDesign.build(
+      diary: diary, formula: formula, model: .andersenGill, options: unmergedOptions)
+    // Some patients change value during follow-up, so the covariate is time-varying.
+    let over = try #require(merged.layout["age_over_50"]).numbers
+    let patient = try #require(merged.layout["patient_id"]).codes
+    let crossing = Set(patient.indices.filter { over[$0] == 1 }.map { patient[$0] })
+      .intersection(patient.indices.filter { over[$0] == 0 }.map { patient[$0] })
+    #expect(crossing.count >= 10)
+    let a = try RecurrentCox.fit(merged)
+    let b = try RecurrentCox.fit(nightly)
+    #expect(a.layoutRows < b.layoutRows)
+    var errors: [Double] = []
+    for (x, y) in zip(a.cox.coefficients, b.cox.coefficients) {
+      errors.append(Tolerance.check(x.estimate, y.estimate, "\(x.term) coef", tolerance: 1e-9))
+      errors.append(
+        Tolerance.check(x.standardError, y.standardError, "\(x.term) se", tolerance: 1e-9))
+    }
+    errors.append(
+      Tolerance.check(a.cox.logLikelihood, b.cox.logLikelihood, "loglik", tolerance: 1e-12))
+    reportMaximum("ag age crossing merged vs unmerged", errors)
   }
 }

@@ -7,7 +7,8 @@
 # The layouts are built here, in R, from the night-level diary, independently of CrampStat:
 #   - a night k (observed = 1 and cramp known) is the interval (k - origin, k - origin + 1],
 #     origin = smallest night in the file; missing nights are gaps (no row);
-#   - the event is a cramp night (cramp_count > 1 still one event);
+#   - the event is a cramp night (cramp_count > 1 still one event), except in the
+#     '--multiple split' case (splitNights() below);
 #   - AG: one row per observed night, then condense() below merges cramp-free runs;
 #   - PWP: enum = 1 + number of earlier events; gap time subtracts the last event time;
 #   - counts: cramps = sum(cramp_count), nights = observed nights, covariates of the first
@@ -141,6 +142,35 @@ fb <- coxph(as.formula(f1), data = agN, ties = "breslow")
 cases$ag[[2]] <- modifyList(cases$ag[[2]], c(coefs(fb), list(loglik = fb$loglik)))
 cases$ag[[2]]$ties <- "breslow"
 
+# '--multiple split': a night with k > 1 cramps is cut into k equal sub-intervals
+# (night + (j - 1) / k, night + j / k], each ending in an event; a cramp night with k = 1 (or
+# no usable count) is one interval with one event; cramp-free nights as before.
+splitNights <- function(d, covariates) {
+  d <- d[d$observed == 1 & !is.na(d$cramp), ]
+  d <- d[order(d$patient_id, d$night), ]
+  k <- ifelse(d$cramp == 1, ifelse(is.na(d$cramp_count) | d$cramp_count < 1, 1, d$cramp_count),
+              1)
+  idx <- rep(seq_len(nrow(d)), times = k)
+  j <- sequence(k)
+  kk <- k[idx]
+  origin <- 0
+  data.frame(patient_id = d$patient_id[idx],
+             start = d$night[idx] - origin + (j - 1) / kk,
+             stop = d$night[idx] - origin + j / kk,
+             event = as.numeric(d$cramp[idx] == 1), d[idx, covariates, drop = FALSE])
+}
+agS <- splitNights(diary, cov1)
+agSM <- condense(agS, cov1)
+agSplit <- coxCase("small_ag_split", "data/recur_diary.csv", agS, f1,
+                   "~ age_over_50 + sex + mg_supp", "ag", nrow(agS))
+agSplit$call <- sub("ag layout\\)", "ag layout with --multiple split)", agSplit$call)
+agSplit$multiple <- "split"
+agSplit$merged_rows <- nrow(agSM)
+fitSM <- coxph(as.formula(f1), data = agSM)
+agSplit$merged_coefficients <- unname(coef(fitSM))
+agSplit$merged_std_error <- unname(sqrt(diag(vcov(fitSM))))
+cases$ag[[length(cases$ag) + 1]] <- agSplit
+
 # Teaching diary.
 cov2 <- c("age_over_50", "sex", "trimester", "dialysis_day", "mg_supp", "on_thiazide",
           "on_laba", "footwear")
@@ -149,8 +179,9 @@ fT <- paste("Surv(start, stop, event) ~ age_over_50 + sex + factor(trimester) + 
             "mg_supp + on_thiazide + on_laba + footwear + cluster(patient_id)")
 swiftT <- paste("~ age_over_50 + sex + factor(trimester) + dialysis_day + mg_supp +",
                 "on_thiazide + on_laba + footwear")
-cases$ag[[3]] <- coxCase("teaching_ag", "../../Datasets/teaching/diary_nights.csv", agT, fT,
-                         swiftT, "ag", nrow(agT))
+cases$ag[[length(cases$ag) + 1]] <- coxCase("teaching_ag",
+                                            "../../Datasets/teaching/diary_nights.csv", agT, fT,
+                                            swiftT, "ag", nrow(agT))
 
 for (gap in c(FALSE, TRUE)) {
   model <- if (gap) "pwp-gap" else "pwp-total"

@@ -12,7 +12,10 @@ enum LayoutCommand {
       are gaps in the risk set, not cramp-free nights. The event is a cramp night; with \
       '--multiple split' a night with k cramps becomes k equal sub-intervals each ending in an \
       event. 'ag' merges consecutive cramp-free nights with identical covariates (as R's \
-      survcondense); '--no-merge' keeps one row per night.
+      survcondense); '--no-merge' keeps one row per night. '--age-at-enrolment age' adds a \
+      time-varying age_over_50 (replacing the diary's): 1 from the first night d, counted from \
+      the patient's first diary row, with age + d/365.25 >= 50 (enrolled at 49.99: night 4; \
+      at 49: night 366), so intervals split on that night.
       """,
     arguments: [ArgumentSpec(name: "file", help: "Night-level diary CSV.")],
     options: [
@@ -26,6 +29,11 @@ enum LayoutCommand {
         "multiple", value: "rule", help: "How nights with cramp_count > 1 enter event layouts.",
         allowed: MultipleCrampRule.allCases.map(\.rawValue), default: "night"),
       .option("origin", value: "night", help: "Night index of time 0 (default: smallest night)."),
+      .option(
+        "age-at-enrolment", value: "column",
+        help:
+          "Derive age_over_50 per night from this age-at-enrolment column: over 50 from the "
+          + "first night d (since the patient's first row) with age + d/365.25 >= 50."),
       .flag("no-merge", help: "Do not merge cramp-free nights into longer intervals."),
       .option(
         "format", value: "format",
@@ -54,6 +62,12 @@ enum LayoutCommand {
         throw .usage("'--origin' needs a whole number, not '\(origin)'.", command: "layout")
       }
       options.origin = o
+    }
+    if let age = parsed.value("age-at-enrolment") {
+      options.ageAtEnrolmentColumn = age
+      if !options.covariates.contains(RecurrentLayoutOptions.ageOver50) {
+        options.covariates.append(RecurrentLayoutOptions.ageOver50)
+      }
     }
     let table = try TableLoader.load(
       path, options: try CommonOptions.csvOptions(parsed), context: context,

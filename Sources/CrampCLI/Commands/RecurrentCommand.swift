@@ -18,7 +18,10 @@ enum RecurrentCommand {
       clustered by patient (pwp: strata = event number); mcf gives the mean cumulative number \
       of cramp nights per patient by group ('~ sex') with Lawless-Nadeau intervals and a robust \
       test of equal rate functions; poisson and negbin model per-patient counts with offset \
-      log(nights observed), covariates from each patient's first observed night.
+      log(nights observed), covariates from each patient's first observed night. When 'age' is \
+      the age at enrolment, '--age-at-enrolment age' makes age_over_50 time-varying: it turns 1 \
+      on the first night d (counted from the patient's first diary row) with \
+      age + d/365.25 >= 50, and the intervals split there.
       """,
     arguments: [ArgumentSpec(name: "file", help: "Night-level diary CSV.")],
     options: [
@@ -42,6 +45,11 @@ enum RecurrentCommand {
         "multiple", value: "rule", help: "How nights with cramp_count > 1 enter event layouts.",
         allowed: MultipleCrampRule.allCases.map(\.rawValue), default: "night"),
       .option("origin", value: "night", help: "Night index of time 0 (default: smallest night)."),
+      .option(
+        "age-at-enrolment", value: "column",
+        help:
+          "Derive age_over_50 per night from this age-at-enrolment column: over 50 from the "
+          + "first night d (since the patient's first row) with age + d/365.25 >= 50."),
       .flag("no-merge", help: "Do not merge cramp-free nights (same estimates, slower)."),
       .option(
         "patients", value: "file",
@@ -70,7 +78,8 @@ enum RecurrentCommand {
     // has dozens of columns a model does not need.
     var table = try TableLoader.load(
       path, formulas: [formula],
-      extra: ["patient_id", "night", "date", "cramp", "cramp_count", "observed"],
+      extra: ["patient_id", "night", "date", "cramp", "cramp_count", "observed"]
+        + [parsed.value("age-at-enrolment")].compactMap { $0 },
       options: try CommonOptions.csvOptions(parsed), context: context,
       quiet: parsed.flag("quiet")
     ).table
@@ -135,6 +144,7 @@ enum RecurrentCommand {
       }
       options.layout.origin = o
     }
+    options.layout.ageAtEnrolmentColumn = parsed.value("age-at-enrolment")
     for item in parsed.allValues("ref") {
       let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
       guard parts.count == 2, !parts[0].isEmpty else {
