@@ -5,30 +5,27 @@ enum CSVMemory {
   /// Below this many bytes, huge pages are not worth asking for.
   private static let hugePageBytes = 2 << 20
 
-  /// An empty array with room for `capacity` elements, its storage advised for
-  /// transparent huge pages.
+  /// An empty array with room for `capacity` elements (no zero fill).
   ///
-  /// A 3.6M-row column is 29 MB of doubles; faulting it in 4 KiB pages costs more than
-  /// parsing it (about 7,000 faults per column). With `MADV_HUGEPAGE` the kernel maps
-  /// 2 MiB pages instead. The advice only changes how pages are backed; it is ignored
-  /// where THP is disabled.
+  /// The storage is not advised for transparent huge pages any more: with THP in `madvise`
+  /// mode and `defrag=madvise`, `MADV_HUGEPAGE` makes every fault of the advised range
+  /// compact memory synchronously for a 2 MiB page. On the 18.25M-row diary (146 MB per
+  /// column) that cost 2-2.5 s of system time in `crampstat logit` (sys 4.9-5.1 s with the
+  /// advice, 2.3-2.8 s without; whole command 16-16.6 s vs 13.8-14.6 s), and on the
+  /// 3.6M-row diary the reader was no faster with it (CrampBench csv best 0.75 s vs 0.63 s).
   static func reservedArray<Element>(capacity: Int) -> [Element] {
-    [Element](unsafeUninitializedCapacity: max(capacity, 0)) { buffer, initialized in
+    [Element](unsafeUninitializedCapacity: max(capacity, 0)) { _, initialized in
       initialized = 0
-      adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
     }
   }
 
-  /// `count` copies of `value`, the storage advised for huge pages first.
+  /// `count` copies of `value`.
   static func filledArray<Element>(_ value: Element, count: Int) -> [Element] {
-    [Element](unsafeUninitializedCapacity: max(count, 0)) { buffer, initialized in
-      adviseHugePages(UnsafeMutableRawBufferPointer(buffer))
-      buffer.initialize(repeating: value)
-      initialized = buffer.count
-    }
+    [Element](repeating: value, count: max(count, 0))
   }
 
-  /// Advises huge pages for the 2 MiB-aligned part of `buffer`.
+  /// Advises huge pages for the 2 MiB-aligned part of `buffer` (unused by the reader: see
+  /// ``reservedArray(capacity:)``).
   static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
     guard buffer.count >= 2 &* hugePageBytes, let base = buffer.baseAddress else { return }
     let address = UInt(bitPattern: base)

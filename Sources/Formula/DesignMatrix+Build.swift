@@ -127,27 +127,40 @@ private struct Builder {
     }
 
     let p = names.count
-    var values = [Double](repeating: 0, count: n * p)
-    values.withUnsafeMutableBufferPointer { out in
+    // Every element is written by its column's first component (no zero fill on top of the
+    // kernel's page zeroing); later components multiply in. Writing the first component
+    // directly gives the same values as starting from 1 (1 * x == x exactly).
+    let values = [Double](unsafeUninitializedCapacity: n * p) { out, initialized in
       for (j, parts) in components.enumerated() {
         let base = j * n
-        if parts.isEmpty {
-          for i in 0..<n { out[base + i] = 1 }
-          continue
-        }
-        for i in 0..<n { out[base + i] = 1 }
+        var first = true
         for (variable, level) in parts {
           switch cache[variable] {
           case .numeric(let x)?:
-            for i in 0..<n { out[base + i] *= x[i] }
+            x.withUnsafeBufferPointer { x in
+              if first {
+                for i in 0..<n { out[base + i] = x[i] }
+              } else {
+                for i in 0..<n { out[base + i] *= x[i] }
+              }
+            }
           case .categorical(_, let codes, _)?:
             let target = Int32(level ?? -1)
-            for i in 0..<n where codes[i] != target { out[base + i] = 0 }
+            codes.withUnsafeBufferPointer { codes in
+              if first {
+                for i in 0..<n { out[base + i] = codes[i] == target ? 1 : 0 }
+              } else {
+                for i in 0..<n where codes[i] != target { out[base + i] = 0 }
+              }
+            }
           case nil:
-            break
+            if first { for i in 0..<n { out[base + i] = 1 } }
           }
+          first = false
         }
+        if first { for i in 0..<n { out[base + i] = 1 } }
       }
+      initialized = n * p
     }
 
     let clusters = try grouping(

@@ -18,18 +18,37 @@ enum Discrimination {
   }
 
   /// The fitted values of the cases (`y = 1`) and of the controls, each sorted ascending.
+  ///
+  /// The two arrays are filled without a zero fill and sorted in place with one scratch
+  /// buffer shared by both sorts: three length-n buffers at the peak, not five.
   static func sortedByOutcome(y: [Double], predicted: [Double]) -> (
     cases: [Double], controls: [Double]
   ) {
-    let caseCount = y.reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
-    var cases = [Double]()
-    var controls = [Double]()
-    cases.reserveCapacity(caseCount)
-    controls.reserveCapacity(y.count - caseCount)
-    for (value, outcome) in zip(predicted, y) {
-      if outcome == 1 { cases.append(value) } else { controls.append(value) }
+    let count = min(y.count, predicted.count)
+    let caseCount = y[..<count].reduce(0) { $0 + ($1 == 1 ? 1 : 0) }
+    var controls: [Double] = []
+    var cases = [Double](unsafeUninitializedCapacity: caseCount) { caseBuffer, caseFilled in
+      controls = [Double](unsafeUninitializedCapacity: count - caseCount) {
+        controlBuffer, controlFilled in
+        var c = 0
+        var k = 0
+        for i in 0..<count {
+          if y[i] == 1 {
+            caseBuffer[c] = predicted[i]
+            c += 1
+          } else {
+            controlBuffer[k] = predicted[i]
+            k += 1
+          }
+        }
+        controlFilled = k
+      }
+      caseFilled = caseCount
     }
-    return (sortedAscending(cases), sortedAscending(controls))
+    var spare: [UInt64] = []
+    sortAscending(&cases, spare: &spare)
+    sortAscending(&controls, spare: &spare)
+    return (cases, controls)
   }
 
   /// Sorts fitted probabilities ascending.
@@ -40,46 +59,90 @@ enum Discrimination {
   /// millions of rows. Anything else (a negative, NaN or infinite value) falls back to
   /// `sorted()`.
   static func sortedAscending(_ values: [Double]) -> [Double] {
-    guard values.count > 4096, values.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
-      return values.sorted()
-    }
+    var result = values
+    var spare: [UInt64] = []
+    sortAscending(&result, spare: &spare)
+    return result
+  }
+
+  /// ``sortedAscending(_:)`` in place; `spare` is scratch space, grown when too small and
+  /// reusable by the next call.
+  ///
+  /// One read of the keys counts all six digits; each pass that is not skipped (every key
+  /// with the same digit) moves the keys between `values` and `spare`, and an odd number of
+  /// moves ends with one copy back.
+  static func sortAscending(_ values: inout [Double], spare: inout [UInt64]) {
     let n = values.count
-    var keys = values.map(\.bitPattern)
-    var spare = [UInt64](repeating: 0, count: n)
+    guard n > 4096, values.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
+      values.sort()
+      return
+    }
+    if spare.count < n {
+      spare = [UInt64](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
+    }
     let bits = 11
     let radix = 1 << bits
-    var counts = [Int](repeating: 0, count: radix)
-    for pass in 0..<6 {
-      let shift = UInt64(pass * bits)
-      let mask = UInt64(radix - 1)
-      for index in counts.indices { counts[index] = 0 }
-      var skipped = false
-      keys.withUnsafeBufferPointer { source in
-        spare.withUnsafeMutableBufferPointer { target in
-          counts.withUnsafeMutableBufferPointer { count in
-            for key in source { count[Int((key >> shift) & mask)] += 1 }
-            // Skip a pass where every key has the same digit.
-            if count.contains(n) {
-              skipped = true
-              return
-            }
-            var total = 0
-            for digit in 0..<radix {
-              let c = count[digit]
-              count[digit] = total
-              total += c
-            }
-            for key in source {
-              let digit = Int((key >> shift) & mask)
-              target[count[digit]] = key
-              count[digit] += 1
+    let passes = 6
+    let mask = UInt64(radix - 1)
+    var counts = [Int](repeating: 0, count: radix * passes)
+    values.withUnsafeMutableBufferPointer { valueBuffer in
+      spare.withUnsafeMutableBufferPointer { spareBuffer in
+        counts.withUnsafeMutableBufferPointer { count in
+          guard let valueBase = valueBuffer.baseAddress, let spareBase = spareBuffer.baseAddress,
+            let countBase = count.baseAddress
+          else { return }
+          let keys = UnsafeMutableRawPointer(valueBase).assumingMemoryBound(to: UInt64.self)
+          for i in 0..<n {
+            let key = keys[i]
+            for pass in 0..<passes {
+              countBase[pass * radix + Int((key >> UInt64(pass * bits)) & mask)] += 1
             }
           }
+          var source = keys
+          var target = spareBase
+          for pass in 0..<passes {
+            let digits = countBase + pass * radix
+            // Skip a pass where every key has the same digit.
+            if (0..<radix).contains(where: { digits[$0] == n }) { continue }
+            var total = 0
+            for digit in 0..<radix {
+              let c = digits[digit]
+              digits[digit] = total
+              total += c
+            }
+            let shift = UInt64(pass * bits)
+            for i in 0..<n {
+              let key = source[i]
+              let digit = Int((key >> shift) & mask)
+              target[digits[digit]] = key
+              digits[digit] += 1
+            }
+            swap(&source, &target)
+          }
+          if source != keys { keys.update(from: source, count: n) }
         }
       }
-      if !skipped { swap(&keys, &spare) }
     }
-    return keys.map { Double(bitPattern: $0) }
+  }
+
+  /// The `k`-th smallest (0-based) of the union of two ascending arrays, in O(log n): the
+  /// element `merged(a, b)[k]` would hold, without building it.
+  static func orderStatistic(_ k: Int, of a: [Double], _ b: [Double]) -> Double {
+    let t = k + 1
+    // Smallest count i taken from a such that the (t - i) taken from b end no higher than
+    // a[i]; the k-th value is then the larger of the two last elements taken.
+    var lo = max(0, t - b.count)
+    var hi = min(t, a.count)
+    while lo < hi {
+      let i = (lo + hi) / 2
+      let j = t - i
+      if j == 0 || b[j - 1] <= a[i] { hi = i } else { lo = i + 1 }
+    }
+    let i = lo
+    let j = t - i
+    if i == 0 { return b[j - 1] }
+    if j == 0 { return a[i - 1] }
+    return max(a[i - 1], b[j - 1])
   }
 
   /// Merges two ascending arrays into one ascending array (O(n)).
@@ -158,14 +221,36 @@ enum Discrimination {
     y: [Double], predicted: [Double], sorted given: [Double]? = nil, groups g: Int
   ) -> HosmerLemeshow {
     let sorted = given ?? predicted.sorted()
-    let n = sorted.count
+    return hosmerLemeshow(y: y, predicted: predicted, count: sorted.count, groups: g) {
+      sorted[$0]
+    }
+  }
+
+  /// ``hosmerLemeshow(y:predicted:sorted:groups:)`` with the quantiles read from the sorted
+  /// fitted values of the cases and of the controls (as ``sortedByOutcome(y:predicted:)``
+  /// returns them), without merging them into a third array.
+  static func hosmerLemeshow(
+    y: [Double], predicted: [Double], sortedCases: [Double], sortedControls: [Double],
+    groups g: Int
+  ) -> HosmerLemeshow {
+    hosmerLemeshow(
+      y: y, predicted: predicted, count: sortedCases.count + sortedControls.count, groups: g
+    ) { orderStatistic($0, of: sortedCases, sortedControls) }
+  }
+
+  /// The test given `count` fitted values and their `k`-th smallest (0-based).
+  private static func hosmerLemeshow(
+    y: [Double], predicted: [Double], count n: Int, groups g: Int,
+    orderStatistic sorted: (Int) -> Double
+  ) -> HosmerLemeshow {
     var breaks: [Double] = []
     for k in 0...g {
       // R's quantile type 7: h = (n - 1) q, interpolate between floor and ceiling.
       let h = Double(n - 1) * Double(k) / Double(g)
       let low = Int(h.rounded(.down))
       let high = min(n - 1, low + 1)
-      let value = sorted[low] + (h - Double(low)) * (sorted[high] - sorted[low])
+      let lowValue = sorted(low)
+      let value = lowValue + (h - Double(low)) * (sorted(high) - lowValue)
       if breaks.last != value { breaks.append(value) }
     }
     let groupCount = max(1, breaks.count - 1)

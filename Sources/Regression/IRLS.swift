@@ -38,11 +38,13 @@ enum Logit {
 ///   caller); `y`: `n` values in {0, 1}; `offset`: `nil` or `n` finite values; `mustart`:
 ///   `nil` (use `(y + 0.5) / 2`, R's binomial `initialize` with unit weights) or `n` values
 ///   in (0, 1).
-/// - After ``run()``: `beta` (p), `eta`, `mu` (n) at the final estimate; `weights` (n) are
-///   the working weights `mu.eta^2 / var(mu)` of the last solved system, whose `X'WX` is
-///   ``information()``; `deviance` at `beta`; `iterations`, `converged`.
-/// - No per-row objects: five length-n buffers, allocated once, plus one reusable block of
-///   `4096 * (p + 2)` values.
+/// - After ``run()``: `beta` (p), `eta`, `mu` (n) at the final estimate; with
+///   `retainsWeights`, `weights` (n) are the working weights `mu.eta^2 / var(mu)` of the last
+///   solved system, whose `X'WX` is ``information()`` (empty otherwise); `deviance` at `beta`;
+///   `iterations`, `converged`.
+/// - No per-row objects: two length-n buffers (four with `retainsWeights`), allocated once
+///   and never zero-filled (every element is written before it is read), plus one reusable
+///   block of `4096 * (p + 2)` values.
 ///
 /// ## One pass over the design per iteration
 /// After each solve, ``sweep(candidate:)`` computes `eta = X beta` block by block and, while
@@ -60,6 +62,8 @@ struct IRLS {
   let maxIterations: Int
   let tolerance: Double
   let design: Matrix
+  /// Whether the working weights of the last solve are kept (for ``scoreFactors()``).
+  let retainsWeights: Bool
 
   private(set) var beta: [Double]
   private(set) var eta: [Double]
@@ -81,7 +85,7 @@ struct IRLS {
 
   init(
     x: [Double], rows n: Int, columns p: Int, y: [Double], offset: [Double]?,
-    mustart: [Double]?, maxIterations: Int, tolerance: Double
+    mustart: [Double]?, maxIterations: Int, tolerance: Double, retainsWeights: Bool = false
   ) throws {
     self.x = x
     self.n = n
@@ -90,14 +94,16 @@ struct IRLS {
     self.offset = offset
     self.maxIterations = maxIterations
     self.tolerance = tolerance
+    self.retainsWeights = retainsWeights
     design = try Matrix(rows: n, columns: p, columnMajor: x)
     beta = [Double](repeating: 0, count: p)
-    weights = [Double](repeating: 0, count: n)
-    pendingWeights = [Double](repeating: 0, count: n)
+    // Every row's weight is written by the sweep before the first solve reads it.
+    weights = retainsWeights ? Self.uninitialized(count: n) : []
+    pendingWeights = retainsWeights ? Self.uninitialized(count: n) : []
     accumulator = CrossProductAccumulator(columns: p)
     // eta = linkfun(mustart); mu = linkinv(eta); devold = deviance at mu (glm.fit).
-    var eta = [Double](repeating: 0, count: n)
-    var mu = [Double](repeating: 0, count: n)
+    var eta = Self.uninitialized(count: n)
+    var mu = Self.uninitialized(count: n)
     var deviance = 0.0
     if let mustart {
       for i in 0..<n {
@@ -124,6 +130,12 @@ struct IRLS {
     self.deviance = deviance
   }
 
+  /// `count` doubles whose every element the caller writes before reading: no zero fill on
+  /// top of the kernel's page zeroing.
+  static func uninitialized(count: Int) -> [Double] {
+    [Double](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+  }
+
   /// Runs IRLS to convergence or the iteration limit.
   mutating func run() throws {
     var devianceOld = deviance
@@ -132,7 +144,7 @@ struct IRLS {
       iterations = iteration
       // The system at the current eta: left by the last sweep, or built now.
       if !pending { try sweep(candidate: nil) }
-      swap(&weights, &pendingWeights)
+      if retainsWeights { swap(&weights, &pendingWeights) }
       pending = false
       let factor: Cholesky
       do {
@@ -217,6 +229,7 @@ struct IRLS {
           try mu.withUnsafeMutableBufferPointer { mus in
             try target.withUnsafeMutableBufferPointer { ws in
               guard let base = buffer.baseAddress, let xBase = xs.baseAddress else { return }
+              let keep = retainsWeights
               // Layout: p columns of the block, then the scaled response, then sqrt(w).
               let response = base + blockRows * p
               let roots = base + blockRows * (p + 1)
@@ -241,7 +254,7 @@ struct IRLS {
                     let row = start + i
                     let muEta = Logit.derivative(eta: etas[row], mu: mus[row])
                     let w = muEta * muEta / (mus[row] * (1 - mus[row]))
-                    ws[row] = w
+                    if keep { ws[row] = w }
                     let z = (etas[row] - (offset?[row] ?? 0)) + (y[row] - mus[row]) / muEta
                     let root = w.squareRoot()
                     roots[i] = root
@@ -290,8 +303,11 @@ struct IRLS {
 
   /// Per-row factor of the score contribution `x_i * f_i` as sandwich's `estfun.glm` computes
   /// it: working residual at the final fit times the working weight of the last solve.
+  ///
+  /// Requires `retainsWeights`.
   func scoreFactors() -> [Double] {
-    (0..<n).map { i in
+    precondition(retainsWeights, "IRLS.scoreFactors needs retainsWeights")
+    return (0..<n).map { i in
       let muEta = Logit.derivative(eta: eta[i], mu: mu[i])
       return (y[i] - mu[i]) / muEta * weights[i]
     }

@@ -69,12 +69,13 @@ extension LogisticModel {
     var auc: AreaUnderCurve?
     var hosmerLemeshow: HosmerLemeshow?
     if goodnessOfFit {
-      // One sort of each outcome's fitted values serves both (merged for the quantiles).
+      // One sort of each outcome's fitted values serves both (the quantiles are read from
+      // the two sorted halves).
       let split = Discrimination.sortedByOutcome(y: y, predicted: core.mu)
       auc = Discrimination.delongAUC(
         cases: split.cases, controls: split.controls, confidenceLevel: confidenceLevel)
       hosmerLemeshow = Discrimination.hosmerLemeshow(
-        y: y, predicted: core.mu, sorted: Discrimination.merged(split.cases, split.controls),
+        y: y, predicted: core.mu, sortedCases: split.cases, sortedControls: split.controls,
         groups: 10)
     }
     return LogisticFit(

@@ -77,7 +77,8 @@ public struct LogisticModel: Sendable, Equatable {
   /// - Throws: ``RegressionError`` when there is no response, it is not binary, clusters are
   ///   missing for `.clusterRobust`, no coefficient is estimable, or profile intervals are
   ///   asked for with the cluster-robust variance (the likelihood ignores the clustering).
-  /// - Complexity: O(n p^2) per iteration; memory: the design plus five length-n vectors.
+  /// - Complexity: O(n p^2) per iteration; memory: the design plus two length-n vectors
+  ///   (four with `.clusterRobust`), and three more for a moment for AUC/Hosmer-Lemeshow.
   public func fit(_ design: DesignMatrix, variance: Variance = .model) throws -> LogisticFit {
     guard let y = design.response else { throw RegressionError.missingResponse }
     if let bad = y.firstIndex(where: { $0 != 0 && $0 != 1 }) {
@@ -120,7 +121,9 @@ public struct LogisticModel: Sendable, Equatable {
         maxIterations: max(maxIterations, 100), confidenceLevel: confidenceLevel
       ).fit()
     } else {
-      core = try maximumLikelihood(x: x, rows: n, columns: kept.count, y: y, design: design)
+      core = try maximumLikelihood(
+        x: x, rows: n, columns: kept.count, y: y, design: design,
+        scoreFactors: variance == .clusterRobust)
       if confidenceIntervals == .profile {
         let profile = ProfileLikelihood(x: x, n: n, p: kept.count, y: y, offset: design.offset)
         let limits = try profile.limits(
@@ -150,7 +153,8 @@ struct CoreFit {
   /// Inverse information (unscaled covariance) on the kept columns.
   var covariance: Matrix
   var mu: [Double]
-  /// Per-row score factor `w_i (y_i - mu_i) / mu.eta_i` for the sandwich (R's estfun/x).
+  /// Per-row score factor `w_i (y_i - mu_i) / mu.eta_i` for the sandwich (R's estfun/x);
+  /// empty when the fit was not asked for it (only the cluster-robust variance uses it).
   var scoreFactor: [Double]
   var deviance: Double
   var nullDeviance: Double
@@ -219,11 +223,12 @@ extension LogisticModel {
   static let blockRows = 4096
 
   private func maximumLikelihood(
-    x: [Double], rows n: Int, columns p: Int, y: [Double], design: DesignMatrix
+    x: [Double], rows n: Int, columns p: Int, y: [Double], design: DesignMatrix,
+    scoreFactors: Bool
   ) throws -> CoreFit {
     var irls = try IRLS(
       x: x, rows: n, columns: p, y: y, offset: design.offset, mustart: nil,
-      maxIterations: maxIterations, tolerance: tolerance)
+      maxIterations: maxIterations, tolerance: tolerance, retainsWeights: scoreFactors)
     try irls.run()
     var diagnostics: [CoreDiagnostic] = []
     if !irls.converged {
@@ -274,7 +279,8 @@ extension LogisticModel {
     }
     return CoreFit(
       beta: irls.beta, covariance: try irls.information().inverse(), mu: irls.mu,
-      scoreFactor: irls.scoreFactors(), deviance: irls.deviance, nullDeviance: nullDeviance,
+      scoreFactor: scoreFactors ? irls.scoreFactors() : [], deviance: irls.deviance,
+      nullDeviance: nullDeviance,
       iterations: irls.iterations, converged: irls.converged, diagnostics: diagnostics,
       firth: nil)
   }

@@ -121,5 +121,13 @@ struct FittedValueSortTests {
     #expect(Discrimination.sortedAscending([3, -1, 2]) == [-1, 2, 3])
     let merged = Discrimination.merged([1, 3, 5], [2, 3, 4, 9])
     #expect(merged == [1, 2, 3, 3, 4, 5, 9])
+    let pairs: [([Double], [Double])] = [
+      ([1, 3, 5], [2, 3, 4, 9]), ([], [1, 2]), ([1, 2], []), ([5, 6, 7], [1, 2]),
+      ([1, 1, 1], [1, 1]),
+    ]
+    for (a, b) in pairs {
+      let all = Discrimination.merged(a, b)
+      for k in all.indices { #expect(Discrimination.orderStatistic(k, of: a, b) == all[k]) }
+    }
   }
 }
