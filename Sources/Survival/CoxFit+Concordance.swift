@@ -46,10 +46,26 @@ struct ConcordanceCounter {
     // covariates get bit-identical scores (ties are found by equality, as R does).
     let n = fit.count
     var lp = fit.data.offset
-    for (local, column) in fit.keptColumns.enumerated() {
-      let b = fit.beta[local]
-      let base = column * n
-      for i in 0..<n { lp[i] += fit.originalDesign.storage[base + i] * b }
+    if fit.originalDesign.rows == n {
+      for (local, column) in fit.keptColumns.enumerated() {
+        let b = fit.beta[local]
+        let base = column * n
+        for i in 0..<n { lp[i] += fit.originalDesign.storage[base + i] * b }
+      }
+    } else {
+      // Design not retained: the centred sorted copy plus the means, a fixed function of each
+      // row's covariates, so equal rows still get bit-identical scores.
+      let data = fit.data
+      for local in fit.keptColumns.indices {
+        let b = fit.beta[local]
+        let mean = data.means[local]
+        let base = local * n
+        data.sortedDesign.withUnsafeBufferPointer { xs in
+          data.position.withUnsafeBufferPointer { position in
+            for i in 0..<n { lp[i] += (xs[base + position[i]] + mean) * b }
+          }
+        }
+      }
     }
     score = lp
     influence = [[Double]](repeating: [Double](repeating: 0, count: n), count: 3)

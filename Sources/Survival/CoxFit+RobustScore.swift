@@ -15,11 +15,14 @@ extension CoxFit {
     let p = keptColumns.count
     guard let clusters = clusterCodes, p > 0 else { return nil }
     var zero = data
-    zero.sweepOffset = [Double](repeating: 0, count: count)
+    if zero.sweepOffset.contains(where: { $0 != 0 }) {
+      zero.sweepOffset = [Double](repeating: 0, count: count)
+    }
     var kernel = RiskSetKernel(data: zero, ties: ties)
     let clusterCount = (clusters.max() ?? -1) + 1
     let scores = RiskSetKernel.ScoreOutput(
-      full: false, clusters: data.byStop.map { clusters[$0] }, clusterCount: clusterCount)
+      full: false, clusters: data.byStop.map { clusters[$0] }, clusterCount: clusterCount,
+      rowTerms: false)
     let (_, terms) = try kernel.evaluateWithResiduals(
       [Double](repeating: 0, count: p), scores: scores)
     let summed = CoxFit.clusterMatrix(terms.clusterScores, clusterCount: clusterCount, columns: p)

@@ -82,6 +82,7 @@ public struct CoxFit: Sendable {
   let data: RiskSetData
   let rowTerms: CoxRowTerms
   let response: SurvivalResponse
+  /// The design as given (`n` x columns), or 0 x 0 when the fit was made without retaining it.
   let originalDesign: Matrix
   let finalInformation: Matrix
   let finalScore: [Double]
