@@ -146,7 +146,8 @@ struct RiskSetKernel {
     // risk set (log-likelihood, score and information are unchanged) and guards exp() overflow.
     if p > 0 {
       let xm = try Matrix(rows: n, columns: p, columnMajor: x)
-      eta = try BLAS.gemv(xm, beta)
+      // The design was checked finite once (RiskSetData); no per-sweep scan or allocation.
+      try BLAS.gemv(xm, beta, into: &eta)
     } else {
       for k in 0..<n { eta[k] = 0 }
     }
