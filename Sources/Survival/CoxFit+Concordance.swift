@@ -51,7 +51,7 @@ struct ConcordanceCounter {
     self.data = data
     let n = fit.count
     let rowOf = data.byStop
-    clusters = fit.clusterCodes.map { codes in rowOf.map { codes[$0] } }
+    clusters = fit.sweepClusters
     // x_i'beta + offset_i on the original scale, summed in a fixed order so that rows with equal
     // covariates get bit-identical scores (ties are found by equality, as R does).
     var lp = data.sweepOffset
