@@ -33,6 +33,17 @@ enum SurvivalInput {
     }
   }
 
+  /// The covariates without the intercept, moved out of the design (whose values are then
+  /// empty): no `n` x `p` copy, for callers that need the design's values no more.
+  static func takeCovariates(_ design: inout DesignMatrix) throws(CLIError) -> (Matrix, [String]) {
+    let (values, names) = design.takeCovariates()
+    do {
+      return (try Matrix(rows: design.rowCount, columns: names.count, columnMajor: values), names)
+    } catch {
+      throw .software("design matrix: \(error)")
+    }
+  }
+
   /// Groups defined by the right-hand-side variables (R's strata labels `sex=F, trimester=1`),
   /// ordered by each variable's sorted levels (numeric order for numbers); one group `all`
   /// for `~ 1`.

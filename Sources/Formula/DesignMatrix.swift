@@ -68,8 +68,8 @@ public struct DesignMatrix: Sendable {
   public let rowCount: Int
   /// Number of columns, `p`.
   public let columnCount: Int
-  /// The matrix, column-major, `n * p` values.
-  public let values: [Double]
+  /// The matrix, column-major, `n * p` values (empty after ``takeCovariates()``).
+  public private(set) var values: [Double]
   /// Column names: `(Intercept)`, `x`, `x[level]`, `a:b`, `a:x[level]`.
   public let columnNames: [String]
   /// For each column, the index into `formula.terms` it belongs to; `nil` for the intercept
@@ -102,6 +102,22 @@ public struct DesignMatrix: Sendable {
 
   /// Whether the first column is the intercept.
   public var hasIntercept: Bool { formula.hasIntercept }
+
+  /// Moves the values out of the matrix, without the intercept column, and leaves ``values``
+  /// empty: the covariates of a model that has no intercept (Cox), without copying `n p` values
+  /// when the matrix holds the only reference to them.
+  ///
+  /// - Returns: the `n` x `(p - 1)` (or `n` x `p` without intercept) values, column-major, and
+  ///   their column names.
+  public mutating func takeCovariates() -> (values: [Double], names: [String]) {
+    var moved: [Double] = []
+    swap(&moved, &values)
+    guard let first = columnNames.firstIndex(of: "(Intercept)") else { return (moved, columnNames) }
+    moved.removeSubrange((first * rowCount)..<((first + 1) * rowCount))
+    var names = columnNames
+    names.remove(at: first)
+    return (moved, names)
+  }
 
   /// The values of column `j` (no copy).
   public func column(_ j: Int) -> ArraySlice<Double> {

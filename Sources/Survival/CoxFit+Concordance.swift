@@ -31,55 +31,76 @@ extension CoxFit {
 }
 
 /// The state of one concordance sweep (all strata).
+///
+/// Everything is indexed by sweep position (rows in `RiskSetData.byStop` order), so the sweep
+/// reads the scores, ranks, times, events, weights and influences sequentially.
 struct ConcordanceCounter {
   let data: RiskSetData
+  /// Risk score of each sweep position.
   let score: [Double]
+  /// Cluster of each sweep position, or `nil`.
   let clusters: [Int]?
-  /// Influence of each row on the concordant, discordant and tied-on-score pair counts.
-  var influence: [[Double]]
+  /// Influence of each position on the concordant, discordant and tied-on-score pair counts.
+  var concordantInfluence: [Double]
+  var discordantInfluence: [Double]
+  var tiedInfluence: [Double]
   var counts = [0.0, 0.0, 0.0]
 
   init(fit: CoxFit) {
-    data = fit.data
-    clusters = fit.clusterCodes
+    let data = fit.data
+    self.data = data
+    let n = fit.count
+    let rowOf = data.byStop
+    clusters = fit.sweepClusters
     // x_i'beta + offset_i on the original scale, summed in a fixed order so that rows with equal
     // covariates get bit-identical scores (ties are found by equality, as R does).
-    let n = fit.count
-    var lp = fit.data.offset
-    for (local, column) in fit.keptColumns.enumerated() {
-      let b = fit.beta[local]
-      let base = column * n
-      for i in 0..<n { lp[i] += fit.originalDesign.storage[base + i] * b }
+    var lp = data.sweepOffset
+    if fit.originalDesign.rows == n {
+      for (local, column) in fit.keptColumns.enumerated() {
+        let b = fit.beta[local]
+        let base = column * n
+        fit.originalDesign.storage.withUnsafeBufferPointer { xs in
+          for k in 0..<n { lp[k] += xs[base + rowOf[k]] * b }
+        }
+      }
+    } else {
+      // Design not retained: the centred sorted copy plus the means, a fixed function of each
+      // row's covariates, so equal rows still get bit-identical scores.
+      for local in fit.keptColumns.indices {
+        let b = fit.beta[local]
+        let mean = data.means[local]
+        let base = local * n
+        data.sortedDesign.withUnsafeBufferPointer { xs in
+          for k in 0..<n { lp[k] += (xs[base + k] + mean) * b }
+        }
+      }
     }
     score = lp
-    influence = [[Double]](repeating: [Double](repeating: 0, count: n), count: 3)
+    concordantInfluence = [Double](repeating: 0, count: n)
+    discordantInfluence = [Double](repeating: 0, count: n)
+    tiedInfluence = [Double](repeating: 0, count: n)
   }
 
   mutating func run() -> Concordance {
     let n = data.count
-    // Rank of each row's score among its stratum's distinct scores (1-based, for the trees).
+    // Rank of each position's score among its stratum's distinct scores (1-based, for the
+    // trees). Strata are contiguous ranges of positions: radix-sort each by score.
     var rank = [Int](repeating: 0, count: n)
-    var byScore = Array(0..<n)
-    byScore.sort {
-      let (a, b) = ($0, $1)
-      if data.stratum[a] != data.stratum[b] { return data.stratum[a] < data.stratum[b] }
-      return score[a] < score[b]
-    }
+    let keys = score.map { RiskSetData.orderedBits($0) }
     var stratumSize = [Int](repeating: 0, count: data.stratumRanges.count)
-    var current = 0
-    var last = -1
-    var lastScore = 0.0
-    for i in byScore {
-      if data.stratum[i] != last {
-        last = data.stratum[i]
-        current = 1
-        lastScore = score[i]
-      } else if score[i] != lastScore {
-        current += 1
-        lastScore = score[i]
+    for (s, range) in data.stratumRanges.enumerated() {
+      var byScore = Array(range)
+      RiskSetData.radixSort(&byScore, keys: keys)
+      var current = 0
+      var lastKey: UInt64 = 0
+      for k in byScore {
+        if current == 0 || keys[k] != lastKey {
+          current += 1
+          lastKey = keys[k]
+        }
+        rank[k] = current
       }
-      rank[i] = current
-      stratumSize[data.stratum[i]] = current
+      stratumSize[s] = current
     }
     for (s, range) in data.stratumRanges.enumerated() {
       sweep(range, rank: rank, size: stratumSize[s])
@@ -92,14 +113,14 @@ struct ConcordanceCounter {
     }
     let somers = (concordant - discordant) / pairs
     var dfbeta = [Double](repeating: 0, count: n)
-    for i in 0..<n {
-      let (c, d, t) = (influence[0][i], influence[1][i], influence[2][i])
-      dfbeta[i] = data.weight[i] * ((c - d) / pairs - somers / pairs * (c + d + t))
+    for k in 0..<n {
+      let (c, d, t) = (concordantInfluence[k], discordantInfluence[k], tiedInfluence[k])
+      dfbeta[k] = data.sweepWeight[k] * ((c - d) / pairs - somers / pairs * (c + d + t))
     }
     var variance = 0.0
     if let clusters {
       var summed = [Double](repeating: 0, count: (clusters.max() ?? -1) + 1)
-      for i in 0..<n { summed[clusters[i]] += dfbeta[i] }
+      for k in 0..<n { summed[clusters[k]] += dfbeta[k] }
       for value in summed { variance += value * value }
     } else {
       for value in dfbeta { variance += value * value }
@@ -111,78 +132,77 @@ struct ConcordanceCounter {
       concordant: discordant, discordant: concordant, tiedRisk: tied)
   }
 
-  /// One stratum: rows by stop time descending (censored before events at a time).
+  /// Subtracts (`sign` -1) or adds (`sign` 1) the event weight below, above and at `rank` to the
+  /// influences of position `k`.
+  @inline(__always)
+  mutating func credit(
+    _ k: Int, _ d: (less: Double, equal: Double, greater: Double), _ sign: Double
+  ) {
+    concordantInfluence[k] += sign * d.less
+    discordantInfluence[k] += sign * d.greater
+    tiedInfluence[k] += sign * d.equal
+  }
+
+  /// One stratum: positions by stop time descending (censored before events at a time).
   mutating func sweep(_ range: Range<Int>, rank: [Int], size: Int) {
     var all = FenwickTree(size: size)
     var deaths = FenwickTree(size: size)
-    // data.byStop orders events before censored rows at a time; walk each time block twice.
+    let stop = data.sweepStop
+    let event = data.sweepEvent
+    let weight = data.sweepWeight
+    // Positions order events before censored rows at a time; walk each time block twice.
     var position = range.lowerBound
     var leaving = range.lowerBound
     let end = range.upperBound
     while position < end {
-      let time = data.stop[data.byStop[position]]
+      let time = stop[position]
       var blockEnd = position
-      while blockEnd < end && data.stop[data.byStop[blockEnd]] == time { blockEnd += 1 }
+      while blockEnd < end && stop[blockEnd] == time { blockEnd += 1 }
       // Censored rows at this time enter first (they outlast the events at this time).
       var hasEvent = false
       for k in position..<blockEnd {
-        let i = data.byStop[k]
-        if data.event[i] {
+        if event[k] {
           hasEvent = true
           continue
         }
-        let d = deaths.split(rank[i])
-        influence[0][i] -= d.less
-        influence[1][i] -= d.greater
-        influence[2][i] -= d.equal
-        all.add(rank[i], data.weight[i])
+        credit(k, deaths.split(rank[k]), -1)
+        all.add(rank[k], weight[k])
       }
       if hasEvent {
-        if let start = data.start {
-          while leaving < end && start[data.byStart[leaving]] >= time {
-            let i = data.byStart[leaving]
-            let d = deaths.split(rank[i])
-            influence[0][i] += d.less
-            influence[1][i] += d.greater
-            influence[2][i] += d.equal
-            all.add(rank[i], -data.weight[i])
+        if let start = data.sweepStart {
+          while leaving < end && start[data.leaveOrder[leaving]] >= time {
+            let k = data.leaveOrder[leaving]
+            credit(k, deaths.split(rank[k]), 1)
+            all.add(rank[k], -weight[k])
             leaving += 1
           }
         }
-        for k in position..<blockEnd {
-          let i = data.byStop[k]
-          guard data.event[i] else { continue }
-          let s = all.split(rank[i])
-          let w = data.weight[i]
+        for k in position..<blockEnd where event[k] {
+          let s = all.split(rank[k])
+          let w = weight[k]
           counts[0] += w * s.greater
           counts[1] += w * s.less
           counts[2] += w * s.equal
-          influence[0][i] += s.greater
-          influence[1][i] += s.less
-          influence[2][i] += s.equal
-          deaths.add(rank[i], w)
+          concordantInfluence[k] += s.greater
+          discordantInfluence[k] += s.less
+          tiedInfluence[k] += s.equal
+          deaths.add(rank[k], w)
         }
-        for k in position..<blockEnd {
-          let i = data.byStop[k]
-          guard data.event[i] else { continue }
-          let d = deaths.split(rank[i])
-          influence[0][i] -= d.less
-          influence[1][i] -= d.greater
-          influence[2][i] -= d.equal
-          all.add(rank[i], data.weight[i])
+        for k in position..<blockEnd where event[k] {
+          credit(k, deaths.split(rank[k]), -1)
+          all.add(rank[k], weight[k])
         }
       }
       position = blockEnd
     }
     // Rows still in the risk set at the start of time: credit every later-processed event.
-    let remaining: [Int] =
-      data.start == nil
-      ? Array(data.byStop[range]) : Array(data.byStart[leaving..<end])
-    for i in remaining {
-      let d = deaths.split(rank[i])
-      influence[0][i] += d.less
-      influence[1][i] += d.greater
-      influence[2][i] += d.equal
+    if data.sweepStart == nil {
+      for k in range { credit(k, deaths.split(rank[k]), 1) }
+    } else {
+      for index in leaving..<end {
+        let k = data.leaveOrder[index]
+        credit(k, deaths.split(rank[k]), 1)
+      }
     }
   }
 }

@@ -13,13 +13,16 @@ extension CoxFit {
   /// - Complexity: one extra risk-set sweep with residuals, O(n p^2).
   public func robustScoreTest() throws -> Test? {
     let p = keptColumns.count
-    guard let clusters = clusterCodes, p > 0 else { return nil }
+    guard let clusters = sweepClusters, p > 0 else { return nil }
     var zero = data
-    zero.sweepOffset = [Double](repeating: 0, count: count)
+    if zero.sweepOffset.contains(where: { $0 != 0 }) {
+      zero.sweepOffset = [Double](repeating: 0, count: count)
+    }
     var kernel = RiskSetKernel(data: zero, ties: ties)
     let clusterCount = (clusters.max() ?? -1) + 1
     let scores = RiskSetKernel.ScoreOutput(
-      full: false, clusters: data.byStop.map { clusters[$0] }, clusterCount: clusterCount)
+      full: false, clusters: clusters, clusterCount: clusterCount,
+      rowTerms: false)
     let (_, terms) = try kernel.evaluateWithResiduals(
       [Double](repeating: 0, count: p), scores: scores)
     let summed = CoxFit.clusterMatrix(terms.clusterScores, clusterCount: clusterCount, columns: p)

@@ -82,11 +82,13 @@ public struct CoxFit: Sendable {
   let data: RiskSetData
   let rowTerms: CoxRowTerms
   let response: SurvivalResponse
+  /// The design as given (`n` x columns), or 0 x 0 when the fit was made without retaining it.
   let originalDesign: Matrix
   let finalInformation: Matrix
   let finalScore: [Double]
-  /// Cluster codes `0..<k` per row (robust variance, clustered concordance), or `nil`.
-  let clusterCodes: [Int]?
+  /// Cluster codes `0..<k` per sweep position (row `data.byStop[k]`), for the robust variance,
+  /// the robust score test and the clustered concordance, or `nil`.
+  let sweepClusters: [Int]?
 
   /// Builds the result from the Newton state: residual pass, variances, tests, diagnostics.
   static func assemble(
@@ -96,15 +98,15 @@ public struct CoxFit: Sendable {
   ) throws -> CoxFit {
     let p = kept.count
     var clusterCount: Int?
-    var clusterCodes: [Int]?
+    var sweepClusters: [Int]?
     // The residual pass sums the robust variance's weighted score residuals within clusters on
     // the fly; the n x p score residuals themselves are recomputed only if asked for.
     var scores = RiskSetKernel.ScoreOutput(full: false)
     if let cluster {
       let codes = try RiskSetData.stratumCodes(cluster, count: data.count)
-      clusterCodes = codes.codes
       clusterCount = codes.levels.count
-      scores.clusters = data.byStop.map { codes.codes[$0] }
+      sweepClusters = data.byStop.map { codes.codes[$0] }
+      scores.clusters = sweepClusters
       scores.clusterCount = codes.levels.count
     }
     let (evaluation, terms) = try kernel.evaluateWithResiduals(newton.beta, scores: scores)
@@ -192,7 +194,7 @@ public struct CoxFit: Sendable {
       variance: variance, modelVariance: modelVariance, diagnostics: diagnostics,
       beta: newton.beta, keptColumns: kept, data: data, rowTerms: terms, response: response,
       originalDesign: x, finalInformation: information, finalScore: evaluation.score,
-      clusterCodes: clusterCodes)
+      sweepClusters: sweepClusters)
   }
 
   /// R's robust variance for `cluster(id)`: the weighted score residuals summed within clusters

@@ -47,14 +47,19 @@ public struct CoxModel: Sendable {
   ///   - offset: a fixed term added to the linear predictor, or `nil`.
   ///   - robust: use the robust sandwich variance; `nil` follows R: robust when a cluster is
   ///     given or any weight is not a whole number (then each row is its own cluster).
+  ///   - retainDesign: keep `x` in the fit (``CoxFit/means``, ``CoxFit/baselineHazard(centered:)``,
+  ///     ``CoxFit/predictSurvival`` and ``CoxFit/proportionalHazardsTest(terms:)`` need it). With `false` the fit lets go of
+  ///     `x` before the Newton iterations (pass it with `consume` so that the memory is freed)
+  ///     and those members must not be used; concordance, residuals and the robust score test
+  ///     still work.
   /// - Returns: the fit; aliased columns get NA (`nil`) estimates and a diagnostic.
   /// - Throws: ``SurvivalError`` for inconsistent or non-finite input; `LinearAlgebraError` only
   ///   if an information matrix cannot be inverted at all.
   /// - Complexity: O(n log n) to sort once, then O(n p + n p^2) per iteration.
   public func fit(
-    _ y: SurvivalResponse, x: Matrix, termNames: [String], strata: [Int]? = nil,
+    _ y: SurvivalResponse, x: consuming Matrix, termNames: [String], strata: [Int]? = nil,
     cluster: [Int]? = nil, weights: [Double]? = nil, offset: [Double]? = nil,
-    robust: Bool? = nil
+    robust: Bool? = nil, retainDesign: Bool = true
   ) throws -> CoxFit {
     var cluster = cluster
     let fractionalWeights = weights?.contains { $0 != $0.rounded(.down) } ?? false
@@ -109,6 +114,10 @@ public struct CoxModel: Sendable {
         kernel = RiskSetKernel(data: data, ties: ties)
         initial = nil
       }
+    }
+    if !retainDesign {
+      x = Matrix(rows: 0, columns: 0)
+      reduced = x
     }
     var newton = try runNewton(
       kernel: &kernel, start: initial, columns: kept.count, countingProcess: y.isCountingProcess)

@@ -135,8 +135,9 @@ struct RiskSetData: Sendable {
     }
     sweepStop = order.map { y.stop[$0] }
     sweepEvent = order.map { y.event[$0] }
-    sweepWeight = order.map { w[$0] }
-    sweepOffset = order.map { off[$0] }
+    // Default weights (all 1) and offsets (all 0) read the same in any order: share them.
+    sweepWeight = weights == nil ? w : order.map { w[$0] }
+    sweepOffset = offset == nil ? off : order.map { off[$0] }
 
     // Centre each column by its weighted mean (R's coxfit6 uses the case weights here), and lay
     // the rows out in sweep order.

@@ -93,6 +93,8 @@ struct RiskSetKernel {
     /// on the fly instead of storing rows.
     var clusters: [Int]? = nil
     var clusterCount = 0
+    /// Also return the per-row linear predictor, risk and hazard (memory `3 n`).
+    var rowTerms = true
   }
 
   /// Evaluates at `beta` and also returns the per-row terms behind the residuals.
@@ -144,7 +146,8 @@ struct RiskSetKernel {
     // risk set (log-likelihood, score and information are unchanged) and guards exp() overflow.
     if p > 0 {
       let xm = try Matrix(rows: n, columns: p, columnMajor: x)
-      eta = try BLAS.gemv(xm, beta)
+      // The design was checked finite once (RiskSetData); no per-sweep scan or allocation.
+      try BLAS.gemv(xm, beta, into: &eta)
     } else {
       for k in 0..<n { eta[k] = 0 }
     }
@@ -408,10 +411,11 @@ struct RiskSetKernel {
     if wantResiduals {
       var centredPart = 0.0
       for j in 0..<p { centredPart += data.means[j] * beta[j] }
-      var linear = [Double](repeating: 0, count: n)
-      var rowRisk = [Double](repeating: 0, count: n)
-      var rowHazard = [Double](repeating: 0, count: n)
-      for k in 0..<n {
+      let rowCount = output.rowTerms ? n : 0
+      var linear = [Double](repeating: 0, count: rowCount)
+      var rowRisk = [Double](repeating: 0, count: rowCount)
+      var rowHazard = [Double](repeating: 0, count: rowCount)
+      for k in 0..<rowCount {
         let row = rowOf[k]
         let e = exp(eta[k])
         rowRisk[row] = e

@@ -1,4 +1,5 @@
 import Analysis
+import CrampData
 import Formula
 import Reporting
 import Survival
@@ -167,12 +168,17 @@ enum CoxCommand {
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
     let level = try SurvivalOptions.level(parsed)
-    let (table, design) = try ModelInput.load(parsed, context: context)
+    var (table, design): (Table?, DesignMatrix) = try ModelInput.load(parsed, context: context)
     let y = try SurvivalInput.response(design, command: "cox")
-    let (x, names) = try SurvivalInput.covariates(design)
+    // Only --predict and --save-model read the table and the design's values after the fit; on
+    // large diaries they are most of the memory, so otherwise they go before the fit.
+    let keepInput = parsed.value("predict") != nil || parsed.value("save-model") != nil
+    let (x, names) =
+      keepInput
+      ? try SurvivalInput.covariates(design) : try SurvivalInput.takeCovariates(&design)
     var weights: [Double]?
     if let name = parsed.value("weights") {
-      guard let column = table[name], column.isNumeric else {
+      guard let column = table?[name], column.isNumeric else {
         throw .data("\(design.source): no numeric column '\(name)' for --weights")
       }
       let w = design.rowsUsed.map { column.numbers[Int($0)] }
@@ -183,22 +189,25 @@ enum CoxCommand {
       }
       weights = w
     }
+    if !keepInput { table = nil }
     let model = CoxModel(
       ties: parsed.value("ties") == "breslow" ? .breslow : .efron, confidenceLevel: level)
     let fit: CoxFit
     do {
       fit = try model.fit(
-        y, x: x, termNames: names, strata: design.strata.map { $0.codes.map(Int.init) },
+        y, x: consume x, termNames: names, strata: design.strata.map { $0.codes.map(Int.init) },
         cluster: design.clusters.map { $0.codes.map(Int.init) }, weights: weights,
-        offset: design.offset)
+        offset: design.offset, retainDesign: keepInput || parsed.flag("zph"))
     } catch {
       throw .data(String(describing: error))
     }
     try ModelInput.report(
       diagnostics: fit.diagnostics.map(CoxReport.describe), parsed: parsed, context: context)
-    try RiskModelExport.cox(
-      fit, kind: .cox, design: design, table: table, level: level,
-      path: parsed.value("save-model"))
+    if let table {
+      try RiskModelExport.cox(
+        fit, kind: .cox, design: design, table: table, level: level,
+        path: parsed.value("save-model"))
+    }
     if let type = parsed.value("residuals") {
       let csv = try CoxOutputs.residuals(type, fit: fit, design: design, names: names)
       try OutputWriter.deliver(csv, to: parsed.value("output"), console: context.console)
@@ -219,7 +228,7 @@ enum CoxCommand {
       throw .data(String(describing: error))
     }
     var prediction: CoxPrediction?
-    if let text = parsed.value("predict") {
+    if let text = parsed.value("predict"), let table {
       prediction = try CoxOutputs.predict(
         text, fit: fit, design: design, table: table, level: level)
     }
