@@ -82,18 +82,7 @@ public struct GEEModel: Sendable, Equatable {
     let n = design.rowCount
     let p = design.columnCount
     guard p > 0 else { throw RegressionError.emptyModel }
-    let aliased = try LogisticModel.aliasedColumns(design)
-    let kept = (0..<p).filter { !aliased.contains($0) }
-    guard !kept.isEmpty else { throw RegressionError.emptyModel }
-    let x: [Double]
-    if aliased.isEmpty {
-      x = design.values
-    } else {
-      var compact = [Double]()
-      compact.reserveCapacity(n * kept.count)
-      for j in kept { compact.append(contentsOf: design.column(j)) }
-      x = compact
-    }
+    let (aliased, kept, x) = try LogisticModel.estimableColumns(design)
     var diagnostics = aliased.map { FitDiagnostic.aliased(term: design.columnNames[$0]) }
 
     // geeglm's start: the glm estimate (R's glm.control defaults).

@@ -97,20 +97,7 @@ public struct LogisticModel: Sendable, Equatable {
     let p = design.columnCount
     guard p > 0 else { throw RegressionError.emptyModel }
 
-    let aliased = try Self.aliasedColumns(design)
-    let kept = (0..<p).filter { !aliased.contains($0) }
-    guard !kept.isEmpty else { throw RegressionError.emptyModel }
-    // Without aliasing the design is used in place; otherwise a compact copy of the kept
-    // columns (aliasing is rare and usually on small data).
-    let x: [Double]
-    if aliased.isEmpty {
-      x = design.values
-    } else {
-      var compact = [Double]()
-      compact.reserveCapacity(n * kept.count)
-      for j in kept { compact.append(contentsOf: design.column(j)) }
-      x = compact
-    }
+    let (aliased, kept, x) = try Self.estimableColumns(design)
     var diagnostics = aliased.map { FitDiagnostic.aliased(term: design.columnNames[$0]) }
 
     var core: CoreFit
@@ -187,6 +174,26 @@ struct CoreDiagnostic {
 }
 
 extension LogisticModel {
+  /// The aliased columns of `design`, the kept ones, and the kept columns' values
+  /// (column-major, `n` x kept).
+  ///
+  /// Without aliasing the design is used in place; otherwise a compact copy of the kept
+  /// columns is made (aliasing is rare and usually on small data). Shared by the logistic
+  /// and GEE fits.
+  /// - Throws: ``RegressionError/emptyModel`` when no column is estimable.
+  static func estimableColumns(_ design: DesignMatrix) throws -> (
+    aliased: [Int], kept: [Int], x: [Double]
+  ) {
+    let aliased = try aliasedColumns(design)
+    let kept = (0..<design.columnCount).filter { !aliased.contains($0) }
+    guard !kept.isEmpty else { throw RegressionError.emptyModel }
+    if aliased.isEmpty { return (aliased, kept, design.values) }
+    var compact = [Double]()
+    compact.reserveCapacity(design.rowCount * kept.count)
+    for j in kept { compact.append(contentsOf: design.column(j)) }
+    return (aliased, kept, compact)
+  }
+
   /// The columns R's glm would alias.
   ///
   /// Fast path: one pass for `X'X` and a Cholesky factorisation. Its diagonal `R[j, j]` is
