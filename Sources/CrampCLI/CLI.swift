@@ -14,17 +14,18 @@ public enum CLI {
 
   /// Every subcommand, in the order shown by `crampstat --help`.
   static let commands: [CommandSpec] = [
+    // The main job first, then data, models, the clinician view and data generation.
+    ReportCommand.spec,
     ValidateCommand.spec,
     DescribeCommand.spec,
-    LayoutCommand.spec,
-    SimulateCommand.spec,
     LogitCommand.spec,
     KaplanMeierCommand.spec,
     LogRankCommand.spec,
     CoxCommand.spec,
-    ReportCommand.spec,
     RecurrentCommand.spec,
     RiskCommand.spec,
+    LayoutCommand.spec,
+    SimulateCommand.spec,
   ]
 
   /// Runs the process's own arguments against the standard streams.
