@@ -345,13 +345,13 @@ extension DiaryReport {
       throw RecurrentLayoutError.missingColumn(
         source: design.source, column: "start", suggestion: nil)
     }
-    let keep = design.columnNames.indices.filter { design.columnNames[$0] != "(Intercept)" }
-    let all = try Matrix(
-      rows: design.rowCount, columns: design.columnCount, columnMajor: design.values)
+    let (values, names) = design.covariates()
+    let x = try Matrix(rows: design.rowCount, columns: names.count, columnMajor: values)
     let y = try SurvivalResponse(
-      start: start, stop: outcome.stop, event: outcome.status.map { $0 == 1 })
+      start: start, stop: outcome.stop,
+      event: try SurvivalResponse.normalizeStatus(outcome.status))
     return try CoxModel().fit(
-      y, x: try all.selectingColumns(keep), termNames: keep.map { design.columnNames[$0] },
+      y, x: x, termNames: names,
       strata: design.strata.map { $0.codes.map(Int.init) },
       cluster: design.clusters.map { $0.codes.map(Int.init) })
   }

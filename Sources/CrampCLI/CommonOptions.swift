@@ -170,6 +170,20 @@ enum JSONEnvelope {
   }
 }
 
+/// Renders a command's result in the chosen `--format` (JSON inside the common envelope)
+/// and writes it to `-o` or stdout.
+func deliverResult(
+  command: String, parsed: ParsedArguments, context: Context, body: [String: JSONValue],
+  render: (OutputFormat) -> String
+) throws(CLIError) {
+  let format = CommonOptions.outputFormat(parsed)
+  let text =
+    format == .json
+    ? JSONEnvelope.make(command: command, parsed: parsed, body: body).rendered()
+    : render(format)
+  try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
+}
+
 /// Where and when a result was made, for `--provenance` (never added otherwise).
 enum Provenance {
   static func current() -> JSONValue {

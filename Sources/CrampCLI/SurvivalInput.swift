@@ -23,11 +23,9 @@ enum SurvivalInput {
 
   /// The design's covariate matrix without the intercept column (Cox models have none).
   static func covariates(_ design: DesignMatrix) throws(CLIError) -> (Matrix, [String]) {
-    let keep = design.columnNames.indices.filter { design.columnNames[$0] != "(Intercept)" }
+    let (values, names) = design.covariates()
     do {
-      let all = try Matrix(
-        rows: design.rowCount, columns: design.columnCount, columnMajor: design.values)
-      return (try all.selectingColumns(keep), keep.map { design.columnNames[$0] })
+      return (try Matrix(rows: design.rowCount, columns: names.count, columnMajor: values), names)
     } catch {
       throw .software("design matrix: \(error)")
     }

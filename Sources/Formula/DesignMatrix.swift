@@ -103,6 +103,17 @@ public struct DesignMatrix: Sendable {
   /// Whether the first column is the intercept.
   public var hasIntercept: Bool { formula.hasIntercept }
 
+  /// The values without the intercept column, and their names: the covariates of a model
+  /// that has no intercept (Cox).
+  ///
+  /// Without an intercept column the values are shared, not copied; otherwise one copy of the
+  /// other columns is made. ``takeCovariates()`` avoids that copy when the design is no longer
+  /// needed.
+  public func covariates() -> (values: [Double], names: [String]) {
+    var copy = self
+    return copy.takeCovariates()
+  }
+
   /// Moves the values out of the matrix, without the intercept column, and leaves ``values``
   /// empty: the covariates of a model that has no intercept (Cox), without copying `n p` values
   /// when the matrix holds the only reference to them.

@@ -62,12 +62,9 @@ enum LogitCommand {
     try RiskModelExport.logistic(fit, design: design, table: table, parsed: parsed)
     let report = LogisticReport(
       fit: fit, source: parsed.argument("file") ?? "", clusterColumn: cluster)
-    let format = CommonOptions.outputFormat(parsed)
-    let text =
-      format == .json
-      ? JSONEnvelope.make(command: "logit", parsed: parsed, body: report.jsonBody).rendered()
-      : report.render(format)
-    try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
+    try deliverResult(
+      command: "logit", parsed: parsed, context: context, body: report.jsonBody,
+      render: { report.render($0) })
     return ExitCode.success
   }
 
@@ -91,12 +88,9 @@ enum LogitCommand {
     try ModelInput.report(
       diagnostics: fit.diagnostics.map(\.description), parsed: parsed, context: context)
     let report = GEEReport(fit: fit, source: parsed.argument("file") ?? "", idColumn: id)
-    let format = CommonOptions.outputFormat(parsed)
-    let text =
-      format == .json
-      ? JSONEnvelope.make(command: "logit", parsed: parsed, body: report.jsonBody).rendered()
-      : report.render(format)
-    try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
+    try deliverResult(
+      command: "logit", parsed: parsed, context: context, body: report.jsonBody,
+      render: { report.render($0) })
     return ExitCode.success
   }
 }

@@ -128,7 +128,7 @@ enum RecurrentCommand {
     try ModelInput.report(diagnostics: warnings, parsed: parsed, context: context)
     try RiskModelExport.recurrent(
       saved, model: model, level: level, path: parsed.value("save-model"))
-    try SurvivalOptions.deliver(
+    try deliverResult(
       command: "recurrent", parsed: parsed, context: context, body: body, render: render)
     return ExitCode.success
   }

@@ -63,12 +63,9 @@ enum ReportCommand {
     }
     let renderer = DiaryReportRenderer(
       report, chartStyle: CommonOptions.chartStyle(parsed, context: context))
-    let format = CommonOptions.outputFormat(parsed)
-    let text =
-      format == .json
-      ? JSONEnvelope.make(command: "report", parsed: parsed, body: renderer.jsonBody).rendered()
-      : renderer.render(format)
-    try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
+    try deliverResult(
+      command: "report", parsed: parsed, context: context, body: renderer.jsonBody,
+      render: { renderer.render($0) })
     return ExitCode.success
   }
 

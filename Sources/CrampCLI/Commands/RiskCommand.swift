@@ -70,12 +70,9 @@ enum RiskCommand {
     }
     let report = RiskReport(
       model: model, modelFile: baseName(path), given: given, patient: patient, median: median)
-    let format = CommonOptions.outputFormat(parsed)
-    let out =
-      format == .json
-      ? JSONEnvelope.make(command: "risk", parsed: parsed, body: report.jsonBody).rendered()
-      : report.render(format, style: CommonOptions.chartStyle(parsed, context: context))
-    try OutputWriter.deliver(out, to: parsed.value("output"), console: context.console)
+    try deliverResult(
+      command: "risk", parsed: parsed, context: context, body: report.jsonBody,
+      render: { report.render($0, style: CommonOptions.chartStyle(parsed, context: context)) })
     if parsed.flag("strict"), let first = report.warnings.first {
       throw .data("--strict: \(first)")
     }

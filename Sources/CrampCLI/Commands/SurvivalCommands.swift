@@ -74,7 +74,7 @@ enum KaplanMeierCommand {
       fit: fit, formula: design.formula.text, times: times, restrictedMeanHorizon: horizon,
       cumulativeHazard: hazard)
     let style = CommonOptions.chartStyle(parsed, context: context)
-    try SurvivalOptions.deliver(
+    try deliverResult(
       command: "km", parsed: parsed, context: context, body: report.jsonBody,
       render: { format in
         var out = report.render(format)
@@ -125,7 +125,7 @@ enum LogRankCommand {
       throw .data(String(describing: error))
     }
     let report = LogRankReport(result: result, formula: design.formula.text)
-    try SurvivalOptions.deliver(
+    try deliverResult(
       command: "logrank", parsed: parsed, context: context, body: report.jsonBody,
       render: report.render)
     return ExitCode.success
@@ -235,7 +235,7 @@ enum CoxCommand {
     let style = CommonOptions.chartStyle(parsed, context: context)
     var body = report.jsonBody
     if let prediction { body["prediction"] = .object(prediction.jsonBody) }
-    try SurvivalOptions.deliver(
+    try deliverResult(
       command: "cox", parsed: parsed, context: context, body: body,
       render: { format in
         var out = report.render(format)
@@ -255,18 +255,5 @@ enum SurvivalOptions {
       throw .usage("'--level' needs a number between 0 and 1.", command: parsed.command)
     }
     return level
-  }
-
-  /// Renders in the chosen format (JSON with the common envelope) and writes it out.
-  static func deliver(
-    command: String, parsed: ParsedArguments, context: Context, body: [String: JSONValue],
-    render: (OutputFormat) -> String
-  ) throws(CLIError) {
-    let format = CommonOptions.outputFormat(parsed)
-    let text =
-      format == .json
-      ? JSONEnvelope.make(command: command, parsed: parsed, body: body).rendered()
-      : render(format)
-    try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
   }
 }
