@@ -206,6 +206,25 @@ public struct CrossProductAccumulator: Sendable {
     rowCount += other.rowCount
   }
 
+  /// Replaces the sums with ones computed elsewhere (for example `c X'X` when every weight is
+  /// the same constant `c`).
+  ///
+  /// - Parameters:
+  ///   - crossProduct: `p * p` values, column-major; only the upper triangle is read.
+  ///   - crossResponse: `p` values of `X'Wz`.
+  ///   - rows: the number of rows the sums cover.
+  /// - Throws: `.dimensionMismatch` on wrong lengths.
+  public mutating func setSums(crossProduct: [Double], crossResponse: [Double], rows: Int) throws {
+    guard crossProduct.count == columns * columns, crossResponse.count == columns else {
+      throw LinearAlgebraError.dimensionMismatch(
+        "CrossProductAccumulator.setSums: \(crossProduct.count) and \(crossResponse.count) "
+          + "values for \(columns) columns")
+    }
+    upper = crossProduct
+    weightedResponse = crossResponse
+    rowCount = rows
+  }
+
   /// Clears the sums (keeping the scratch buffers) so the accumulator can serve the next iteration.
   public mutating func reset() {
     for index in upper.indices { upper[index] = 0 }
@@ -232,5 +251,50 @@ public struct CrossProductAccumulator: Sendable {
   ) rethrows -> R {
     guard let values else { return try body(nil) }
     return try values.withUnsafeBufferPointer { try body($0) }
+  }
+}
+
+extension CrossProductAccumulator {
+  /// `X'X` (unit weights) of a whole `n` x `p` column-major design, summed over a
+  /// ``RowPartition`` of its rows in parallel.
+  ///
+  /// Each chunk streams its rows in blocks of `blockRows` straight from the design (no copy)
+  /// into its own accumulator; the chunks are merged in order, so the sums do not depend on
+  /// the number of threads.
+  /// - Parameters:
+  ///   - design: `n * p` values, column `j` at `design[j * n ..< (j + 1) * n]`.
+  ///   - checkFinite: scan every block for NaN and infinity (as ``add(block:rows:leadingDimension:weights:response:checkFinite:)``).
+  /// - Throws: as ``add(block:rows:leadingDimension:weights:response:checkFinite:)`` (the
+  ///   first chunk's error in chunk order).
+  public static func crossProduct(
+    ofDesign design: UnsafeBufferPointer<Double>, rows n: Int, columns p: Int,
+    blockRows: Int = 4096, checkFinite: Bool = true
+  ) throws -> CrossProductAccumulator {
+    guard design.count >= n * p else {
+      throw LinearAlgebraError.dimensionMismatch(
+        "CrossProductAccumulator.crossProduct: \(design.count) values for \(n)x\(p)")
+    }
+    let partition = RowPartition(rows: n, alignment: blockRows)
+    var results = [Result<CrossProductAccumulator, Error>](
+      repeating: .success(CrossProductAccumulator(columns: p)), count: partition.chunks.count)
+    results.withUnsafeMutableBufferPointer { slots in
+      partition.forEachChunk { k, range in
+        slots[k] = Result {
+          var accumulator = CrossProductAccumulator(columns: p)
+          var start = range.lowerBound
+          while start < range.upperBound {
+            let r = min(blockRows, range.upperBound - start)
+            try accumulator.add(
+              block: UnsafeBufferPointer(rebasing: design[start...]), rows: r,
+              leadingDimension: n, weights: nil, response: nil, checkFinite: checkFinite)
+            start += r
+          }
+          return accumulator
+        }
+      }
+    }
+    var total = try results[0].get()
+    for result in results.dropFirst() { try total.merge(result.get()) }
+    return total
   }
 }

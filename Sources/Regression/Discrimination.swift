@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 
 /// Discrimination and calibration summaries of fitted probabilities.
 enum Discrimination {
@@ -19,8 +20,8 @@ enum Discrimination {
 
   /// The fitted values of the cases (`y = 1`) and of the controls, each sorted ascending.
   ///
-  /// The two arrays are filled without a zero fill and sorted in place with one scratch
-  /// buffer shared by both sorts: three length-n buffers at the peak, not five.
+  /// The two arrays are filled without a zero fill and sorted in place, each with its own
+  /// scratch buffer (the sorts may run at once): four length-n buffers at the peak, not five.
   static func sortedByOutcome(y: [Double], predicted: [Double]) -> (
     cases: [Double], controls: [Double]
   ) {
@@ -45,10 +46,23 @@ enum Discrimination {
       }
       caseFilled = caseCount
     }
-    var spare: [UInt64] = []
-    sortAscending(&cases, spare: &spare)
-    sortAscending(&controls, spare: &spare)
-    return (cases, controls)
+    // The two sorts are independent: on two threads when allowed (each its own scratch).
+    let sorted = Concurrently.pair(
+      {
+        var spare: [UInt64] = []
+        var values = cases
+        cases = []
+        sortAscending(&values, spare: &spare)
+        return values
+      },
+      {
+        var spare: [UInt64] = []
+        var values = controls
+        controls = []
+        sortAscending(&values, spare: &spare)
+        return values
+      })
+    return sorted
   }
 
   /// Sorts fitted probabilities ascending.

@@ -82,13 +82,13 @@ public struct GEEModel: Sendable, Equatable {
     let n = design.rowCount
     let p = design.columnCount
     guard p > 0 else { throw RegressionError.emptyModel }
-    let (aliased, kept, x) = try LogisticModel.estimableColumns(design)
+    let (aliased, kept, x, crossProduct) = try LogisticModel.estimableColumns(design)
     var diagnostics = aliased.map { FitDiagnostic.aliased(term: design.columnNames[$0]) }
 
     // geeglm's start: the glm estimate (R's glm.control defaults).
     var glm = try IRLS(
       x: x, rows: n, columns: kept.count, y: y, offset: design.offset, mustart: nil,
-      maxIterations: 25, tolerance: 1e-8)
+      maxIterations: 25, tolerance: 1e-8, crossProduct: crossProduct)
     try glm.run()
     var solver = try GEESolver(
       x: x, rows: n, columns: kept.count, y: y, offset: design.offset, clusters: clusters,

@@ -79,13 +79,15 @@ struct IRLS {
   /// Coefficients after each iteration, for separation detection.
   private(set) var history: [[Double]] = []
   private var lastFactor: Cholesky?
+  /// `X'WX` and `X'Wz` of the pending system (the chunks' sums combined in order).
   private var accumulator: CrossProductAccumulator
-  /// Reusable `sqrt(w)`-scaled block, response and root weights (`blockRows * (p + 2)`).
-  private var scaledBlock: [Double] = []
+  /// One per chunk of the row partition, reused across sweeps.
+  private var workspaces: [SweepWorkspace] = []
 
   init(
     x: [Double], rows n: Int, columns p: Int, y: [Double], offset: [Double]?,
-    mustart: [Double]?, maxIterations: Int, tolerance: Double, retainsWeights: Bool = false
+    mustart: [Double]?, maxIterations: Int, tolerance: Double, retainsWeights: Bool = false,
+    crossProduct: Matrix? = nil
   ) throws {
     self.x = x
     self.n = n
@@ -128,6 +130,41 @@ struct IRLS {
     self.eta = eta
     self.mu = mu
     self.deviance = deviance
+    if mustart == nil, let crossProduct {
+      try startFromCrossProduct(crossProduct)
+    }
+  }
+
+  /// The working weight of every row at R's binomial start `mu = (y + 0.5) / 2`:
+  /// `mu (1 - mu) = 3/16` whether `y` is 0 or 1.
+  static let startingWeight = 0.1875
+
+  /// Builds the first system from the design's `X'X`.
+  ///
+  /// At the default start every working weight is `3/16`, so `X'WX = (3/16) X'X`: the first
+  /// iteration needs no `dsyrk` pass, only `X'Wz` (one `dgemv` per row block on the design in
+  /// place). Mathematically the system the sweep would build; the rounding differs in the
+  /// last bits (it avoids `sqrt(3/16)^2`).
+  private mutating func startFromCrossProduct(_ crossProduct: Matrix) throws {
+    guard crossProduct.rows == p, crossProduct.columns == p else {
+      throw LinearAlgebraError.dimensionMismatch(
+        "IRLS: X'X is \(crossProduct.rows)x\(crossProduct.columns) for \(p) columns")
+    }
+    let w = Self.startingWeight
+    var wz = Self.uninitialized(count: n)
+    for i in 0..<n {
+      let muEta = Logit.derivative(eta: eta[i], mu: mu[i])
+      wz[i] = w * ((eta[i] - (offset?[i] ?? 0)) + (y[i] - mu[i]) / muEta)
+    }
+    if retainsWeights {
+      for i in 0..<n { pendingWeights[i] = w }
+    }
+    var system = CrossProductAccumulator(columns: p)
+    try system.setSums(
+      crossProduct: crossProduct.storage.map { $0 * w },
+      crossResponse: try BLAS.gemv(design, wz, transpose: true), rows: n)
+    accumulator = system
+    pending = true
   }
 
   /// `count` doubles whose every element the caller writes before reading: no zero fill on
@@ -194,15 +231,18 @@ struct IRLS {
   /// on it directly. If the accumulation fails (a non-finite value) while computing a
   /// candidate's deviance, the pending system is dropped and the next iteration rebuilds it
   /// (and reports the error).
+  ///
+  /// The rows are split by a ``RowPartition`` (fixed by `n` alone); each chunk is swept by
+  /// one worker into its own accumulator and deviance, and the chunks are combined in order,
+  /// so the result does not depend on the number of threads.
   private mutating func sweep(candidate: [Double]?) throws {
     let n = self.n
     let p = self.p
+    let partition = RowPartition(rows: n, alignment: LogisticModel.blockRows)
     // Take the buffers out of self so they stay uniquely referenced while self's arrays are
     // borrowed below.
-    var accumulator = self.accumulator
-    self.accumulator = CrossProductAccumulator(columns: 0)
-    var scaled = self.scaledBlock
-    self.scaledBlock = []
+    var workspaces = self.workspaces
+    self.workspaces = []
     var eta = self.eta
     self.eta = []
     var mu = self.mu
@@ -210,80 +250,49 @@ struct IRLS {
     var target = self.pendingWeights
     self.pendingWeights = []
     defer {
-      self.accumulator = accumulator
-      self.scaledBlock = scaled
+      self.workspaces = workspaces
       self.eta = eta
       self.mu = mu
       self.pendingWeights = target
     }
-    accumulator.reset()
     let blockRows = min(LogisticModel.blockRows, max(n, 1))
-    if scaled.count < blockRows * (p + 2) {
-      scaled = [Double](repeating: 0, count: blockRows * (p + 2))
+    if workspaces.count != partition.chunks.count {
+      workspaces = partition.chunks.map { _ in
+        SweepWorkspace(columns: p, blockValues: blockRows * (p + 2))
+      }
     }
-    var total = 0.0
-    var failure: Error?
-    try x.withUnsafeBufferPointer { xs in
-      try scaled.withUnsafeMutableBufferPointer { buffer in
-        try eta.withUnsafeMutableBufferPointer { etas in
-          try mu.withUnsafeMutableBufferPointer { mus in
-            try target.withUnsafeMutableBufferPointer { ws in
-              guard let base = buffer.baseAddress, let xBase = xs.baseAddress else { return }
-              let keep = retainsWeights
-              // Layout: p columns of the block, then the scaled response, then sqrt(w).
-              let response = base + blockRows * p
-              let roots = base + blockRows * (p + 1)
-              var start = 0
-              while start < n {
-                let r = min(blockRows, n - start)
-                if let candidate {
-                  for i in 0..<r { etas[start + i] = offset?[start + i] ?? 0 }
-                  for j in 0..<p {
-                    let b = candidate[j]
-                    let column = xBase + j * n + start
-                    for i in 0..<r { etas[start + i] += b * column[i] }
-                  }
-                  for i in start..<(start + r) {
-                    let m = Logit.inverse(etas[i])
-                    mus[i] = m
-                    total += Logit.devianceResidual(y: y[i], mu: m)
-                  }
-                }
-                if failure == nil {
-                  for i in 0..<r {
-                    let row = start + i
-                    let muEta = Logit.derivative(eta: etas[row], mu: mus[row])
-                    let w = muEta * muEta / (mus[row] * (1 - mus[row]))
-                    if keep { ws[row] = w }
-                    let z = (etas[row] - (offset?[row] ?? 0)) + (y[row] - mus[row]) / muEta
-                    let root = w.squareRoot()
-                    roots[i] = root
-                    response[i] = root * z
-                  }
-                  for j in 0..<p {
-                    let source = xBase + j * n + start
-                    let column = base + j * r
-                    for i in 0..<r { column[i] = roots[i] * source[i] }
-                  }
-                  do {
-                    try accumulator.add(
-                      block: UnsafeBufferPointer(start: base, count: r * p), rows: r,
-                      leadingDimension: r, weights: nil,
-                      response: UnsafeBufferPointer(start: response, count: r),
-                      // The design was checked when it was built; a non-finite weight would
-                      // surface in the Cholesky factorization's own check.
-                      checkFinite: false)
-                  } catch {
-                    failure = error
-                  }
-                }
-                start += r
+    let keep = retainsWeights
+    x.withUnsafeBufferPointer { xs in
+      eta.withUnsafeMutableBufferPointer { etas in
+        mu.withUnsafeMutableBufferPointer { mus in
+          target.withUnsafeMutableBufferPointer { ws in
+            workspaces.withUnsafeMutableBufferPointer { spaces in
+              guard let xBase = xs.baseAddress else { return }
+              let rows = RowPointers(
+                x: xBase, n: n, p: p, eta: etas, mu: mus, weights: keep ? ws : nil)
+              partition.forEachChunk { k, range in
+                Self.sweepChunk(
+                  range, rows: rows, blockRows: blockRows, y: y, offset: offset,
+                  candidate: candidate, workspace: &spaces[k])
               }
             }
           }
         }
       }
     }
+    // Combine the chunks in order.
+    var accumulator = workspaces[0].accumulator
+    workspaces[0].accumulator = CrossProductAccumulator(columns: 0)
+    var total = workspaces[0].deviance
+    var failure = workspaces[0].failure
+    for k in workspaces.indices.dropFirst() {
+      total += workspaces[k].deviance
+      if failure == nil { failure = workspaces[k].failure }
+      if failure == nil { try accumulator.merge(workspaces[k].accumulator) }
+    }
+    // Hand the combined sums over and give chunk 0 back its (old) storage for the next sweep.
+    workspaces[0].accumulator = self.accumulator
+    self.accumulator = accumulator
     if let candidate {
       beta = candidate
       deviance = total
@@ -293,6 +302,89 @@ struct IRLS {
     } else {
       pending = true
     }
+  }
+
+  /// Per-row arrays of one sweep, shared read/write by the chunks (each writes its own rows).
+  private struct RowPointers {
+    let x: UnsafePointer<Double>
+    let n: Int
+    let p: Int
+    let eta: UnsafeMutableBufferPointer<Double>
+    let mu: UnsafeMutableBufferPointer<Double>
+    let weights: UnsafeMutableBufferPointer<Double>?
+  }
+
+  /// Sweeps rows `range` (see ``sweep(candidate:)``) into `workspace`, block by block.
+  private static func sweepChunk(
+    _ range: Range<Int>, rows: RowPointers, blockRows: Int, y: [Double], offset: [Double]?,
+    candidate: [Double]?, workspace: inout SweepWorkspace
+  ) {
+    let (n, p) = (rows.n, rows.p)
+    let (etas, mus) = (rows.eta, rows.mu)
+    // Moved out (and back at the end) so each stays uniquely referenced: no copy on write.
+    var accumulator = workspace.accumulator
+    var scaled = workspace.scaled
+    workspace.accumulator = CrossProductAccumulator(columns: 0)
+    workspace.scaled = []
+    accumulator.reset()
+    var total = 0.0
+    var failure: Error?
+    scaled.withUnsafeMutableBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return }
+      // Layout: p columns of the block, then the scaled response, then sqrt(w).
+      let response = base + blockRows * p
+      let roots = base + blockRows * (p + 1)
+      var start = range.lowerBound
+      while start < range.upperBound {
+        let r = min(blockRows, range.upperBound - start)
+        if let candidate {
+          for i in 0..<r { etas[start + i] = offset?[start + i] ?? 0 }
+          for j in 0..<p {
+            let b = candidate[j]
+            let column = rows.x + j * n + start
+            for i in 0..<r { etas[start + i] += b * column[i] }
+          }
+          for i in start..<(start + r) {
+            let m = Logit.inverse(etas[i])
+            mus[i] = m
+            total += Logit.devianceResidual(y: y[i], mu: m)
+          }
+        }
+        if failure == nil {
+          for i in 0..<r {
+            let row = start + i
+            let muEta = Logit.derivative(eta: etas[row], mu: mus[row])
+            let w = muEta * muEta / (mus[row] * (1 - mus[row]))
+            rows.weights?[row] = w
+            let z = (etas[row] - (offset?[row] ?? 0)) + (y[row] - mus[row]) / muEta
+            let root = w.squareRoot()
+            roots[i] = root
+            response[i] = root * z
+          }
+          for j in 0..<p {
+            let source = rows.x + j * n + start
+            let column = base + j * r
+            for i in 0..<r { column[i] = roots[i] * source[i] }
+          }
+          do {
+            try accumulator.add(
+              block: UnsafeBufferPointer(start: base, count: r * p), rows: r,
+              leadingDimension: r, weights: nil,
+              response: UnsafeBufferPointer(start: response, count: r),
+              // The design was checked when it was built; a non-finite weight would surface
+              // in the Cholesky factorization's own check.
+              checkFinite: false)
+          } catch {
+            failure = error
+          }
+        }
+        start += r
+      }
+    }
+    workspace.accumulator = accumulator
+    workspace.scaled = scaled
+    workspace.deviance = total
+    workspace.failure = failure
   }
 
   /// The Cholesky factor of the last `X'WX` solved (R's `summary.glm` covariance source).
@@ -334,5 +426,19 @@ struct IRLS {
       if steps.allSatisfy({ $0 * scale > 0.1 }) { flagged.append(j) }
     }
     return flagged
+  }
+}
+
+/// What one chunk of an ``IRLS`` sweep owns: its sums, its scratch block and its deviance.
+private struct SweepWorkspace {
+  var accumulator: CrossProductAccumulator
+  /// Reusable `sqrt(w)`-scaled block, response and root weights (`blockRows * (p + 2)`).
+  var scaled: [Double]
+  var deviance = 0.0
+  var failure: Error?
+
+  init(columns p: Int, blockValues: Int) {
+    accumulator = CrossProductAccumulator(columns: p)
+    scaled = [Double](repeating: 0, count: blockValues)
   }
 }

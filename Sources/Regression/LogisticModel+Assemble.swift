@@ -70,13 +70,19 @@ extension LogisticModel {
     var hosmerLemeshow: HosmerLemeshow?
     if goodnessOfFit {
       // One sort of each outcome's fitted values serves both (the quantiles are read from
-      // the two sorted halves).
+      // the two sorted halves). The two summaries are independent and may run at once.
       let split = Discrimination.sortedByOutcome(y: y, predicted: core.mu)
-      auc = Discrimination.delongAUC(
-        cases: split.cases, controls: split.controls, confidenceLevel: confidenceLevel)
-      hosmerLemeshow = Discrimination.hosmerLemeshow(
-        y: y, predicted: core.mu, sortedCases: split.cases, sortedControls: split.controls,
-        groups: 10)
+      let level = confidenceLevel
+      (auc, hosmerLemeshow) = Concurrently.pair(
+        {
+          Discrimination.delongAUC(
+            cases: split.cases, controls: split.controls, confidenceLevel: level)
+        },
+        {
+          Discrimination.hosmerLemeshow(
+            y: y, predicted: core.mu, sortedCases: split.cases, sortedControls: split.controls,
+            groups: 10)
+        })
     }
     return LogisticFit(
       formula: design.formula.text, n: n, droppedRowCount: design.droppedRowCount,
@@ -110,16 +116,35 @@ enum ClusterRobust {
   ) throws -> Matrix {
     let n = design.rowCount
     let g = clusters.count
-    var sums = Matrix(rows: g, columns: kept.count)
-    sums.withUnsafeMutableBufferPointer { s in
+    let p = kept.count
+    // Per-chunk sums over a fixed row partition (in parallel), added in chunk order. Each
+    // chunk holds a G x p matrix: with many small clusters that would cost more memory than
+    // the design, so the sums then stay in one chunk.
+    let partition = RowPartition(rows: n, maximumChunks: g * 64 <= n ? 8 : 1)
+    var partial = [[Double]](repeating: [], count: partition.chunks.count)
+    partial.withUnsafeMutableBufferPointer { slots in
       design.values.withUnsafeBufferPointer { x in
-        for (slot, j) in kept.enumerated() {
-          let column = j * n
-          let target = slot * g
-          for i in 0..<n {
-            s[target + Int(clusters.codes[i])] += x[column + i] * scoreFactor[i]
+        scoreFactor.withUnsafeBufferPointer { f in
+          clusters.codes.withUnsafeBufferPointer { codes in
+            partition.forEachChunk { chunk, range in
+              var s = [Double](repeating: 0, count: g * p)
+              for (slot, j) in kept.enumerated() {
+                let column = j * n
+                let target = slot * g
+                for i in range {
+                  s[target + Int(codes[i])] += x[column + i] * f[i]
+                }
+              }
+              slots[chunk] = s
+            }
           }
         }
+      }
+    }
+    var sums = Matrix(rows: g, columns: p)
+    sums.withUnsafeMutableBufferPointer { s in
+      for chunk in partial {
+        for index in chunk.indices { s[index] += chunk[index] }
       }
     }
     let meat = try BLAS.syrk(sums)

@@ -97,7 +97,7 @@ public struct LogisticModel: Sendable, Equatable {
     let p = design.columnCount
     guard p > 0 else { throw RegressionError.emptyModel }
 
-    let (aliased, kept, x) = try Self.estimableColumns(design)
+    let (aliased, kept, x, crossProduct) = try Self.estimableColumns(design)
     var diagnostics = aliased.map { FitDiagnostic.aliased(term: design.columnNames[$0]) }
 
     var core: CoreFit
@@ -109,7 +109,7 @@ public struct LogisticModel: Sendable, Equatable {
       ).fit()
     } else {
       core = try maximumLikelihood(
-        x: x, rows: n, columns: kept.count, y: y, design: design,
+        x: x, rows: n, columns: kept.count, y: y, design: design, crossProduct: crossProduct,
         scoreFactors: variance == .clusterRobust)
       if confidenceIntervals == .profile {
         let profile = ProfileLikelihood(x: x, n: n, p: kept.count, y: y, offset: design.offset)
@@ -174,56 +174,55 @@ struct CoreDiagnostic {
 }
 
 extension LogisticModel {
-  /// The aliased columns of `design`, the kept ones, and the kept columns' values
-  /// (column-major, `n` x kept).
+  /// The aliased columns of `design`, the kept ones, the kept columns' values
+  /// (column-major, `n` x kept) and their cross product `X'X` (kept x kept).
   ///
   /// Without aliasing the design is used in place; otherwise a compact copy of the kept
   /// columns is made (aliasing is rare and usually on small data). Shared by the logistic
-  /// and GEE fits.
+  /// and GEE fits; the IRLS start reuses `X'X` (its first weights are constant).
   /// - Throws: ``RegressionError/emptyModel`` when no column is estimable.
   static func estimableColumns(_ design: DesignMatrix) throws -> (
-    aliased: [Int], kept: [Int], x: [Double]
+    aliased: [Int], kept: [Int], x: [Double], crossProduct: Matrix
   ) {
-    let aliased = try aliasedColumns(design)
+    let (aliased, full) = try aliasedColumns(design)
     let kept = (0..<design.columnCount).filter { !aliased.contains($0) }
     guard !kept.isEmpty else { throw RegressionError.emptyModel }
-    if aliased.isEmpty { return (aliased, kept, design.values) }
+    if aliased.isEmpty { return (aliased, kept, design.values, full) }
     var compact = [Double]()
     compact.reserveCapacity(design.rowCount * kept.count)
     for j in kept { compact.append(contentsOf: design.column(j)) }
-    return (aliased, kept, compact)
+    var crossProduct = Matrix(rows: kept.count, columns: kept.count)
+    for (a, j) in kept.enumerated() {
+      for (b, k) in kept.enumerated() { crossProduct[a, b] = full[j, k] }
+    }
+    return (aliased, kept, compact, crossProduct)
   }
 
-  /// The columns R's glm would alias.
+  /// The columns R's glm would alias, and the design's `X'X`.
   ///
-  /// Fast path: one pass for `X'X` and a Cholesky factorisation. Its diagonal `R[j, j]` is
-  /// the norm of what is left of column `j` after projecting out the earlier columns, the very
-  /// quantity `dqrdc2` compares with `1e-11 * ||x_j||`. When every ratio exceeds `1e-6` (far
-  /// above the rounding of the normal equations) no column can be aliased and the QR is
-  /// skipped; otherwise ``PivotedQR/aliasedColumns(_:tolerance:)`` decides exactly.
-  static func aliasedColumns(_ design: DesignMatrix) throws -> [Int] {
+  /// Fast path: one pass for `X'X` (in parallel over a ``RowPartition``) and a Cholesky
+  /// factorisation. Its diagonal `R[j, j]` is the norm of what is left of column `j` after
+  /// projecting out the earlier columns, the very quantity `dqrdc2` compares with
+  /// `1e-11 * ||x_j||`. When every ratio exceeds `1e-6` (far above the rounding of the normal
+  /// equations) no column can be aliased and the QR is skipped; otherwise
+  /// ``PivotedQR/aliasedColumns(_:tolerance:)`` decides exactly.
+  static func aliasedColumns(_ design: DesignMatrix) throws -> (
+    aliased: [Int], crossProduct: Matrix
+  ) {
     let n = design.rowCount
     let p = design.columnCount
-    var accumulator = CrossProductAccumulator(columns: p)
-    try design.values.withUnsafeBufferPointer { x in
-      var start = 0
-      while start < n {
-        let r = min(blockRows, n - start)
-        try accumulator.add(
-          block: UnsafeBufferPointer(rebasing: x[start...]), rows: r, leadingDimension: n,
-          weights: nil, response: nil)
-        start += r
-      }
+    let accumulator = try design.values.withUnsafeBufferPointer { x in
+      try CrossProductAccumulator.crossProduct(ofDesign: x, rows: n, columns: p)
     }
     let crossProduct = accumulator.crossProduct()
     if let factor = try? Cholesky(crossProduct) {
       let clear = (0..<p).allSatisfy { j in
         factor.factor[j, j] > 1e-6 * crossProduct[j, j].squareRoot()
       }
-      if clear { return [] }
+      if clear { return ([], crossProduct) }
     }
     let matrix = try Matrix(rows: n, columns: p, columnMajor: design.values)
-    return try PivotedQR.aliasedColumns(matrix, tolerance: 1e-11)
+    return (try PivotedQR.aliasedColumns(matrix, tolerance: 1e-11), crossProduct)
   }
 
   /// Rows per block of the cross-product accumulation (about 320 KB per block at p = 10).
@@ -231,11 +230,12 @@ extension LogisticModel {
 
   private func maximumLikelihood(
     x: [Double], rows n: Int, columns p: Int, y: [Double], design: DesignMatrix,
-    scoreFactors: Bool
+    crossProduct: Matrix, scoreFactors: Bool
   ) throws -> CoreFit {
     var irls = try IRLS(
       x: x, rows: n, columns: p, y: y, offset: design.offset, mustart: nil,
-      maxIterations: maxIterations, tolerance: tolerance, retainsWeights: scoreFactors)
+      maxIterations: maxIterations, tolerance: tolerance, retainsWeights: scoreFactors,
+      crossProduct: crossProduct)
     try irls.run()
     var diagnostics: [CoreDiagnostic] = []
     if !irls.converged {

@@ -131,3 +131,55 @@ struct FittedValueSortTests {
     }
   }
 }
+
+/// The 2x2 table of ``twoByTwo()`` repeated `copies` times (with patient ids for clusters).
+private func replicatedTwoByTwo(copies: Int) -> Table {
+  let base = twoByTwo()
+  let x = base.columns[0].numbers
+  let y = base.columns[1].numbers
+  let n = x.count * copies
+  let none = [Bool](repeating: false, count: n)
+  return Table(
+    source: "two_by_two_x\(copies).csv",
+    columns: [
+      Column(
+        name: "x", type: .boolean, numbers: Array((0..<copies).map { _ in x }.joined()),
+        missing: none),
+      Column(
+        name: "y", type: .boolean, numbers: Array((0..<copies).map { _ in y }.joined()),
+        missing: none),
+      Column(name: "id", type: .integer, numbers: (0..<n).map { Double($0 / 20) }, missing: none),
+    ],
+    lineNumbers: (0..<n).map { Int32($0 + 2) })
+}
+
+@Suite("Logistic regression on data large enough to be summed in parallel chunks")
+struct LogisticPartitionedTests {
+  /// 10,000 copies of the 2x2 table: 200,000 rows, three row chunks in the IRLS sweep. The
+  /// MLE is the closed form of one copy; the standard errors shrink by sqrt(10,000). SEs use
+  /// the weights one step before the estimate (as summary.glm), about 1e-6 relative from the
+  /// closed form here, hence 1e-5.
+  @Test("replicated 2x2 table: same closed-form estimates, SE / 100")
+  func replicated() throws {
+    let design = try DesignMatrix.build(
+      Formula.parse("y ~ x"), table: replicatedTwoByTwo(copies: 10_000),
+      options: DesignOptions(cluster: "id"))
+    #expect(design.rowCount == 200_000)
+    let fit = try LogisticModel().fit(design)
+    let slope = try #require(fit.coefficients[1].estimate)
+    #expect(abs((fit.coefficients[0].estimate ?? 0) - log(1.0 / 3)) < 1e-9)
+    #expect(abs(slope - log(9.0)) < 1e-9)
+    let closedSE = (1.0 / 6 + 1.0 / 2 + 1.0 / 3 + 1.0 / 9).squareRoot() / 100
+    #expect(abs((fit.coefficients[1].standardError ?? 0) / closedSE - 1) < 1e-5)
+    // Each cluster is one full copy of the table, so its score sum is zero at the MLE of the
+    // saturated model: the cluster-robust SE is zero up to the IRLS convergence error (far
+    // below a thousandth of the model SE).
+    let robust = try LogisticModel().fit(design, variance: .clusterRobust)
+    #expect((robust.coefficients[1].standardError ?? 1) < 1e-3 * closedSE)
+    // AUC of the saturated model is the one of the single table (the same rational number;
+    // 1e-9 allows for the rounding of 200,000 summed placements).
+    let single = try LogisticModel().fit(
+      DesignMatrix.build(Formula.parse("y ~ x"), table: twoByTwo()))
+    #expect(abs((fit.auc?.estimate ?? 0) - (single.auc?.estimate ?? 1)) < 1e-9)
+  }
+}
