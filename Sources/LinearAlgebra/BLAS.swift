@@ -60,6 +60,30 @@ public enum BLAS {
     }
   }
 
+  /// `y = A x` (`dgemv`) for a block of rows addressed in place: `A` is `rows` x `columns`
+  /// with leading dimension `leadingDimension` starting at `a` (for rows `r0..<r1` of an
+  /// `n` x `p` column-major design pass `base + r0`, `r1 - r0`, `p`, `n`), `y` receives `rows`
+  /// values. Nothing is scanned for non-finite values (as ``gemv(_:_:into:)``).
+  ///
+  /// - Throws: `.dimensionMismatch` if `x.count != columns` or `leadingDimension < rows`,
+  ///   `.dimensionTooLarge` beyond 32-bit dimensions.
+  public static func gemvRows(
+    _ a: UnsafePointer<Double>, rows: Int, columns: Int, leadingDimension: Int, vector x: [Double],
+    into y: UnsafeMutablePointer<Double>
+  ) throws {
+    guard x.count == columns, leadingDimension >= max(1, rows) else {
+      throw LinearAlgebraError.dimensionMismatch(
+        "gemv: block of \(rows)x\(columns) (leading dimension \(leadingDimension)) with "
+          + "\(x.count) values")
+    }
+    let (m, n, lda) = (
+      try LAPACK.int(rows), try LAPACK.int(columns), try LAPACK.int(leadingDimension)
+    )
+    x.withUnsafeBufferPointer { px in
+      cblas_dgemv(CblasColMajor, CblasNoTrans, m, n, 1.0, a, lda, px.baseAddress, 1, 0.0, y, 1)
+    }
+  }
+
   /// Matrix product `C = op(A) op(B)` where `op(M)` is `M'` when the flag is set (`dgemm`).
   ///
   /// - Throws: `.dimensionMismatch` if the inner dimensions differ; `.nonFinite`,

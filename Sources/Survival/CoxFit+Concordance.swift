@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 
 /// Harrell's concordance of a Cox fit with its infinitesimal-jackknife standard error.
 public struct Concordance: Sendable, Equatable {
@@ -132,25 +133,68 @@ struct ConcordanceCounter {
       concordant: discordant, discordant: concordant, tiedRisk: tied)
   }
 
-  /// Subtracts (`sign` -1) or adds (`sign` 1) the event weight below, above and at `rank` to the
-  /// influences of position `k`.
-  @inline(__always)
-  mutating func credit(
-    _ k: Int, _ d: (less: Double, equal: Double, greater: Double), _ sign: Double
-  ) {
-    concordantInfluence[k] += sign * d.less
-    discordantInfluence[k] += sign * d.greater
-    tiedInfluence[k] += sign * d.equal
+  /// One stratum: positions by stop time descending (censored before events at a time).
+  ///
+  /// The sweep keeps two Fenwick trees over the score ranks: the weight at risk (`all`) and
+  /// the weight of the events met so far (`deaths`). Their updates never read each other, so
+  /// the two walks run at once (``Concurrently/pair(_:_:)``): the at-risk walk returns the
+  /// pair counts and each event's split of the risk set, the deaths walk credits every
+  /// position's influences; the event splits are then added to their positions in order.
+  mutating func sweep(_ range: Range<Int>, rank: [Int], size: Int) {
+    let data = self.data
+    var influence = Influence(
+      concordant: concordantInfluence, discordant: discordantInfluence, tied: tiedInfluence)
+    concordantInfluence = []
+    discordantInfluence = []
+    tiedInfluence = []
+    let (atRisk, _) = Concurrently.pair(
+      { Self.sweepAtRisk(range, rank: rank, size: size, data: data) },
+      { Self.sweepDeaths(range, rank: rank, size: size, data: data, influence: &influence) })
+    var index = 0
+    for k in range where data.sweepEvent[k] {
+      influence.concordant[k] += atRisk.splits[index]
+      influence.discordant[k] += atRisk.splits[index + 1]
+      influence.tied[k] += atRisk.splits[index + 2]
+      index += 3
+    }
+    for c in 0..<3 { counts[c] += atRisk.counts[c] }
+    concordantInfluence = influence.concordant
+    discordantInfluence = influence.discordant
+    tiedInfluence = influence.tied
   }
 
-  /// One stratum: positions by stop time descending (censored before events at a time).
-  mutating func sweep(_ range: Range<Int>, rank: [Int], size: Int) {
+  /// Per-position influences on the concordant, discordant and tied-on-score counts.
+  struct Influence {
+    var concordant: [Double]
+    var discordant: [Double]
+    var tied: [Double]
+
+    /// Subtracts (`sign` -1) or adds (`sign` 1) the event weight below, above and at a rank
+    /// to the influences of position `k`.
+    @inline(__always)
+    mutating func credit(
+      _ k: Int, _ d: (less: Double, equal: Double, greater: Double), _ sign: Double
+    ) {
+      concordant[k] += sign * d.less
+      discordant[k] += sign * d.greater
+      tied[k] += sign * d.equal
+    }
+  }
+
+  /// The at-risk tree's walk of one stratum: rows enter when censored or at their event time
+  /// (after the events at that time are compared) and leave at the first event time at or
+  /// below their start. Returns the weighted pair counts (greater, less, equal score among
+  /// the rows at risk, summed over events) and, for each event in position order, its three
+  /// splits `(greater, less, equal)`.
+  static func sweepAtRisk(_ range: Range<Int>, rank: [Int], size: Int, data: RiskSetData) -> (
+    counts: [Double], splits: [Double]
+  ) {
     var all = FenwickTree(size: size)
-    var deaths = FenwickTree(size: size)
+    var counts = [0.0, 0.0, 0.0]
+    var splits: [Double] = []
     let stop = data.sweepStop
     let event = data.sweepEvent
     let weight = data.sweepWeight
-    // Positions order events before censored rows at a time; walk each time block twice.
     var position = range.lowerBound
     var leaving = range.lowerBound
     let end = range.upperBound
@@ -165,14 +209,12 @@ struct ConcordanceCounter {
           hasEvent = true
           continue
         }
-        credit(k, deaths.split(rank[k]), -1)
         all.add(rank[k], weight[k])
       }
       if hasEvent {
         if let start = data.sweepStart {
           while leaving < end && start[data.leaveOrder[leaving]] >= time {
             let k = data.leaveOrder[leaving]
-            credit(k, deaths.split(rank[k]), 1)
             all.add(rank[k], -weight[k])
             leaving += 1
           }
@@ -183,25 +225,68 @@ struct ConcordanceCounter {
           counts[0] += w * s.greater
           counts[1] += w * s.less
           counts[2] += w * s.equal
-          concordantInfluence[k] += s.greater
-          discordantInfluence[k] += s.less
-          tiedInfluence[k] += s.equal
-          deaths.add(rank[k], w)
+          splits.append(s.greater)
+          splits.append(s.less)
+          splits.append(s.equal)
         }
         for k in position..<blockEnd where event[k] {
-          credit(k, deaths.split(rank[k]), -1)
           all.add(rank[k], weight[k])
+        }
+      }
+      position = blockEnd
+    }
+    return (counts, splits)
+  }
+
+  /// The deaths tree's walk of one stratum, in the same order as ``sweepAtRisk``: each row is
+  /// debited the event weight below, at and above its rank when it enters the risk set and
+  /// credited it when it leaves, so it ends with the weight of the events it was at risk for.
+  static func sweepDeaths(
+    _ range: Range<Int>, rank: [Int], size: Int, data: RiskSetData, influence: inout Influence
+  ) {
+    var deaths = FenwickTree(size: size)
+    let stop = data.sweepStop
+    let event = data.sweepEvent
+    let weight = data.sweepWeight
+    var position = range.lowerBound
+    var leaving = range.lowerBound
+    let end = range.upperBound
+    while position < end {
+      let time = stop[position]
+      var blockEnd = position
+      while blockEnd < end && stop[blockEnd] == time { blockEnd += 1 }
+      var hasEvent = false
+      for k in position..<blockEnd {
+        if event[k] {
+          hasEvent = true
+          continue
+        }
+        influence.credit(k, deaths.split(rank[k]), -1)
+      }
+      if hasEvent {
+        if let start = data.sweepStart {
+          while leaving < end && start[data.leaveOrder[leaving]] >= time {
+            let k = data.leaveOrder[leaving]
+            influence.credit(k, deaths.split(rank[k]), 1)
+            leaving += 1
+          }
+        }
+        for k in position..<blockEnd where event[k] {
+          deaths.add(rank[k], weight[k])
+        }
+        for k in position..<blockEnd where event[k] {
+          influence.credit(k, deaths.split(rank[k]), -1)
         }
       }
       position = blockEnd
     }
     // Rows still in the risk set at the start of time: credit every later-processed event.
     if data.sweepStart == nil {
-      for k in range { credit(k, deaths.split(rank[k]), 1) }
+      for k in range { influence.credit(k, deaths.split(rank[k]), 1) }
     } else {
       for index in leaving..<end {
         let k = data.leaveOrder[index]
-        credit(k, deaths.split(rank[k]), 1)
+        influence.credit(k, deaths.split(rank[k]), 1)
       }
     }
   }

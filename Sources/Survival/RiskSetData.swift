@@ -141,17 +141,29 @@ struct RiskSetData: Sendable {
 
     // Centre each column by its weighted mean (R's coxfit6 uses the case weights here), and lay
     // the rows out in sweep order.
+    // The columns are independent: one per worker (a partition of the p columns into single
+    // columns), each written in full, so no zero fill is needed.
     let totalWeight = w.reduce(0, +)
-    var sorted = [Double](repeating: 0, count: n * p)
     var columnMeans = [Double](repeating: 0, count: p)
-    for j in 0..<p {
-      var sum = 0.0
-      for i in 0..<n { sum += w[i] * x.storage[i + j * n] }
-      let mean = totalWeight > 0 ? sum / totalWeight : 0
-      columnMeans[j] = mean
-      for k in 0..<n { sorted[k + j * n] = x.storage[order[k] + j * n] - mean }
+    let perColumn = RowPartition(rows: p, minimumChunkRows: 1, maximumChunks: p, alignment: 1)
+    sortedDesign = [Double](unsafeUninitializedCapacity: n * p) { sorted, initialized in
+      columnMeans.withUnsafeMutableBufferPointer { meanSlots in
+        x.storage.withUnsafeBufferPointer { xs in
+          order.withUnsafeBufferPointer { rowOf in
+            perColumn.forEachChunk { _, columns in
+              for j in columns {
+                var sum = 0.0
+                for i in 0..<n { sum += w[i] * xs[i + j * n] }
+                let mean = totalWeight > 0 ? sum / totalWeight : 0
+                meanSlots[j] = mean
+                for k in 0..<n { sorted[k + j * n] = xs[rowOf[k] + j * n] - mean }
+              }
+            }
+          }
+        }
+      }
+      initialized = n * p
     }
-    sortedDesign = sorted
     means = columnMeans
     let stratumOf = codes.codes
     var ranges = [Range<Int>]()

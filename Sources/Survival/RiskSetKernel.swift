@@ -144,33 +144,62 @@ struct RiskSetKernel {
     }
     // eta = X beta + offset, then shifted by its weighted mean: the shift cancels within every
     // risk set (log-likelihood, score and information are unchanged) and guards exp() overflow.
-    if p > 0 {
-      let xm = try Matrix(rows: n, columns: p, columnMajor: x)
-      // The design was checked finite once (RiskSetData); no per-sweep scan or allocation.
-      try BLAS.gemv(xm, beta, into: &eta)
-    } else {
-      for k in 0..<n { eta[k] = 0 }
-    }
-    var shiftSum = 0.0
-    var weightSum = 0.0
-    eta.withUnsafeMutableBufferPointer { e in
-      data.sweepOffset.withUnsafeBufferPointer { o in
-        w.withUnsafeBufferPointer { ws in
-          for k in 0..<n {
-            e[k] += o[k]
-            shiftSum += ws[k] * e[k]
-            weightSum += ws[k]
+    // Both passes run over a fixed row partition (in parallel); the partial sums of the shift
+    // are added in chunk order, so the result does not depend on the thread count.
+    let partition = RowPartition(rows: n, alignment: 4096)
+    var partialShift = [Result<(Double, Double), Error>](
+      repeating: .success((0, 0)), count: partition.chunks.count)
+    try eta.withUnsafeMutableBufferPointer { e in
+      try x.withUnsafeBufferPointer { design in
+        for j in 0..<p where !beta[j].isFinite {
+          throw LinearAlgebraError.nonFinite("Cox kernel: coefficient \(j) is not finite")
+        }
+        data.sweepOffset.withUnsafeBufferPointer { o in
+          w.withUnsafeBufferPointer { ws in
+            partialShift.withUnsafeMutableBufferPointer { sums in
+              partition.forEachChunk { chunk, range in
+                sums[chunk] = Result {
+                  // X beta over the chunk's rows: dgemv on the rows of the design in place.
+                  if p > 0, range.count > 0, let base = design.baseAddress,
+                    let out = e.baseAddress
+                  {
+                    try BLAS.gemvRows(
+                      base + range.lowerBound, rows: range.count, columns: p,
+                      leadingDimension: n, vector: beta, into: out + range.lowerBound)
+                  } else {
+                    for k in range { e[k] = 0 }
+                  }
+                  var shiftSum = 0.0
+                  var weightSum = 0.0
+                  for k in range {
+                    e[k] += o[k]
+                    shiftSum += ws[k] * e[k]
+                    weightSum += ws[k]
+                  }
+                  return (shiftSum, weightSum)
+                }
+              }
+            }
           }
         }
       }
+    }
+    var shiftSum = 0.0
+    var weightSum = 0.0
+    for partial in partialShift {
+      let (shiftPart, weightPart) = try partial.get()
+      shiftSum += shiftPart
+      weightSum += weightPart
     }
     let shift = weightSum > 0 ? shiftSum / weightSum : 0
     eta.withUnsafeMutableBufferPointer { e in
       risk.withUnsafeMutableBufferPointer { r in
         w.withUnsafeBufferPointer { ws in
-          for k in 0..<n {
-            e[k] -= shift
-            r[k] = exp(e[k]) * ws[k]
+          partition.forEachChunk { _, range in
+            for k in range {
+              e[k] -= shift
+              r[k] = exp(e[k]) * ws[k]
+            }
           }
         }
       }
@@ -374,34 +403,13 @@ struct RiskSetKernel {
     if minusRows > 0 { try flushMinus(block, rows: minusRows) }
 
     // Plus term: X' diag(w_k exp(eta_k) H_k) X with dsyrk over row blocks of the design. Each
-    // block is scaled by sqrt(v_k) here (one root per row) and handed over unweighted.
+    // block is scaled by sqrt(v_k) here (one root per row) and handed over unweighted. The
+    // blocks are summed per chunk of a fixed row partition (in parallel) and the chunks are
+    // merged in order.
     rowWeight.withUnsafeMutableBufferPointer { v in
       for k in 0..<n { v[k] = max(0, risk[k] * hazard[k]).squareRoot() }
     }
-    if p > 0 {
-      let block = 4096
-      var scaled = [Double](repeating: 0, count: block * p)
-      var first = 0
-      while first < n {
-        let rows = min(block, n - first)
-        scaled.withUnsafeMutableBufferPointer { out in
-          x.withUnsafeBufferPointer { design in
-            rowWeight.withUnsafeBufferPointer { roots in
-              for j in 0..<p {
-                let source = first + j * n
-                let target = j * rows
-                for k in 0..<rows { out[target + k] = roots[first + k] * design[source + k] }
-              }
-            }
-          }
-        }
-        try scaled.withUnsafeBufferPointer { values in
-          try plus.add(
-            block: values, rows: rows, leadingDimension: rows, weights: nil, response: nil)
-        }
-        first += rows
-      }
-    }
+    plus = try RiskSetKernel.plusTerm(x: x, n: n, p: p, roots: rowWeight, partition: partition)
     var information = plus.crossProduct()
     let minusMatrix = minus.crossProduct()
     for index in information.storage.indices {
@@ -572,6 +580,51 @@ struct RiskSetKernel {
         }
       }
     }
+  }
+
+  /// `X' diag(roots^2) X` over a row partition: per chunk, blocks of 4096 rows scaled by
+  /// `roots` into a reusable buffer and handed to a ``CrossProductAccumulator`` (`dsyrk`); the
+  /// chunks are merged in order.
+  static func plusTerm(
+    x: [Double], n: Int, p: Int, roots: [Double], partition: RowPartition
+  ) throws -> CrossProductAccumulator {
+    guard p > 0 else { return CrossProductAccumulator(columns: p) }
+    var partial = [Result<CrossProductAccumulator, Error>](
+      repeating: .success(CrossProductAccumulator(columns: p)), count: partition.chunks.count)
+    partial.withUnsafeMutableBufferPointer { slots in
+      x.withUnsafeBufferPointer { design in
+        roots.withUnsafeBufferPointer { root in
+          partition.forEachChunk { chunk, range in
+            slots[chunk] = Result {
+              var accumulator = CrossProductAccumulator(columns: p)
+              let block = 4096
+              var scaled = [Double](repeating: 0, count: block * p)
+              var first = range.lowerBound
+              while first < range.upperBound {
+                let rows = min(block, range.upperBound - first)
+                scaled.withUnsafeMutableBufferPointer { out in
+                  for j in 0..<p {
+                    let source = first + j * n
+                    let target = j * rows
+                    for k in 0..<rows { out[target + k] = root[first + k] * design[source + k] }
+                  }
+                }
+                try scaled.withUnsafeBufferPointer { values in
+                  try accumulator.add(
+                    block: values, rows: rows, leadingDimension: rows, weights: nil,
+                    response: nil)
+                }
+                first += rows
+              }
+              return accumulator
+            }
+          }
+        }
+      }
+    }
+    var total = try partial[0].get()
+    for result in partial.dropFirst() { try total.merge(result.get()) }
+    return total
   }
 
   private mutating func flushMinus(_ values: [Double], rows: Int) throws {

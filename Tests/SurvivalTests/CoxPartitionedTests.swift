@@ -1,0 +1,71 @@
+import Foundation
+import LinearAlgebra
+import Survival
+import Testing
+
+/// The hand-worked data of ``CoxHandWorkedTests`` repeated `K` times: large enough (> 131,072
+/// rows) that the kernel's per-row passes and the information's plus term are summed over
+/// several row chunks in parallel.
+///
+/// With Breslow ties, `K` copies of a data set turn `d` events over a risk-set sum `S` into
+/// `K d` events over `K S` at every event time, so the log-likelihood is
+/// `K l(beta) - K D log K` (`D` the number of events), the score and information are `K` times
+/// the originals, the estimate is unchanged and the standard errors shrink by `sqrt(K)`.
+/// Concordance counts `K^2` times every original pair and no pair between copies of one row
+/// (same time and status), so it is unchanged.
+@Suite("Cox kernel on data large enough to be summed in parallel chunks")
+struct CoxPartitionedTests {
+  static let copies = 30_000
+
+  static func replicated<T>(_ values: [T]) -> [T] {
+    Array((0..<copies).map { _ in values }.joined())
+  }
+
+  @Test("right-censored: K-fold log-likelihood, score and information (Breslow)")
+  func rightCensored() throws {
+    let stop: [Double] = [2, 5, 2, 1, 3, 4]
+    let event = [true, false, true, true, false, true]
+    let xs: [Double] = [0, 0, 1, 1, 0, 1]
+    let k = Double(Self.copies)
+    let y = try SurvivalResponse(stop: Self.replicated(stop), event: Self.replicated(event))
+    let x = try Matrix(rows: 6 * Self.copies, columns: 1, columnMajor: Self.replicated(xs))
+    for beta in [0.0, log(2.0)] {
+      let value = try CoxModel(ties: .breslow).likelihood(y, x: x, at: [beta])
+      let (loglik, score, info) = CoxHandWorkedTests.expected(beta: beta, ties: .breslow)
+      // Sums of 180,000 terms: rounding of order n * eps relative, so 1e-9.
+      #expect(abs(value.logLikelihood / (k * loglik - k * 4 * log(k)) - 1) < 1e-9)
+      #expect(abs(value.score[0] / (k * score) - 1) < 1e-9)
+      #expect(abs(value.information[0, 0] / (k * info) - 1) < 1e-9)
+    }
+  }
+
+  @Test("fit: same estimate, concordance and clustered robust SE as one copy, SE / sqrt(K)")
+  func fitMatchesOneCopy() throws {
+    let start: [Double] = [0, 0, 2, 0, 1, 0, 3, 0]
+    let stop: [Double] = [2, 3, 4, 4, 5, 6, 7, 8]
+    let event = [true, true, true, false, true, false, true, true]
+    let xs: [Double] = [1, 0, 1, 0, 0.5, 1, -1, 2]
+    let one = try CoxModel(ties: .breslow).fit(
+      SurvivalResponse(start: start, stop: stop, event: event),
+      x: Matrix(rows: 8, columns: 1, columnMajor: xs), termNames: ["x"],
+      cluster: Array(0..<8))
+    let many = try CoxModel(ties: .breslow).fit(
+      SurvivalResponse(
+        start: Self.replicated(start), stop: Self.replicated(stop), event: Self.replicated(event)),
+      x: Matrix(rows: 8 * Self.copies, columns: 1, columnMajor: Self.replicated(xs)),
+      termNames: ["x"], cluster: (0..<(8 * Self.copies)).map { $0 % 8 })
+    let b1 = try #require(one.coefficients[0].estimate)
+    let bK = try #require(many.coefficients[0].estimate)
+    #expect(abs(bK - b1) < 1e-8)
+    let se1 = try #require(one.coefficients[0].modelStandardError)
+    let seK = try #require(many.coefficients[0].modelStandardError)
+    #expect(abs(seK * Double(Self.copies).squareRoot() / se1 - 1) < 1e-6)
+    // Clusters are the original rows, each holding its K copies: every cluster's score sum
+    // is K times the row's, so the meat grows by K^2 and the bread shrinks by K each side:
+    // the robust SE equals the one-copy value.
+    let r1 = try #require(one.coefficients[0].robustStandardError)
+    let rK = try #require(many.coefficients[0].robustStandardError)
+    #expect(abs(rK / r1 - 1) < 1e-6)
+    #expect(abs(many.concordance.estimate - one.concordance.estimate) < 1e-9)
+  }
+}
