@@ -60,7 +60,9 @@ public enum BLAS {
     }
   }
 
-  /// `y = A x` (`dgemv`) for a block of rows addressed in place: `A` is `rows` x `columns`
+  /// `y = A x` (`dgemv`) for a block of rows addressed in place.
+  ///
+  /// `A` is `rows` x `columns`
   /// with leading dimension `leadingDimension` starting at `a` (for rows `r0..<r1` of an
   /// `n` x `p` column-major design pass `base + r0`, `r1 - r0`, `p`, `n`), `y` receives `rows`
   /// values. Nothing is scanned for non-finite values (as ``gemv(_:_:into:)``).

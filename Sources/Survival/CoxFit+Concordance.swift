@@ -181,8 +181,9 @@ struct ConcordanceCounter {
     }
   }
 
-  /// The at-risk tree's walk of one stratum: rows enter when censored or at their event time
-  /// (after the events at that time are compared) and leave at the first event time at or
+  /// The at-risk tree's walk of one stratum.
+  ///
+  /// Rows enter when censored or at their event time (after the events at that time are compared) and leave at the first event time at or
   /// below their start. Returns the weighted pair counts (greater, less, equal score among
   /// the rows at risk, summed over events) and, for each event in position order, its three
   /// splits `(greater, less, equal)`.

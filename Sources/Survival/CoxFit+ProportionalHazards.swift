@@ -240,7 +240,6 @@ struct ZphSweep {
   private func accumulate(
     _ i: Int, _ weight: Double, _ a: inout [Double], _ c: inout [Double]
   ) {
-    let n = data.count
     let p = data.columns
     for j in 0..<p {
       let xj = weight * data.x(i, j)

@@ -155,8 +155,9 @@ private func replicatedTwoByTwo(copies: Int) -> Table {
 
 @Suite("Logistic regression on data large enough to be summed in parallel chunks")
 struct LogisticPartitionedTests {
-  /// 10,000 copies of the 2x2 table: 200,000 rows, three row chunks in the IRLS sweep. The
-  /// MLE is the closed form of one copy; the standard errors shrink by sqrt(10,000). SEs use
+  /// 10,000 copies of the 2x2 table: 200,000 rows, three row chunks in the IRLS sweep.
+  ///
+  /// The MLE is the closed form of one copy; the standard errors shrink by sqrt(10,000). SEs use
   /// the weights one step before the estimate (as summary.glm), about 1e-6 relative from the
   /// closed form here, hence 1e-5.
   @Test("replicated 2x2 table: same closed-form estimates, SE / 100")
