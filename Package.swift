@@ -3,13 +3,15 @@ import PackageDescription
 
 // Dependencies point one way:
 // COpenBLAS <- LinearAlgebra <- {Regression, Survival} <- Reporting <- CrampCLI <- crampstat.
-// CrampData, Formula, Distributions and DiarySimulation sit low.
+// Parallelism (fixed row partitions, two-way fork) sits at the bottom; CrampData, Formula,
+// Distributions and DiarySimulation sit low.
 let package = Package(
   name: "CrampStat",
   products: [
     .executable(name: "crampstat", targets: ["crampstat"]),
     .library(name: "CrampData", targets: ["CrampData"]),
     .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+    .library(name: "Parallelism", targets: ["Parallelism"]),
     .library(name: "Distributions", targets: ["Distributions"]),
     .library(name: "Regression", targets: ["Regression"]),
     .library(name: "Survival", targets: ["Survival"]),
@@ -21,15 +23,16 @@ let package = Package(
       pkgConfig: "openblas",
       providers: [.apt(["libopenblas-dev", "liblapacke-dev", "pkg-config"])]
     ),
-    .target(name: "LinearAlgebra", dependencies: ["COpenBLAS"]),
+    .target(name: "Parallelism"),
+    .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "Parallelism"]),
     .target(name: "Distributions"),
     .target(name: "CrampData"),
     .target(name: "Formula", dependencies: ["CrampData"]),
     .target(
       name: "Regression",
-      dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra"]
+      dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra", "Parallelism"]
     ),
-    .target(name: "Survival", dependencies: ["LinearAlgebra", "Distributions"]),
+    .target(name: "Survival", dependencies: ["LinearAlgebra", "Distributions", "Parallelism"]),
     .target(
       name: "Recurrent",
       dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra", "Survival"]
@@ -49,7 +52,7 @@ let package = Package(
       name: "CrampCLI",
       dependencies: [
         "Analysis", "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra",
-        "Recurrent", "Regression", "Reporting", "Survival",
+        "Parallelism", "Recurrent", "Regression", "Reporting", "Survival",
       ]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI"]),
@@ -60,6 +63,7 @@ let package = Package(
       ],
       path: "Benchmarks/CrampBench"
     ),
+    .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
     .testTarget(name: "DistributionsTests", dependencies: ["Distributions"]),
     .testTarget(name: "CrampDataTests", dependencies: ["CrampData"]),

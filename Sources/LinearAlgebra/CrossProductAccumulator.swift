@@ -1,4 +1,5 @@
 internal import COpenBLAS
+import Parallelism
 
 /// Accumulates the weighted cross products `X'WX` and `X'Wz` over blocks of rows.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Parallelism
 
 /// Discrimination and calibration summaries of fitted probabilities.
 enum Discrimination {

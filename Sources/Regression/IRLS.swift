@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Parallelism
 
 /// The logit link and binomial deviance exactly as R's C code computes them.
 enum Logit {

@@ -1,6 +1,7 @@
 import Formula
 import Foundation
 import LinearAlgebra
+import Parallelism
 
 extension LogisticModel {
   /// Turns the core estimates into the reported fit: variance choice, coefficient rows,

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Parallelism
 
 /// Harrell's concordance of a Cox fit with its infinitesimal-jackknife standard error.
 public struct Concordance: Sendable, Equatable {

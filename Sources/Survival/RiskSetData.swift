@@ -1,4 +1,5 @@
 import LinearAlgebra
+import Parallelism
 
 /// Rows prepared once for the Cox risk-set kernel: a centred design and the sort orders.
 ///

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Parallelism
 
 /// The partial log-likelihood, score and information of a Cox model at one `beta`.
 struct CoxEvaluation: Sendable {
