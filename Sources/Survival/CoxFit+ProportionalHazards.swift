@@ -102,7 +102,7 @@ extension CoxFit {
     return ProportionalHazardsTest(
       terms: rows, global: global, transform: "km", times: eventTimes,
       transformedTimes: events.map { transformed[$0] }, scaledResiduals: scaled,
-      strata: events.map { data.stratum[$0] })
+      strata: events.map { data.stratum($0) })
   }
 
   /// `1 - S(t-)` at each row's stop time, `S` the unweighted Kaplan-Meier of all rows (strata
@@ -183,7 +183,7 @@ extension CoxFit {
     let termUsed = used.map { row in groups.map { row[$0.columns[0]] } }
     for s in 0..<strataCount {
       let varying = (0..<m).filter { termUsed[s][$0] > 0 }
-      let rows = (0..<e).filter { data.stratum[events[$0]] == s }
+      let rows = (0..<e).filter { data.stratum(events[$0]) == s }
       guard !varying.isEmpty, !rows.isEmpty else { continue }
       var sub = Matrix(rows: varying.count, columns: varying.count)
       for (a, j) in varying.enumerated() {

@@ -37,8 +37,9 @@ struct RiskSetData: Sendable {
   let event: [Bool]
   let weight: [Double]
   let offset: [Double]
-  /// Stratum of each row, `0..<stratumCount`.
-  let stratum: [Int]
+  /// Stratum of each row, `0..<stratumCount`; empty when there is a single stratum (saves
+  /// `n` integers on unstratified fits). Read it through ``stratum(_:)``.
+  private let stratumCodes: [Int]
   /// The original stratum code of each stratum `0..<k` (ascending), `[0]` without strata.
   let stratumLevels: [Int]
   /// Row indices ordered by stratum (ascending), then stop time (descending), events before
@@ -85,7 +86,9 @@ struct RiskSetData: Sendable {
         throw SurvivalError.nonFinite(what: "covariate column \(j + 1)", row: i)
       }
     }
-    let codes = try RiskSetData.stratumCodes(strata, count: n)
+    // Without strata no per-row codes are built (one range covers every row).
+    let codes: (codes: [Int], levels: [Int]) =
+      strata == nil ? ([], [0]) : try RiskSetData.stratumCodes(strata, count: n)
     count = n
     columns = p
     stop = y.stop
@@ -93,7 +96,7 @@ struct RiskSetData: Sendable {
     event = y.event
     weight = w
     self.offset = off
-    stratum = codes.codes
+    stratumCodes = codes.levels.count > 1 ? codes.codes : []
     stratumLevels = codes.levels
 
     // Sweep order: stratum ascending, stop descending, events first, then row (stable radix
@@ -168,14 +171,22 @@ struct RiskSetData: Sendable {
     means = columnMeans
     let stratumOf = codes.codes
     var ranges = [Range<Int>]()
-    var first = 0
-    for position in 1...n
-    where position == n || stratumOf[byStop[position]] != stratumOf[byStop[first]] {
-      ranges.append(first..<position)
-      first = position
+    if stratumOf.isEmpty {
+      ranges = [0..<n]
+    } else {
+      var first = 0
+      for position in 1...n
+      where position == n || stratumOf[byStop[position]] != stratumOf[byStop[first]] {
+        ranges.append(first..<position)
+        first = position
+      }
     }
     stratumRanges = ranges
   }
+
+  /// Stratum (`0..<stratumCount`) of original row `i`.
+  @inline(__always)
+  func stratum(_ i: Int) -> Int { stratumCodes.isEmpty ? 0 : stratumCodes[i] }
 
   /// Centred covariate `j` of original row `i`.
   @inline(__always)
