@@ -37,8 +37,9 @@ struct RiskSetData: Sendable {
   let event: [Bool]
   let weight: [Double]
   let offset: [Double]
-  /// Stratum of each row, `0..<stratumCount`; empty when there is a single stratum (saves
-  /// `n` integers on unstratified fits). Read it through ``stratum(_:)``.
+  /// Stratum of each row, `0..<stratumCount`, read through ``stratum(_:)``.
+  ///
+  /// Empty when there is a single stratum (saves `n` integers on unstratified fits).
   private let stratumCodes: [Int]
   /// The original stratum code of each stratum `0..<k` (ascending), `[0]` without strata.
   let stratumLevels: [Int]
