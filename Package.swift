@@ -64,7 +64,7 @@ let package = Package(
       path: "Benchmarks/CrampBench"
     ),
     .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
-    .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+    .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Parallelism"]),
     .testTarget(name: "DistributionsTests", dependencies: ["Distributions"]),
     .testTarget(name: "CrampDataTests", dependencies: ["CrampData"]),
     .testTarget(name: "FormulaTests", dependencies: ["Formula", "CrampData"]),

@@ -50,6 +50,11 @@ enum HelpRenderer {
     out += "\n  See 'crampstat help <subcommand>' for detailed help.\n"
     out += "\nEXIT STATUS:\n"
     out += "  0 success; 64 usage error; 65 data error; 66 input file missing; 74 I/O error.\n"
+    out += "\nENVIRONMENT:\n"
+    out += "  CRAMPSTAT_THREADS=N  worker threads for row passes (default: one per core); results\n"
+    out += "                       are bit-identical for any N.\n"
+    out += "  COLUMNS              chart width (40 to 300, default 80).\n"
+    out += "  LC_ALL, LANG         charts use Unicode glyphs under a UTF-8 locale, else ASCII.\n"
     return out
   }
 

@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Parallelism
 import Testing
 
 @Suite("X'X over a fixed row partition")
@@ -39,5 +40,40 @@ struct PartitionedCrossProductTests {
         try CrossProductAccumulator.crossProduct(ofDesign: x, rows: n, columns: 2)
       }
     }
+  }
+
+  /// Non-integer data, where the order of summation changes the last bits: the parallel
+  /// result (as many workers as cores) must equal, bit for bit, the same chunks summed one
+  /// after the other on this thread and merged in order, which is what one worker computes.
+  @Test("the parallel sums equal the one-thread sums bit for bit")
+  func sameBitsAsOneThread() throws {
+    let n = 500_000
+    let p = 4
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    let values = (0..<(n * p)).map { _ -> Double in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Double(state >> 11) / Double(1 << 53) * 10 - 3
+    }
+    let parallel = try values.withUnsafeBufferPointer { x in
+      try CrossProductAccumulator.crossProduct(ofDesign: x, rows: n, columns: p)
+    }
+    var sequential: CrossProductAccumulator?
+    try values.withUnsafeBufferPointer { x in
+      for range in RowPartition(rows: n, alignment: 4096).chunks {
+        var chunk = CrossProductAccumulator(columns: p)
+        var start = range.lowerBound
+        while start < range.upperBound {
+          let r = min(4096, range.upperBound - start)
+          try chunk.add(
+            block: UnsafeBufferPointer(rebasing: x[start...]), rows: r, leadingDimension: n,
+            weights: nil, response: nil)
+          start += r
+        }
+        if sequential == nil { sequential = chunk } else { try sequential?.merge(chunk) }
+      }
+    }
+    let expected = try #require(sequential).crossProduct()
+    #expect(parallel.crossProduct().storage == expected.storage)
+    #expect(RowPartition(rows: n).chunks.count == 7)
   }
 }
