@@ -45,7 +45,9 @@ enum Logit {
 ///   `iterations`, `converged`.
 /// - No per-row objects: two length-n buffers (four with `retainsWeights`), allocated once
 ///   and never zero-filled (every element is written before it is read), plus one reusable
-///   block of `4096 * (p + 2)` values.
+///   block of `4096 * (p + 2)` values per chunk of the row partition (at most 8).
+/// - With the default start and the design's `X'X` (`crossProduct`), the first system is
+///   `(3/16) X'X` and needs no `dsyrk` pass.
 ///
 /// ## One pass over the design per iteration
 /// After each solve, ``sweep(candidate:)`` computes `eta = X beta` block by block and, while
