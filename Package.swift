@@ -55,7 +55,7 @@ let package = Package(
         "Parallelism", "Recurrent", "Regression", "Reporting", "Survival",
       ]
     ),
-    .executableTarget(name: "crampstat", dependencies: ["CrampCLI"]),
+    .executableTarget(name: "crampstat", dependencies: ["CrampCLI", "LinearAlgebra"]),
     .executableTarget(
       name: "CrampBench",
       dependencies: [

@@ -1,4 +1,6 @@
 import CrampCLI
+import Foundation
+import LinearAlgebra
 
 #if canImport(Glibc)
   import Glibc
@@ -15,5 +17,9 @@ import CrampCLI
     _ = mallopt(-1, Int32.max)  // M_TRIM_THRESHOLD: keep freed memory
   }
 #endif
+
+// One BLAS thread unless the user chose otherwise: CrampStat parallelises its own row passes.
+BLASLibrary.useCallingThreadUnlessConfigured(
+  environment: ProcessInfo.processInfo.environment)
 
 exit(CLI.main())
