@@ -143,14 +143,18 @@ struct ConcordanceCounter {
   /// position's influences; the event splits are then added to their positions in order.
   mutating func sweep(_ range: Range<Int>, rank: [Int], size: Int) {
     let data = self.data
-    var influence = Influence(
-      concordant: concordantInfluence, discordant: discordantInfluence, tied: tiedInfluence)
+    var deaths = WalkOutput(
+      influence: Influence(
+        concordant: concordantInfluence, discordant: discordantInfluence, tied: tiedInfluence))
     concordantInfluence = []
     discordantInfluence = []
     tiedInfluence = []
-    let (atRisk, _) = Concurrently.pair(
-      { Self.sweepAtRisk(range, rank: rank, size: size, data: data) },
-      { Self.sweepDeaths(range, rank: rank, size: size, data: data, influence: &influence) })
+    var atRisk = WalkOutput(influence: Influence(concordant: [], discordant: [], tied: []))
+    _ = Concurrently.pair(
+      { Self.walk(range, rank: rank, size: size, data: data, tree: .atRisk, output: &atRisk) },
+      { Self.walk(range, rank: rank, size: size, data: data, tree: .deaths, output: &deaths) })
+    var influence = deaths.influence
+    deaths.influence = Influence(concordant: [], discordant: [], tied: [])
     var index = 0
     for k in range where data.sweepEvent[k] {
       influence.concordant[k] += atRisk.splits[index]
@@ -182,74 +186,51 @@ struct ConcordanceCounter {
     }
   }
 
-  /// The at-risk tree's walk of one stratum.
-  ///
-  /// Rows enter when censored or at their event time (after the events at that time are compared) and leave at the first event time at or
-  /// below their start. Returns the weighted pair counts (greater, less, equal score among
-  /// the rows at risk, summed over events) and, for each event in position order, its three
-  /// splits `(greater, less, equal)`.
-  static func sweepAtRisk(_ range: Range<Int>, rank: [Int], size: Int, data: RiskSetData) -> (
-    counts: [Double], splits: [Double]
-  ) {
-    var all = FenwickTree(size: size)
-    var counts = [0.0, 0.0, 0.0]
-    var splits: [Double] = []
-    let stop = data.sweepStop
-    let event = data.sweepEvent
-    let weight = data.sweepWeight
-    var position = range.lowerBound
-    var leaving = range.lowerBound
-    let end = range.upperBound
-    while position < end {
-      let time = stop[position]
-      var blockEnd = position
-      while blockEnd < end && stop[blockEnd] == time { blockEnd += 1 }
-      // Censored rows at this time enter first (they outlast the events at this time).
-      var hasEvent = false
-      for k in position..<blockEnd {
-        if event[k] {
-          hasEvent = true
-          continue
-        }
-        all.add(rank[k], weight[k])
-      }
-      if hasEvent {
-        if let start = data.sweepStart {
-          while leaving < end && start[data.leaveOrder[leaving]] >= time {
-            let k = data.leaveOrder[leaving]
-            all.add(rank[k], -weight[k])
-            leaving += 1
-          }
-        }
-        for k in position..<blockEnd where event[k] {
-          let s = all.split(rank[k])
-          let w = weight[k]
-          counts[0] += w * s.greater
-          counts[1] += w * s.less
-          counts[2] += w * s.equal
-          splits.append(s.greater)
-          splits.append(s.less)
-          splits.append(s.equal)
-        }
-        for k in position..<blockEnd where event[k] {
-          all.add(rank[k], weight[k])
-        }
-      }
-      position = blockEnd
-    }
-    return (counts, splits)
+  /// Which of the two Fenwick trees a walk maintains.
+  enum Tree {
+    /// The weight at risk: rows enter when censored or at their event time (after the
+    /// events at that time are compared) and leave at the first event time at or below their
+    /// start. Each event reads its split of the risk set (weighted pair counts and the
+    /// event's own influence).
+    case atRisk
+    /// The weight of the events met so far: each row is debited the event weight below, at
+    /// and above its rank when it enters the risk set and credited it when it leaves, so it
+    /// ends with the weight of the events it was at risk for.
+    case deaths
   }
 
-  /// The deaths tree's walk of one stratum, in the same order as ``sweepAtRisk``: each row is
-  /// debited the event weight below, at and above its rank when it enters the risk set and
-  /// credited it when it leaves, so it ends with the weight of the events it was at risk for.
-  static func sweepDeaths(
-    _ range: Range<Int>, rank: [Int], size: Int, data: RiskSetData, influence: inout Influence
+  /// What a walk produces: the at-risk walk fills `counts` (greater, less, equal score among
+  /// the rows at risk, summed over weighted events) and `splits` (each event's three splits,
+  /// in position order); the deaths walk adds to `influence`.
+  struct WalkOutput {
+    var counts = [0.0, 0.0, 0.0]
+    var splits: [Double] = []
+    var influence: Influence
+  }
+
+  /// One tree's walk of one stratum, by stop time descending (censored rows enter before the
+  /// events at their time). Both walks visit rows in the same order and never read each
+  /// other's tree, so they can run at once.
+  static func walk(
+    _ range: Range<Int>, rank: [Int], size: Int, data: RiskSetData, tree: Tree,
+    output: inout WalkOutput
   ) {
-    var deaths = FenwickTree(size: size)
+    var fenwick = FenwickTree(size: size)
+    // Work on locals (moved out of `output` and back): no uniqueness checks in the loops.
+    var influence = output.influence
+    output.influence = Influence(concordant: [], discordant: [], tied: [])
+    var splits = output.splits
+    output.splits = []
+    var (greater, less, equal) = (output.counts[0], output.counts[1], output.counts[2])
+    defer {
+      output.influence = influence
+      output.splits = splits
+      output.counts = [greater, less, equal]
+    }
     let stop = data.sweepStop
     let event = data.sweepEvent
     let weight = data.sweepWeight
+    let atRisk = tree == .atRisk
     var position = range.lowerBound
     var leaving = range.lowerBound
     let end = range.upperBound
@@ -261,34 +242,56 @@ struct ConcordanceCounter {
       for k in position..<blockEnd {
         if event[k] {
           hasEvent = true
-          continue
+        } else if atRisk {
+          fenwick.add(rank[k], weight[k])
+        } else {
+          influence.credit(k, fenwick.split(rank[k]), -1)
         }
-        influence.credit(k, deaths.split(rank[k]), -1)
       }
       if hasEvent {
         if let start = data.sweepStart {
           while leaving < end && start[data.leaveOrder[leaving]] >= time {
             let k = data.leaveOrder[leaving]
-            influence.credit(k, deaths.split(rank[k]), 1)
+            if atRisk {
+              fenwick.add(rank[k], -weight[k])
+            } else {
+              influence.credit(k, fenwick.split(rank[k]), 1)
+            }
             leaving += 1
           }
         }
         for k in position..<blockEnd where event[k] {
-          deaths.add(rank[k], weight[k])
+          if atRisk {
+            let s = fenwick.split(rank[k])
+            let w = weight[k]
+            greater += w * s.greater
+            less += w * s.less
+            equal += w * s.equal
+            splits.append(s.greater)
+            splits.append(s.less)
+            splits.append(s.equal)
+          } else {
+            fenwick.add(rank[k], weight[k])
+          }
         }
         for k in position..<blockEnd where event[k] {
-          influence.credit(k, deaths.split(rank[k]), -1)
+          if atRisk {
+            fenwick.add(rank[k], weight[k])
+          } else {
+            influence.credit(k, fenwick.split(rank[k]), -1)
+          }
         }
       }
       position = blockEnd
     }
+    guard !atRisk else { return }
     // Rows still in the risk set at the start of time: credit every later-processed event.
     if data.sweepStart == nil {
-      for k in range { influence.credit(k, deaths.split(rank[k]), 1) }
+      for k in range { influence.credit(k, fenwick.split(rank[k]), 1) }
     } else {
       for index in leaving..<end {
         let k = data.leaveOrder[index]
-        influence.credit(k, deaths.split(rank[k]), 1)
+        influence.credit(k, fenwick.split(rank[k]), 1)
       }
     }
   }
