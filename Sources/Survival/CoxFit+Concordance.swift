@@ -208,8 +208,9 @@ struct ConcordanceCounter {
     var influence: Influence
   }
 
-  /// One tree's walk of one stratum, by stop time descending (censored rows enter before the
-  /// events at their time). Both walks visit rows in the same order and never read each
+  /// One tree's walk of one stratum, by stop time descending.
+  ///
+  /// Censored rows enter before the events at their time. Both walks visit rows in the same order and never read each
   /// other's tree, so they can run at once.
   static func walk(
     _ range: Range<Int>, rank: [Int], size: Int, data: RiskSetData, tree: Tree,
