@@ -35,28 +35,41 @@ import Testing
 struct RecurrentRecoveryTests {
   static let enabled = ProcessInfo.processInfo.environment["CRAMPSTAT_SLOW_TESTS"] == "1"
 
-  static let formula =
-    "~ age + sex + factor(trimester) + hemodialysis + dialysis_day + cirrhosis + diabetes + "
-    + "hypothyroid + pvd + on_thiazide + on_ksparing + on_loop + on_statin + on_laba + "
-    + "alcohol_units + sedentary + exercise_min + stretch_bedtime + fluid_cups + "
-    + "fluid_cups:hemodialysis + I(mg_diet_mg/100) + mg_supp + footwear"
+  /// Formula, generating values on the model's scale, the confounded term and the designed
+  /// nulls, shared with `Scripts/recovery-seeds.sh`.
+  struct Reference: Decodable {
+    let formula: String
+    let truth: [String: Double]
+    let confoundedByDesign: [String]
+    let designedNulls: [String]
 
-  /// Generating values on the model's scale; `hemodialysis` absorbs the fluid centring
-  /// (13 cups, 6 on dialysis): 1.1 + 0.08 * (-6) - (-0.03) * (-13) = 0.23.
-  static let truth: [String: Double] = [
-    "age": 0.035, "sex[M]": -0.45, "trimester[1]": 0, "trimester[2]": 1.1, "trimester[3]": 2.0,
-    "hemodialysis": 0.23, "dialysis_day": 0.4, "cirrhosis": 0.8, "diabetes": 0.25,
-    "hypothyroid": 0.3, "pvd": 0.9, "on_thiazide": 0.39, "on_ksparing": 0.75, "on_loop": 0.18,
-    "on_statin": 0.15, "on_laba": 0.88, "alcohol_units": 0.08, "sedentary": 0.4,
-    "exercise_min": -0.003, "stretch_bedtime": -0.2, "fluid_cups": -0.03,
-    "hemodialysis:fluid_cups": 0.11, "I(mg_diet_mg/100)": 0, "mg_supp": -0.05,
-    "footwear[high_heel]": 0, "footwear[supportive]": 0,
-  ]
+    enum CodingKeys: String, CodingKey {
+      case formula, truth
+      case confoundedByDesign = "confounded_by_design"
+      case designedNulls = "designed_nulls"
+    }
+  }
+
+  static func reference() throws -> Reference {
+    let data = try Data(
+      contentsOf: URL(fileURLWithPath: fixturePath("Reference/recovery_truth.json")))
+    return try JSONDecoder().decode(Reference.self, from: data)
+  }
+
+  @Test("the shared reference decodes: 26 terms, mg_supp confounded, designed nulls at 0")
+  func referenceFile() throws {
+    let reference = try Self.reference()
+    #expect(reference.truth.count == 26)
+    #expect(reference.confoundedByDesign == ["mg_supp"])
+    #expect(reference.designedNulls.allSatisfy { reference.truth[$0] == 0 })
+    #expect(reference.formula.contains("fluid_cups:hemodialysis"))
+  }
 
   @Test(
     "cohort (5,000 x 365, seed 7): >= 90% of terms but mg_supp covered, nulls null",
     .enabled(if: enabled))
   func recovery() throws {
+    let reference = try Self.reference()
     let dir = try TemporaryFile.path("cohort")
     let sim = runCLI([
       "simulate", "--preset", "cohort", "--seed", "7", "-o", dir, "-q",
@@ -64,7 +77,7 @@ struct RecurrentRecoveryTests {
     #expect(sim.status == 0, "\(sim.err)")
     let out = runCLI([
       "recurrent", dir + "/diary_nights.csv", "--patients", dir + "/patients.csv", "--model",
-      "ag", "--multiple", "split", "--formula", Self.formula, "--format", "json", "-q",
+      "ag", "--multiple", "split", "--formula", reference.formula, "--format", "json", "-q",
     ])
     #expect(out.status == 0, "\(out.err)")
     let json = try #require(
@@ -74,19 +87,23 @@ struct RecurrentRecoveryTests {
     var terms = 0
     var confoundedCovered = 0
     for c in coefficients {
-      guard let term = c["term"] as? String, let t = Self.truth[term],
+      guard let term = c["term"] as? String, let t = reference.truth[term],
         let low = c["conf_low"] as? Double, let high = c["conf_high"] as? Double
       else { continue }
       terms += 1
       if low <= t && t <= high {
-        if term == "mg_supp" { confoundedCovered += 1 } else { covered += 1 }
+        if reference.confoundedByDesign.contains(term) {
+          confoundedCovered += 1
+        } else {
+          covered += 1
+        }
       }
       print("RECOVERY \(term): truth \(t) CI [\(low), \(high)]")
-      if ["I(mg_diet_mg/100)", "footwear[high_heel]", "footwear[supportive]"].contains(term) {
+      if reference.designedNulls.contains(term) {
         #expect((c["p_value"] as? Double ?? 0) > 0.01, "designed null \(term) looks non-null")
       }
     }
-    #expect(terms == Self.truth.count)
+    #expect(terms == reference.truth.count)
     // mg_supp (confounded by design) is in neither count.
     print("RECOVERY covered \(covered) of \(terms - 1) (mg_supp covered: \(confoundedCovered))")
     #expect(Double(covered) >= 0.9 * Double(terms - 1), "covered \(covered) of \(terms - 1)")
