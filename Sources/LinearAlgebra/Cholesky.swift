@@ -31,6 +31,32 @@ public struct Cholesky: Sendable, Equatable {
     factor = r
   }
 
+  /// Estimate of the reciprocal condition number `1 / (||A||_1 ||A^-1||_1)` of the factored
+  /// matrix `a` (`dlange` for the norm, `dpocon` for the estimate), as R's `solve()` checks
+  /// against `.Machine$double.eps` before it answers.
+  ///
+  /// - Parameter a: the matrix this factorisation was made from (only its norm is read).
+  /// - Throws: `.dimensionMismatch` if `a` is not the factored matrix's order, LAPACK errors.
+  public func reciprocalCondition(of a: Matrix) throws -> Double {
+    guard a.rows == dimension, a.columns == dimension else {
+      throw LinearAlgebraError.dimensionMismatch(
+        "Cholesky.reciprocalCondition: A is \(a.rows)x\(a.columns), factor \(dimension)")
+    }
+    guard dimension > 0 else { return 1 }
+    let n = try LAPACK.int(dimension)
+    let lda = try LAPACK.leading(dimension)
+    // The full matrix's 1-norm (A is symmetric: read both triangles as given).
+    let norm = a.storage.withUnsafeBufferPointer { buffer in
+      LAPACKE_dlange(LAPACK.columnMajor, LAPACK.char("1"), n, n, buffer.baseAddress, lda)
+    }
+    var rcond = 0.0
+    let info = factor.storage.withUnsafeBufferPointer { buffer in
+      LAPACKE_dpocon(LAPACK.columnMajor, LAPACK.char("U"), n, buffer.baseAddress, lda, norm, &rcond)
+    }
+    try LAPACK.check(info, routine: "dpocon", positive: .notPositiveDefinite)
+    return rcond
+  }
+
   /// `log det A = 2 * sum_i log R[i, i]` (finite, since every `R[i, i] > 0`).
   public var logDeterminant: Double {
     2 * factor.diagonal.reduce(0) { $0 + log($1) }

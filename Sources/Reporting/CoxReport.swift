@@ -134,7 +134,8 @@ public struct CoxReport: Sendable {
       if let zph = proportionalHazards {
         let title = "Proportional hazards test (cox.zph, transform = \"\(zph.transform)\")"
         out += md ? "\n### " + title + "\n\n" : "\n" + title + ":\n"
-        out += table(zphTable(zph))
+        out += table(Self.zphTable(zph))
+        out += Self.zphNotes(zph, markdown: md)
       }
       return out
     }
@@ -185,15 +186,23 @@ public struct CoxReport: Sendable {
         }
         return .object([
           "transform": .string(zph.transform), "terms": .array(zph.terms.map(row)),
-          "global": row(zph.global),
+          "global": row(zph.global), "notes": .array(zph.notes.map { .string($0) }),
         ])
       } ?? .null,
       "warnings": .array(warnings),
     ]
   }
 
-  /// R's `cox.zph` table: `chisq df p` per term and `GLOBAL`.
-  func zphTable(_ zph: ProportionalHazardsTest) -> DataTable {
+  /// The notes under the `cox.zph` table, one per row that was not computed; in Markdown each
+  /// is its own paragraph, set off from the table by a blank line.
+  static func zphNotes(_ zph: ProportionalHazardsTest, markdown: Bool) -> String {
+    guard !zph.notes.isEmpty else { return "" }
+    let lines = zph.notes.map { "Note: \($0)\n" }
+    return markdown ? "\n" + lines.joined(separator: "\n") + "\n" : lines.joined()
+  }
+
+  /// R's `cox.zph` table: `chisq df p` per term and `GLOBAL` (NA where not computable).
+  static func zphTable(_ zph: ProportionalHazardsTest) -> DataTable {
     var t = DataTable(headers: ["", "chisq", "df", "p"])
     for r in zph.terms + [zph.global] {
       t.append([

@@ -256,21 +256,15 @@ public struct DiaryReportRenderer: Sendable {
           separator: ", ") + "\n"
       for d in m.fit.diagnostics { out += "Warning: \(CoxReport.describe(d))\n" }
       if let zph = report.proportionalHazards {
-        var t = DataTable(headers: ["", "chisq", "df", "p"])
-        for r in zph.terms + [zph.global] {
-          t.append([
-            r.term, NumberFormat.significant(r.chiSquare, digits: 4), String(r.degreesOfFreedom),
-            NumberFormat.pValue(r.pValue),
-          ])
-        }
         out +=
           md
           ? "\n**Proportional hazards check (cox.zph)**\n\n"
           : "\nProportional hazards check (cox.zph, km transform):\n"
-        out += table(t)
+        out += table(CoxReport.zphTable(zph))
+        out += CoxReport.zphNotes(zph, markdown: md)
         // Sketch the single-column term with the smallest p-value.
         let single = zph.terms.filter { r in m.fit.coefficients.contains { $0.term == r.term } }
-        if let worst = single.min(by: { $0.pValue < $1.pValue }),
+        if let worst = single.filter({ !$0.pValue.isNaN }).min(by: { $0.pValue < $1.pValue }),
           let column = m.fit.coefficients.firstIndex(where: { $0.term == worst.term }),
           column < zph.scaledResiduals.columns
         {

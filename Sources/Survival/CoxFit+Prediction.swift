@@ -99,8 +99,10 @@ extension CoxFit {
         xbar[j] += table.xbarIncrement[k * p + j]
         d[j] = cumulative * centred[j] - xbar[j]
       }
-      for j in 0..<p {
-        for l in 0..<p { quadratic += d[j] * variance[j, l] * d[l] }
+      // d' V d with V d from dgemv.
+      if p > 0 {
+        let vd = try BLAS.gemv(variance, d)
+        for j in 0..<p { quadratic += d[j] * vd[j] }
       }
       let hazard = cumulative * risk
       let se = ((varianceSum + quadratic) * risk * risk).squareRoot()

@@ -26,6 +26,9 @@ public struct ProportionalHazardsTest: Sendable {
   public let scaledResiduals: Matrix
   /// The stratum code (0-based) of each event row.
   public let strata: [Int]
+  /// Rows whose statistic could not be computed (chi-square and p NaN, shown as NA), with the
+  /// reason; R's `cox.zph` stops with "system is computationally singular" there.
+  public let notes: [String]
 }
 
 extension CoxFit {
@@ -62,7 +65,7 @@ extension CoxFit {
     let eventMean = events.reduce(0.0) { $0 + transformed[$1] } / Double(max(events.count, 1))
     let g = transformed.map { $0 - eventMean }
     var sweep = ZphSweep(data: data, risk: rowTerms.risk, ties: ties)
-    sweep.run(g: g)
+    try sweep.run(g: g)
 
     // imat = [[I, I_g], [I_g, I_gg]] over 2p; u = (0, u_g).
     let full = 2 * p
@@ -75,7 +78,10 @@ extension CoxFit {
         imat[j + p, k + p] = sweep.i22[j * p + k]
       }
     }
-    func statistic(_ columns: [Int]) throws -> Double {
+    // R's solve() refuses a system whose reciprocal condition is below DBL_EPSILON; such a
+    // test is not computable (NaN), and a note says why.
+    var notes: [String] = []
+    func statistic(_ name: String, _ columns: [Int]) throws -> Double {
       let index = Array(0..<p) + columns.map { $0 + p }
       var sub = Matrix(rows: index.count, columns: index.count)
       for (a, r) in index.enumerated() {
@@ -83,17 +89,28 @@ extension CoxFit {
       }
       var u = [Double](repeating: 0, count: index.count)
       for (a, column) in columns.enumerated() { u[p + a] = sweep.u[column] }
-      let solved = try Cholesky(sub).solve(u)
+      guard let factor = try? Cholesky(sub) else {
+        notes.append("\(name): the information for x * g(t) is not positive definite; not computed")
+        return .nan
+      }
+      let rcond = try factor.reciprocalCondition(of: sub)
+      guard rcond >= Double.ulpOfOne else {
+        notes.append(
+          "\(name): the information for x * g(t) is computationally singular (reciprocal "
+            + "condition \(String(format: "%.2g", rcond))); not computed (R's cox.zph stops here)")
+        return .nan
+      }
+      let solved = try factor.solve(u)
       return zip(solved, u).reduce(0) { $0 + $1.0 * $1.1 }
     }
     var rows = [ProportionalHazardsTest.Row]()
     for (name, columns) in groups {
-      let chi = try statistic(columns)
+      let chi = try statistic(name, columns)
       let test = Test(statistic: chi, degreesOfFreedom: columns.count)
       rows.append(
         .init(term: name, chiSquare: chi, degreesOfFreedom: columns.count, pValue: test.pValue))
     }
-    let globalChi = try statistic(Array(0..<p))
+    let globalChi = try statistic("GLOBAL", Array(0..<p))
     let global = ProportionalHazardsTest.Row(
       term: "GLOBAL", chiSquare: globalChi, degreesOfFreedom: p,
       pValue: Test(statistic: globalChi, degreesOfFreedom: p).pValue)
@@ -102,7 +119,7 @@ extension CoxFit {
     return ProportionalHazardsTest(
       terms: rows, global: global, transform: "km", times: eventTimes,
       transformedTimes: events.map { transformed[$0] }, scaledResiduals: scaled,
-      strata: events.map { data.stratum($0) })
+      strata: events.map { data.stratum($0) }, notes: notes)
   }
 
   /// `1 - S(t-)` at each row's stop time, `S` the unweighted Kaplan-Meier of all rows (strata
@@ -216,6 +233,23 @@ func lowerBound(_ sorted: [Double], _ value: Double) -> Int {
 }
 
 /// One sweep for cox.zph: the score for `x g(t)` and the blocks of the 2p x 2p information.
+///
+/// ## Contract
+/// - Input: the fit's ``RiskSetData`` (centred design in sweep order), the per-row risk
+///   `exp(eta_i)` by original row, the tie method, and `g` (the centred transformed time) by
+///   original row; `g` is read at each event time from its first event row.
+/// - Output: `u` (p), the score for the `x g(t)` columns at the fitted coefficients, and
+///   `i11`, `i12`, `i22` (p x p, row-major, symmetric): the information blocks
+///   `I_k = sum_t g_t^k sum_s w_s (C_s / d_s - abar_s abar_s')`, `k = 0, 1, 2`, where `s` runs
+///   over the Breslow step or the Efron steps at `t`, `C_s` and `d_s` are the risk-weighted
+///   cross-product and total of the risk set (the tied events counted with weight `s / d`)
+///   and `abar_s` its mean.
+/// - Method: as the Cox kernel's information, without per-row rank-1 updates. The first term
+///   is `X' diag(r_i H_i^(k)) X`, `H_i^(k)` the sum of `g_t^k sum_s w_s / d_s` over the event
+///   times at which row `i` is at risk (its own event time with the Efron fractions), so it is
+///   one `dsyrk` pass over the design per `k`; the second is `dsyrk` over the step means. For
+///   `k = 1` the weights change sign with `g`, so the positive and negative parts are
+///   accumulated separately and subtracted.
 struct ZphSweep {
   let data: RiskSetData
   let risk: [Double]
@@ -236,106 +270,175 @@ struct ZphSweep {
     i22 = i11
   }
 
-  /// Adds `sign * weight * x_i` to `a` and `sign * weight * x_i x_i'` to `c`.
-  private func accumulate(
-    _ i: Int, _ weight: Double, _ a: inout [Double], _ c: inout [Double]
-  ) {
+  mutating func run(g: [Double]) throws {
+    let n = data.count
     let p = data.columns
-    for j in 0..<p {
-      let xj = weight * data.x(i, j)
-      a[j] += xj
-      for k in 0...j { c[j * p + k] += xj * data.x(i, k) }
-    }
-  }
-
-  mutating func run(g: [Double]) {
-    let p = data.columns
+    let x = data.sortedDesign
+    let stop = data.sweepStop
+    let event = data.sweepEvent
+    let weight = data.sweepWeight
+    // Risk w_k exp(eta_k) by sweep position.
+    let r = (0..<n).map { k in risk[data.byStop[k]] * weight[k] }
+    // Per-row hazard sums for k = 0, 1, 2 (by sweep position), built as the kernel builds H.
+    var hazard = [[Double]](repeating: [Double](repeating: 0, count: n), count: 3)
+    // Step means and their weights w_s g_t^k (k = 0, 1, 2).
+    var means: [Double] = []
+    var stepWeights: [[Double]] = [[], [], []]
     var a = [Double](repeating: 0, count: p)
-    var a2 = a
-    var c = [Double](repeating: 0, count: p * p)
-    var c2 = c
-    var step = c
-    var abar = a
+    var a2 = [Double](repeating: 0, count: p)
     for range in data.stratumRanges {
       var denom = 0.0
       for j in 0..<p { a[j] = 0 }
-      for j in 0..<(p * p) { c[j] = 0 }
+      var running = [0.0, 0.0, 0.0]
       var atRisk = 0
       var person = range.lowerBound
       var leaving = range.lowerBound
       while person < range.upperBound {
         var next = person
-        while next < range.upperBound && !data.event[data.byStop[next]] { next += 1 }
+        while next < range.upperBound && !event[next] { next += 1 }
         if next == range.upperBound { break }
-        let eventTime = data.stop[data.byStop[next]]
+        let eventTime = stop[next]
         let gt = g[data.byStop[next]]
+        let powers = [1, gt, gt * gt]
+        var entered = next
+        while entered < range.upperBound && stop[entered] >= eventTime { entered += 1 }
+        var deathEnd = next
+        while deathEnd < entered && event[deathEnd] && stop[deathEnd] == eventTime {
+          deathEnd += 1
+        }
+        for k in person..<entered {
+          for power in 0..<3 { hazard[power][k] = -running[power] }
+        }
         var denom2 = 0.0
         var deadWeight = 0.0
-        var deaths = 0
-        for j in 0..<p { a2[j] = 0 }
-        for j in 0..<(p * p) { c2[j] = 0 }
-        while person < range.upperBound && data.stop[data.byStop[person]] >= eventTime {
-          let i = data.byStop[person]
-          let r = risk[i] * data.weight[i]
-          atRisk += 1
-          if data.event[i] && data.stop[i] == eventTime {
-            deaths += 1
-            denom2 += r
-            deadWeight += data.weight[i]
-            for j in 0..<p { u[j] += gt * data.weight[i] * data.x(i, j) }
-            accumulate(i, r, &a2, &c2)
-          } else {
-            denom += r
-            accumulate(i, r, &a, &c)
-          }
-          person += 1
+        for k in person..<next { denom += r[k] }
+        for k in deathEnd..<entered { denom += r[k] }
+        for k in next..<deathEnd {
+          denom2 += r[k]
+          deadWeight += weight[k]
         }
-        if let start = data.start {
-          while leaving < range.upperBound && start[data.byStart[leaving]] >= eventTime {
-            let i = data.byStart[leaving]
+        for j in 0..<p {
+          let column = j * n
+          var sum = 0.0
+          for k in person..<next { sum += r[k] * x[column + k] }
+          for k in deathEnd..<entered { sum += r[k] * x[column + k] }
+          var deaths = 0.0
+          var score = 0.0
+          for k in next..<deathEnd {
+            deaths += r[k] * x[column + k]
+            score += weight[k] * x[column + k]
+          }
+          a[j] += sum
+          a2[j] = deaths
+          u[j] += gt * score
+        }
+        atRisk += entered - person
+        person = entered
+        // Rows with start >= eventTime are not at risk at eventTime.
+        if let start = data.sweepStart {
+          let order = data.leaveOrder
+          while leaving < range.upperBound && start[order[leaving]] >= eventTime {
+            let k = order[leaving]
+            for power in 0..<3 { hazard[power][k] += running[power] }
             atRisk -= 1
             if atRisk == 0 {
+              // Everyone has left: restart the sums at exact zero.
               denom = 0
               for j in 0..<p { a[j] = 0 }
-              for j in 0..<(p * p) { c[j] = 0 }
             } else {
-              denom -= risk[i] * data.weight[i]
-              accumulate(i, -risk[i] * data.weight[i], &a, &c)
+              denom -= r[k]
+              for j in 0..<p { a[j] -= r[k] * x[j * n + k] }
             }
             leaving += 1
           }
         }
+        let deaths = deathEnd - next
         let steps = (ties == .breslow || deaths == 1) ? 1 : deaths
         let stepWeight = deadWeight / Double(steps)
-        for j in 0..<(p * p) { step[j] = 0 }
-        for k in 1...steps {
-          let fraction = Double(k) / Double(steps)
+        var hazardSum = 0.0
+        var deathHazard = 0.0
+        for step in 1...steps {
+          let fraction = Double(step) / Double(steps)
           let d = denom + fraction * denom2
+          let h = stepWeight / d
+          hazardSum += h
+          deathHazard += fraction * h
           for j in 0..<p {
-            abar[j] = (a[j] + fraction * a2[j]) / d
-            u[j] -= gt * stepWeight * abar[j]
+            let mean = (a[j] + fraction * a2[j]) / d
+            means.append(mean)
+            u[j] -= gt * stepWeight * mean
           }
-          for j in 0..<p {
-            for l in 0...j {
-              let cross = (c[j * p + l] + fraction * c2[j * p + l]) / d
-              step[j * p + l] += stepWeight * (cross - abar[j] * abar[l])
-            }
-          }
+          for power in 0..<3 { stepWeights[power].append(stepWeight * powers[power]) }
         }
-        for j in 0..<p {
-          for l in 0...j {
-            let v = step[j * p + l]
-            for index in j == l ? [j * p + l] : [j * p + l, l * p + j] {
-              i11[index] += v
-              i12[index] += gt * v
-              i22[index] += gt * gt * v
-            }
-          }
+        for power in 0..<3 { running[power] += hazardSum * powers[power] }
+        // Efron: an event row carries only fraction s/d of the s-th step at its own time.
+        for k in next..<deathEnd {
+          for power in 0..<3 { hazard[power][k] -= (hazardSum - deathHazard) * powers[power] }
         }
         denom += denom2
         for j in 0..<p { a[j] += a2[j] }
-        for j in 0..<(p * p) { c[j] += c2[j] }
+      }
+      // Rows never entered get H = 0; rows still at risk collect the stratum's totals.
+      while person < range.upperBound {
+        for power in 0..<3 { hazard[power][person] = -running[power] }
+        person += 1
+      }
+      let remaining = data.sweepStart != nil ? leaving..<range.upperBound : range
+      for index in remaining {
+        let k = data.sweepStart != nil ? data.leaveOrder[index] : index
+        for power in 0..<3 { hazard[power][k] += running[power] }
       }
     }
+    // Step means as a steps x p column-major block for the accumulator.
+    let stepCount = stepWeights[0].count
+    var meanBlock = [Double](repeating: 0, count: stepCount * p)
+    for s in 0..<stepCount {
+      for j in 0..<p { meanBlock[s + j * stepCount] = means[s * p + j] }
+    }
+    // I_k = X' diag(r H^(k)) X - sum_s w_s g^k abar_s abar_s'.
+    func block(_ power: Int) throws -> [Double] {
+      let plus = try Self.signedCrossProduct(
+        design: x, rows: n, columns: p, weights: (0..<n).map { r[$0] * hazard[power][$0] })
+      let minus = try Self.signedCrossProduct(
+        design: meanBlock, rows: stepCount, columns: p, weights: stepWeights[power])
+      return zip(plus, minus).map { $0 - $1 }
+    }
+    let blocks = [try block(0), try block(1), try block(2)]
+    i11 = blocks[0]
+    i12 = blocks[1]
+    i22 = blocks[2]
+  }
+
+  /// `X' diag(w) X` (p x p, symmetric) for weights of either sign: `dsyrk` over blocks of
+  /// rows for the positive and the negative parts, subtracted.
+  static func signedCrossProduct(
+    design: [Double], rows n: Int, columns p: Int, weights: [Double]
+  ) throws -> [Double] {
+    var positive = CrossProductAccumulator(columns: p)
+    var negative = CrossProductAccumulator(columns: p)
+    let plus = weights.map { max($0, 0) }
+    let minus = weights.map { max(-$0, 0) }
+    let blockRows = 4096
+    try design.withUnsafeBufferPointer { xs in
+      try plus.withUnsafeBufferPointer { wp in
+        try minus.withUnsafeBufferPointer { wm in
+          var first = 0
+          while first < n {
+            let rows = min(blockRows, n - first)
+            let block = UnsafeBufferPointer(rebasing: xs[first...])
+            try positive.add(
+              block: block, rows: rows, leadingDimension: n,
+              weights: UnsafeBufferPointer(rebasing: wp[first..<(first + rows)]), response: nil)
+            try negative.add(
+              block: block, rows: rows, leadingDimension: n,
+              weights: UnsafeBufferPointer(rebasing: wm[first..<(first + rows)]), response: nil)
+            first += rows
+          }
+        }
+      }
+    }
+    let a = positive.crossProduct().storage
+    let b = negative.crossProduct().storage
+    return zip(a, b).map { $0 - $1 }
   }
 }

@@ -201,4 +201,37 @@ struct ModelCommandTests {
     ])
     #expect(r.status == 64)
   }
+
+  /// A term whose PH test R refuses is NA with a note; the other rows are still given.
+  ///
+  /// On the bundled trial, supplement use follows the crossover schedule and the information
+  /// for `mg_supp * g(t)` is singular to working precision: on this model R's `cox.zph` stops
+  /// with "system is computationally singular: reciprocal condition number = 1.26694e-19"
+  /// (CrampStat's `dpocon` estimate: 1.3e-19, far below the `DBL_EPSILON` cut).
+  @Test("cox --zph: a computationally singular term is NA with a note, as R refuses it")
+  func zphSingular() throws {
+    let ag = try TemporaryFile.path("trial_ag.csv")
+    let layout = runCLI([
+      "layout", repositoryPath("Datasets/trial/diary_nights.csv"), "--to", "ag", "--covariates",
+      "age_over_50,sex,mg_supp,mg_diet_mg,alcohol_units,fluid_cups,on_thiazide,on_ksparing,"
+        + "on_loop,on_statin,on_laba", "-o", ag,
+    ])
+    #expect(layout.status == 0, "\(layout.err)")
+    let out = runCLI([
+      "cox", ag, "--formula",
+      "Surv(start, stop, event) ~ age_over_50 + sex + mg_supp + mg_diet_mg + alcohol_units"
+        + " + fluid_cups + on_thiazide + on_ksparing + on_loop + on_statin + on_laba"
+        + " + cluster(patient_id)", "--zph", "--format", "json",
+    ])
+    #expect(out.status == 0, "\(out.err)")
+    let ph = try #require(try Self.json(out.out)["ph_test"] as? [String: Any])
+    let terms = try #require(ph["terms"] as? [[String: Any]])
+    let supplement = try #require(terms.first { $0["term"] as? String == "mg_supp" })
+    #expect(supplement["chisq"] is NSNull)
+    #expect(supplement["p_value"] is NSNull)
+    let others = terms.filter { $0["term"] as? String != "mg_supp" }
+    #expect(others.count == 10 && others.allSatisfy { $0["chisq"] is Double })
+    let notes = try #require(ph["notes"] as? [String])
+    #expect(notes.contains { $0.hasPrefix("mg_supp: ") && $0.contains("singular") })
+  }
 }
