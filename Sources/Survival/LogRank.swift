@@ -44,7 +44,26 @@ public enum LogRank {
     }
     var observed = [Double](repeating: 0, count: k)
     var expected = [Double](repeating: 0, count: k)
-    var variance = [Double](repeating: 0, count: k * k)
+    // V = sum_t c_t (diag(r_t) - r_t r_t' / n_t), c_t = w_t^2 d_t (n_t - d_t) / (n_t (n_t - 1)),
+    // r_t the group sizes at risk: the diagonal part is summed here, the outer products go to
+    // dsyrk over blocks of the rows sqrt(c_t / n_t) r_t (no per-time rank-1 loops).
+    var diagonal = [Double](repeating: 0, count: k)
+    var outer = CrossProductAccumulator(columns: k)
+    let blockRows = 1024
+    var block = [Double](repeating: 0, count: blockRows * k)
+    var blockWeights = [Double](repeating: 0, count: blockRows)
+    var pending = 0
+    func flush() throws {
+      guard pending > 0 else { return }
+      try block.withUnsafeBufferPointer { rows in
+        try blockWeights.withUnsafeBufferPointer { weights in
+          try outer.add(
+            block: rows, rows: pending, leadingDimension: blockRows,
+            weights: UnsafeBufferPointer(rebasing: weights[0..<pending]), response: nil)
+        }
+      }
+      pending = 0
+    }
     var counts = [Int](repeating: 0, count: k)
     for i in 0..<n { counts[groupCodes.codes[i]] += 1 }
 
@@ -90,12 +109,14 @@ public enum LogRank {
         if deaths > 0 {
           for g in 0..<k { expected[g] += wt * deaths * risk[g] / atRisk }
           if atRisk > 1 {
-            let w2 = wt * wt
+            let c = wt * wt * deaths * (atRisk - deaths) / (atRisk * (atRisk - 1))
             for a in 0..<k {
-              let term = w2 * deaths * risk[a] * (atRisk - deaths) / (atRisk * (atRisk - 1))
-              variance[a * k + a] += term
-              for b in 0..<k { variance[a * k + b] -= term * risk[b] / atRisk }
+              diagonal[a] += c * risk[a]
+              block[pending + a * blockRows] = risk[a]
             }
+            blockWeights[pending] = c / atRisk
+            pending += 1
+            if pending == blockRows { try flush() }
           }
         }
         i = j
@@ -103,6 +124,9 @@ public enum LogRank {
       first = end
     }
 
+    try flush()
+    var variance = outer.crossProduct().storage.map { -$0 }
+    for a in 0..<k { variance[a * k + a] += diagonal[a] }
     let used = (0..<k).filter { expected[$0] > 0 }
     var statistic = 0.0
     if used.count >= 2 {
