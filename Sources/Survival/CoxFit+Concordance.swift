@@ -83,11 +83,14 @@ struct ConcordanceCounter {
     tiedInfluence = [Double](repeating: 0, count: n)
   }
 
-  mutating func run() -> Concordance {
-    let n = data.count
-    // Rank of each position's score among its stratum's distinct scores (1-based, for the
-    // trees). Strata are contiguous ranges of positions: radix-sort each by score.
-    var rank = [Int](repeating: 0, count: n)
+  /// Rank of each position's score among its stratum's distinct scores (1-based, for the
+  /// trees), and the number of distinct scores per stratum.
+  ///
+  /// Strata are contiguous ranges of positions: each is radix-sorted by score. The keys and
+  /// sort buffers live only inside this call (on large fits they are freed before the walks
+  /// allocate their trees).
+  func ranks() -> (rank: [Int], sizes: [Int]) {
+    var rank = [Int](repeating: 0, count: data.count)
     let keys = score.map { RiskSetData.orderedBits($0) }
     var stratumSize = [Int](repeating: 0, count: data.stratumRanges.count)
     for (s, range) in data.stratumRanges.enumerated() {
@@ -104,6 +107,12 @@ struct ConcordanceCounter {
       }
       stratumSize[s] = current
     }
+    return (rank, stratumSize)
+  }
+
+  mutating func run() -> Concordance {
+    let n = data.count
+    let (rank, stratumSize) = ranks()
     for (s, range) in data.stratumRanges.enumerated() {
       sweep(range, rank: rank, size: stratumSize[s])
     }
@@ -114,18 +123,22 @@ struct ConcordanceCounter {
         estimate: .nan, standardError: .nan, concordant: 0, discordant: 0, tiedRisk: 0)
     }
     let somers = (concordant - discordant) / pairs
-    var dfbeta = [Double](repeating: 0, count: n)
-    for k in 0..<n {
+    // Each position's influence on Somers' d, summed within clusters (or squared per row)
+    // without an n-length array of its own.
+    func dfbeta(_ k: Int) -> Double {
       let (c, d, t) = (concordantInfluence[k], discordantInfluence[k], tiedInfluence[k])
-      dfbeta[k] = data.sweepWeight[k] * ((c - d) / pairs - somers / pairs * (c + d + t))
+      return data.sweepWeight[k] * ((c - d) / pairs - somers / pairs * (c + d + t))
     }
     var variance = 0.0
     if let clusters {
       var summed = [Double](repeating: 0, count: (clusters.max() ?? -1) + 1)
-      for k in 0..<n { summed[clusters[k]] += dfbeta[k] }
+      for k in 0..<n { summed[clusters[k]] += dfbeta(k) }
       for value in summed { variance += value * value }
     } else {
-      for value in dfbeta { variance += value * value }
+      for k in 0..<n {
+        let value = dfbeta(k)
+        variance += value * value
+      }
     }
     // The sweep counts "concordant" as the earlier failure having the lower score; a Cox risk
     // score predicts the opposite, so the roles swap (R's reverse = TRUE).
