@@ -203,8 +203,10 @@ extension CoxFit {
         position += 1
       }
       if let start = data.start {
-        while leaving < range.upperBound && start[data.byStart[leaving]] >= time {
-          let i = data.byStart[leaving]
+        while leaving < range.upperBound
+          && start[data.byStop[data.leaveOrder[leaving]]] >= time
+        {
+          let i = data.byStop[data.leaveOrder[leaving]]
           let r = risk(i)
           riskSum -= r
           weightSum -= data.weight[i]

@@ -25,7 +25,9 @@ struct RiskSetData: Sendable {
   let sweepEvent: [Bool]
   let sweepWeight: [Double]
   var sweepOffset: [Double]
-  /// Sweep positions ordered by stratum, then start time descending (`byStart` as positions).
+  /// Sweep positions ordered by stratum, then start time descending; empty if right-censored.
+  ///
+  /// A row leaves the risk set at the first event time `t <= start`.
   let leaveOrder: [Int]
   /// Start times in sweep order, or `nil` for right-censored data.
   let sweepStart: [Double]?
@@ -46,11 +48,7 @@ struct RiskSetData: Sendable {
   /// Row indices ordered by stratum (ascending), then stop time (descending), events before
   /// censored rows at the same stop time: the order of the backward sweep.
   let byStop: [Int]
-  /// Row indices ordered by stratum, then start time (descending); empty if right-censored.
-  ///
-  /// A row leaves the risk set at the first event time `t <= start`.
-  let byStart: [Int]
-  /// `[first, end)` ranges of each stratum in `byStop` (and `byStart`).
+  /// `[first, end)` ranges of each stratum in `byStop` (and `leaveOrder`).
   let stratumRanges: [Range<Int>]
 
   /// Checks lengths and values and builds the sort orders.
@@ -130,11 +128,9 @@ struct RiskSetData: Sendable {
       if codes.levels.count > 1 {
         RiskSetData.countingSort(&starts, keys: codes.codes, bucketCount: codes.levels.count)
       }
-      byStart = starts
       leaveOrder = starts.map { inverse[$0] }
       sweepStart = order.map { startTimes[$0] }
     } else {
-      byStart = []
       leaveOrder = []
       sweepStart = nil
     }
