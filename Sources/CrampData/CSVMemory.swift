@@ -1,10 +1,5 @@
-import Glibc
-
 /// Memory helpers for the reader's large buffers.
 enum CSVMemory {
-  /// Below this many bytes, huge pages are not worth asking for.
-  private static let hugePageBytes = 2 << 20
-
   /// An empty array with room for `capacity` elements (no zero fill).
   ///
   /// The storage is not advised for transparent huge pages any more: with THP in `madvise`
@@ -22,19 +17,5 @@ enum CSVMemory {
   /// `count` copies of `value`.
   static func filledArray<Element>(_ value: Element, count: Int) -> [Element] {
     [Element](repeating: value, count: max(count, 0))
-  }
-
-  /// Advises huge pages for the 2 MiB-aligned part of `buffer` (unused by the reader: see
-  /// ``reservedArray(capacity:)``).
-  static func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
-    guard buffer.count >= 2 &* hugePageBytes, let base = buffer.baseAddress else { return }
-    let address = UInt(bitPattern: base)
-    let mask = UInt(hugePageBytes &- 1)
-    let alignedStart = (address &+ mask) & ~mask
-    let alignedEnd = (address &+ UInt(buffer.count)) & ~mask
-    guard alignedEnd > alignedStart,
-      let start = UnsafeMutableRawPointer(bitPattern: alignedStart)
-    else { return }
-    _ = madvise(start, Int(alignedEnd &- alignedStart), MADV_HUGEPAGE)
   }
 }

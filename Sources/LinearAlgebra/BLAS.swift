@@ -34,38 +34,13 @@ public enum BLAS {
     return y
   }
 
-  /// `y = A x` (`dgemv`) into an existing `y` of length `A.rows`: no allocation, and `A` is not
-  /// scanned for non-finite values (for a large matrix that the caller has checked once and
-  /// multiplies many times; the result of a non-finite `A` is unspecified).
-  ///
-  /// - Throws: `.dimensionMismatch` if `x.count` is not `A.columns` or `y.count` not `A.rows`,
-  ///   `.nonFinite` for a non-finite `x`, `.dimensionTooLarge` beyond 32-bit dimensions.
-  public static func gemv(_ a: Matrix, _ x: [Double], into y: inout [Double]) throws {
-    try LAPACK.requireFinite(x, "gemv: x")
-    guard x.count == a.columns, y.count == a.rows else {
-      throw LinearAlgebraError.dimensionMismatch(
-        "gemv: A is \(a.rows)x\(a.columns) but x has \(x.count) and y \(y.count) values")
-    }
-    let m = try LAPACK.int(a.rows)
-    let n = try LAPACK.int(a.columns)
-    let lda = try LAPACK.leading(a.rows)
-    a.storage.withUnsafeBufferPointer { pa in
-      x.withUnsafeBufferPointer { px in
-        y.withUnsafeMutableBufferPointer { py in
-          cblas_dgemv(
-            CblasColMajor, CblasNoTrans, m, n, 1.0, pa.baseAddress, lda, px.baseAddress, 1, 0.0,
-            py.baseAddress, 1)
-        }
-      }
-    }
-  }
-
   /// `y = A x` (`dgemv`) for a block of rows addressed in place.
   ///
-  /// `A` is `rows` x `columns`
-  /// with leading dimension `leadingDimension` starting at `a` (for rows `r0..<r1` of an
-  /// `n` x `p` column-major design pass `base + r0`, `r1 - r0`, `p`, `n`), `y` receives `rows`
-  /// values. Nothing is scanned for non-finite values (as ``gemv(_:_:into:)``).
+  /// `A` is `rows` x `columns` with leading dimension `leadingDimension` starting at `a` (for
+  /// rows `r0..<r1` of an `n` x `p` column-major design pass `base + r0`, `r1 - r0`, `p`, `n`);
+  /// `y` receives `rows` values. No allocation, and nothing is scanned for non-finite values:
+  /// for a large design that the caller checked once and multiplies many times (the result of
+  /// a non-finite `A` is unspecified).
   ///
   /// - Throws: `.dimensionMismatch` if `x.count != columns` or `leadingDimension < rows`,
   ///   `.dimensionTooLarge` beyond 32-bit dimensions.

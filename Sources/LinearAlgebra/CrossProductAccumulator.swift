@@ -256,24 +256,27 @@ public struct CrossProductAccumulator: Sendable {
 }
 
 extension CrossProductAccumulator {
-  /// `X'X` (unit weights) of a whole `n` x `p` column-major design, summed over a
-  /// ``RowPartition`` of its rows in parallel.
+  /// `X'WX` (unit weights when `weights` is `nil`) of a whole `n` x `p` column-major design,
+  /// summed over a ``RowPartition`` of its rows in parallel.
   ///
-  /// Each chunk streams its rows in blocks of `blockRows` straight from the design (no copy)
-  /// into its own accumulator; the chunks are merged in order, so the sums do not depend on
-  /// the number of threads.
+  /// Each chunk streams its rows in blocks of `blockRows` straight from the design (no copy
+  /// without weights; with weights each block is scaled by `sqrt(w)` into the accumulator's
+  /// scratch) into its own accumulator; the chunks are merged in order, so the sums do not
+  /// depend on the number of threads.
   /// - Parameters:
   ///   - design: `n * p` values, column `j` at `design[j * n ..< (j + 1) * n]`.
+  ///   - weights: `nil`, or `n` finite values `>= 0`.
   ///   - checkFinite: scan every block for NaN and infinity (as ``add(block:rows:leadingDimension:weights:response:checkFinite:)``).
   /// - Throws: as ``add(block:rows:leadingDimension:weights:response:checkFinite:)`` (the
   ///   first chunk's error in chunk order).
   public static func crossProduct(
     ofDesign design: UnsafeBufferPointer<Double>, rows n: Int, columns p: Int,
-    blockRows: Int = 4096, checkFinite: Bool = true
+    weights: UnsafeBufferPointer<Double>? = nil, blockRows: Int = 4096, checkFinite: Bool = true
   ) throws -> CrossProductAccumulator {
-    guard design.count >= n * p else {
+    guard design.count >= n * p, weights.map({ $0.count == n }) ?? true else {
       throw LinearAlgebraError.dimensionMismatch(
-        "CrossProductAccumulator.crossProduct: \(design.count) values for \(n)x\(p)")
+        "CrossProductAccumulator.crossProduct: \(design.count) values and "
+          + "\(weights?.count ?? n) weights for \(n)x\(p)")
     }
     let partition = RowPartition(rows: n, alignment: blockRows)
     var results = [Result<CrossProductAccumulator, Error>](
@@ -287,7 +290,9 @@ extension CrossProductAccumulator {
             let r = min(blockRows, range.upperBound - start)
             try accumulator.add(
               block: UnsafeBufferPointer(rebasing: design[start...]), rows: r,
-              leadingDimension: n, weights: nil, response: nil, checkFinite: checkFinite)
+              leadingDimension: n,
+              weights: weights.map { UnsafeBufferPointer(rebasing: $0[start..<(start + r)]) },
+              response: nil, checkFinite: checkFinite)
             start += r
           }
           return accumulator

@@ -13,15 +13,15 @@ public enum Concurrently {
     var b: B?
     withUnsafeMutablePointer(to: &a) { aSlot in
       withUnsafeMutablePointer(to: &b) { bSlot in
-        let slots = UncheckedPair(first: aSlot, second: bSlot)
         withoutActuallyEscaping(first) { firstWork in
           withoutActuallyEscaping(second) { secondWork in
-            let work = UncheckedPair(first: firstWork, second: secondWork)
+            let shared = UncheckedSendable((aSlot, bSlot, firstWork, secondWork))
             DispatchQueue.concurrentPerform(iterations: 2) { k in
+              let (aSlot, bSlot, firstWork, secondWork) = shared.value
               if k == 0 {
-                slots.first.pointee = work.first()
+                aSlot.pointee = firstWork()
               } else {
-                slots.second.pointee = work.second()
+                bSlot.pointee = secondWork()
               }
             }
           }
@@ -31,11 +31,4 @@ public enum Concurrently {
     guard let a, let b else { preconditionFailure("Concurrently.pair: a result is missing") }
     return (a, b)
   }
-}
-
-/// Two values carried into `concurrentPerform`; ``Concurrently/pair(_:_:)`` gives each
-/// iteration its own half.
-private struct UncheckedPair<First, Second>: @unchecked Sendable {
-  let first: First
-  let second: Second
 }

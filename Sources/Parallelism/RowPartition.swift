@@ -79,9 +79,10 @@ public struct RowPartition: Sendable {
   }
 }
 
-/// Carries a non-`Sendable` closure into `concurrentPerform`; ``RowPartition/forEachChunk(_:)``
-/// documents why that is safe (each call touches only its own chunk's state).
-private struct UncheckedSendable<Value>: @unchecked Sendable {
+/// Carries non-`Sendable` closures and pointers into `concurrentPerform`; the callers
+/// (``RowPartition/forEachChunk(_:)``, ``Concurrently/pair(_:_:)``) document why that is safe:
+/// each concurrent call touches only its own chunk's or its own half's state.
+struct UncheckedSendable<Value>: @unchecked Sendable {
   let value: Value
   init(_ value: Value) { self.value = value }
 }

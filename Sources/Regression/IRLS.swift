@@ -23,6 +23,18 @@ enum Logit {
     abs(eta) > threshold ? Double.ulpOfOne : mu * (1 - mu)
   }
 
+  /// `mu.eta` and the working weight `mu.eta^2 / var(mu)` (unit prior weight).
+  ///
+  /// Inside the clamp `mu.eta = mu (1 - mu) = var(mu)`, so the weight is `mu (1 - mu)` without
+  /// a division (R's value up to rounding); beyond it, `DBL_EPSILON^2 / var(mu)`.
+  @inline(__always) static func working(eta: Double, mu: Double) -> (
+    derivative: Double, weight: Double
+  ) {
+    let variance = mu * (1 - mu)
+    let derivative = Self.derivative(eta: eta, mu: mu)
+    return (derivative, abs(eta) > threshold ? derivative * derivative / variance : variance)
+  }
+
   /// Unit deviance of a 0/1 response: `-2 log mu` for `y = 1`, `-2 log(1 - mu)` for `y = 0`.
   ///
   /// `log(1 - mu)` as R's `binomial_dev_resids` takes `log(1 / (1 - mu))` (not `log1p`,
@@ -377,14 +389,9 @@ struct IRLS {
         if failure == nil {
           for i in 0..<r {
             let row = start + i
-            // w = mu.eta^2 / var(mu): inside the clamp mu.eta = mu (1 - mu) = var(mu), so
-            // w = mu (1 - mu) without a division (R's value up to rounding).
             let m = mus[row]
             let e = etas[row]
-            let variance = m * (1 - m)
-            let clamped = abs(e) > Logit.threshold
-            let muEta = clamped ? Double.ulpOfOne : variance
-            let w = clamped ? muEta * muEta / variance : variance
+            let (muEta, w) = Logit.working(eta: e, mu: m)
             rows.weights?[row] = w
             let z = (e - (offset?[row] ?? 0)) + (y[row] - m) / muEta
             let root = w.squareRoot()

@@ -410,35 +410,19 @@ struct ZphSweep {
   }
 
   /// `X' diag(w) X` (p x p, symmetric) for weights of either sign: `dsyrk` over blocks of
-  /// rows for the positive and the negative parts, subtracted.
+  /// rows (``CrossProductAccumulator/crossProduct(ofDesign:rows:columns:weights:blockRows:checkFinite:)``)
+  /// for the positive and the negative parts, subtracted.
   static func signedCrossProduct(
     design: [Double], rows n: Int, columns p: Int, weights: [Double]
   ) throws -> [Double] {
-    var positive = CrossProductAccumulator(columns: p)
-    var negative = CrossProductAccumulator(columns: p)
-    let plus = weights.map { max($0, 0) }
-    let minus = weights.map { max(-$0, 0) }
-    let blockRows = 4096
-    try design.withUnsafeBufferPointer { xs in
-      try plus.withUnsafeBufferPointer { wp in
-        try minus.withUnsafeBufferPointer { wm in
-          var first = 0
-          while first < n {
-            let rows = min(blockRows, n - first)
-            let block = UnsafeBufferPointer(rebasing: xs[first...])
-            try positive.add(
-              block: block, rows: rows, leadingDimension: n,
-              weights: UnsafeBufferPointer(rebasing: wp[first..<(first + rows)]), response: nil)
-            try negative.add(
-              block: block, rows: rows, leadingDimension: n,
-              weights: UnsafeBufferPointer(rebasing: wm[first..<(first + rows)]), response: nil)
-            first += rows
-          }
+    func part(_ sign: Double) throws -> [Double] {
+      let parts = weights.map { max(sign * $0, 0) }
+      return try design.withUnsafeBufferPointer { xs in
+        try parts.withUnsafeBufferPointer { w in
+          try CrossProductAccumulator.crossProduct(ofDesign: xs, rows: n, columns: p, weights: w)
         }
-      }
+      }.crossProduct().storage
     }
-    let a = positive.crossProduct().storage
-    let b = negative.crossProduct().storage
-    return zip(a, b).map { $0 - $1 }
+    return zip(try part(1), try part(-1)).map { $0 - $1 }
   }
 }

@@ -63,6 +63,7 @@ struct RiskSetKernel {
   /// `w_k exp(eta_k)` by sweep position.
   private var risk: [Double]
   private var hazard: [Double]
+  /// Weights `w_k exp(eta_k) H_k` of the information's plus term, by sweep position.
   private var rowWeight: [Double]
   private var minusBlock: [Double]
   private var plus: CrossProductAccumulator
@@ -403,14 +404,18 @@ struct RiskSetKernel {
     }
     if minusRows > 0 { try flushMinus(block, rows: minusRows) }
 
-    // Plus term: X' diag(w_k exp(eta_k) H_k) X with dsyrk over row blocks of the design. Each
-    // block is scaled by sqrt(v_k) here (one root per row) and handed over unweighted. The
-    // blocks are summed per chunk of a fixed row partition (in parallel) and the chunks are
-    // merged in order.
+    // Plus term: X' diag(v) X, v_k = w_k exp(eta_k) H_k, with dsyrk over row blocks of the
+    // design, summed per chunk of a fixed row partition (in parallel) and merged in order. The
+    // design was checked finite once (RiskSetData); the weights are checked per block.
     rowWeight.withUnsafeMutableBufferPointer { v in
-      for k in 0..<n { v[k] = max(0, risk[k] * hazard[k]).squareRoot() }
+      for k in 0..<n { v[k] = max(0, risk[k] * hazard[k]) }
     }
-    plus = try RiskSetKernel.plusTerm(x: x, n: n, p: p, roots: rowWeight, partition: partition)
+    plus = try x.withUnsafeBufferPointer { design in
+      try rowWeight.withUnsafeBufferPointer { v in
+        try CrossProductAccumulator.crossProduct(
+          ofDesign: design, rows: n, columns: p, weights: v, checkFinite: false)
+      }
+    }
     var information = plus.crossProduct()
     let minusMatrix = minus.crossProduct()
     for index in information.storage.indices {
@@ -581,51 +586,6 @@ struct RiskSetKernel {
         }
       }
     }
-  }
-
-  /// `X' diag(roots^2) X` over a row partition: per chunk, blocks of 4096 rows scaled by
-  /// `roots` into a reusable buffer and handed to a ``CrossProductAccumulator`` (`dsyrk`); the
-  /// chunks are merged in order.
-  static func plusTerm(
-    x: [Double], n: Int, p: Int, roots: [Double], partition: RowPartition
-  ) throws -> CrossProductAccumulator {
-    guard p > 0 else { return CrossProductAccumulator(columns: p) }
-    var partial = [Result<CrossProductAccumulator, Error>](
-      repeating: .success(CrossProductAccumulator(columns: p)), count: partition.chunks.count)
-    partial.withUnsafeMutableBufferPointer { slots in
-      x.withUnsafeBufferPointer { design in
-        roots.withUnsafeBufferPointer { root in
-          partition.forEachChunk { chunk, range in
-            slots[chunk] = Result {
-              var accumulator = CrossProductAccumulator(columns: p)
-              let block = 4096
-              var scaled = [Double](repeating: 0, count: block * p)
-              var first = range.lowerBound
-              while first < range.upperBound {
-                let rows = min(block, range.upperBound - first)
-                scaled.withUnsafeMutableBufferPointer { out in
-                  for j in 0..<p {
-                    let source = first + j * n
-                    let target = j * rows
-                    for k in 0..<rows { out[target + k] = root[first + k] * design[source + k] }
-                  }
-                }
-                try scaled.withUnsafeBufferPointer { values in
-                  try accumulator.add(
-                    block: values, rows: rows, leadingDimension: rows, weights: nil,
-                    response: nil)
-                }
-                first += rows
-              }
-              return accumulator
-            }
-          }
-        }
-      }
-    }
-    var total = try partial[0].get()
-    for result in partial.dropFirst() { try total.merge(result.get()) }
-    return total
   }
 
   private mutating func flushMinus(_ values: [Double], rows: Int) throws {
