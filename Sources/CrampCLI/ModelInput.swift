@@ -5,8 +5,13 @@ import Formula
 /// `logit`, `cox` and the other model commands.
 enum ModelInput {
   /// Options every model command takes, besides the CSV and rendering options.
-  static let options: [OptionSpec] = [
-    .option("formula", value: "formula", help: "Model formula, R syntax (quote it)."),
+  static let options: [OptionSpec] =
+    [.option("formula", value: "formula", help: "Model formula, R syntax (quote it).")]
+    + designOptions
+
+  /// How the design is built from the table: reference levels and the missing-value policy
+  /// (also taken by `crampstat recurrent`, whose formula lists covariates only).
+  static let designOptions: [OptionSpec] = [
     .option(
       "ref", value: "var=level",
       help: "Reference level of a categorical variable (repeatable).", repeatable: true),

@@ -3,6 +3,19 @@ import Reporting
 
 /// `crampstat layout FILE --to KIND`: a night-level diary reshaped for survival and rate models.
 enum LayoutCommand {
+  /// How diary nights become event rows: options shared with `crampstat recurrent`.
+  static let layoutRules: [OptionSpec] = [
+    .option(
+      "multiple", value: "rule", help: "How nights with cramp_count > 1 enter event layouts.",
+      allowed: MultipleCrampRule.allCases.map(\.rawValue), default: "night"),
+    .option("origin", value: "night", help: "Night index of time 0 (default: smallest night)."),
+    .option(
+      "age-at-enrolment", value: "column",
+      help:
+        "Derive age_over_50 per night from this age-at-enrolment column: over 50 from the "
+        + "first night d (since the patient's first row) with age + d/365.25 >= 50."),
+  ]
+
   static let spec = CommandSpec(
     name: "layout",
     abstract: "Reshape a night-level diary into first, ag, pwp-gap, pwp-total or counts rows.",
@@ -25,15 +38,7 @@ enum LayoutCommand {
       .option(
         "covariates", value: "list",
         help: "Comma-separated covariate columns to carry into the rows.", repeatable: true),
-      .option(
-        "multiple", value: "rule", help: "How nights with cramp_count > 1 enter event layouts.",
-        allowed: MultipleCrampRule.allCases.map(\.rawValue), default: "night"),
-      .option("origin", value: "night", help: "Night index of time 0 (default: smallest night)."),
-      .option(
-        "age-at-enrolment", value: "column",
-        help:
-          "Derive age_over_50 per night from this age-at-enrolment column: over 50 from the "
-          + "first night d (since the patient's first row) with age + d/365.25 >= 50."),
+    ] + layoutRules + [
       .flag("no-merge", help: "Do not merge cramp-free nights into longer intervals."),
       .option(
         "format", value: "format",

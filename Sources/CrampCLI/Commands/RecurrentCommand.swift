@@ -41,28 +41,14 @@ enum RecurrentCommand {
       .option(
         "count", value: "outcome", help: "What poisson and negbin count per patient.",
         allowed: RecurrentOptions.CountOutcome.allCases.map(\.rawValue), default: "cramps"),
-      .option(
-        "multiple", value: "rule", help: "How nights with cramp_count > 1 enter event layouts.",
-        allowed: MultipleCrampRule.allCases.map(\.rawValue), default: "night"),
-      .option("origin", value: "night", help: "Night index of time 0 (default: smallest night)."),
-      .option(
-        "age-at-enrolment", value: "column",
-        help:
-          "Derive age_over_50 per night from this age-at-enrolment column: over 50 from the "
-          + "first night d (since the patient's first row) with age + d/365.25 >= 50."),
+    ] + LayoutCommand.layoutRules + [
       .flag("no-merge", help: "Do not merge cramp-free nights (same estimates, slower)."),
       .option(
         "patients", value: "file",
         help: "One-row-per-patient CSV whose extra columns are joined on patient_id (baseline)."),
       .option("level", value: "p", help: "Confidence level.", default: "0.95"),
-      .option(
-        "ref", value: "var=level",
-        help: "Reference level of a categorical variable (repeatable).", repeatable: true),
-      .option(
-        "missing", value: "policy",
-        help: "Rows with a missing model variable: drop them (counted) or fail naming the first.",
-        allowed: ["drop", "fail"], default: "drop"),
-      RiskModelExport.option,
+    ] + ModelInput.designOptions + [
+      RiskModelExport.option
     ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
     run: run)
 
