@@ -62,16 +62,7 @@ public struct GEEReport: Sendable {
       "scale": .number(fit.scale), "iterations": .int(fit.iterations),
       "converged": .bool(fit.converged), "variance": .string("robust"),
       "ci_method": .string("wald-robust"),
-      "coefficients": .array(
-        fit.coefficients.map { c in
-          .object([
-            "term": .string(c.term), "estimate": .number(c.estimate),
-            "std_error": .number(c.standardError), "model_std_error": .number(c.modelStandardError),
-            "z": .number(c.z), "p_value": .number(c.pValue), "conf_low": .number(c.confLow),
-            "conf_high": .number(c.confHigh), "exp_estimate": .number(c.expEstimate),
-            "exp_conf_low": .number(c.expConfLow), "exp_conf_high": .number(c.expConfHigh),
-          ])
-        }),
+      "coefficients": .array(fit.coefficients.map { .object($0.jsonFields) }),
       "warnings": .array(fit.diagnostics.map { .string($0.description) }),
     ]
   }

@@ -146,14 +146,9 @@ public struct LogisticReport: Sendable {
   /// The JSON object of the contract (without the envelope fields).
   public var jsonBody: [String: JSONValue] {
     let coefficients: [JSONValue] = fit.coefficients.map { c in
-      .object([
-        "term": .string(c.term), "estimate": .number(c.estimate),
-        "std_error": .number(c.standardError), "model_std_error": .number(c.modelStandardError),
-        "z": .number(c.z), "p_value": .number(c.pValue), "conf_low": .number(c.confLow),
-        "conf_high": .number(c.confHigh), "exp_estimate": .number(c.expEstimate),
-        "exp_conf_low": .number(c.expConfLow), "exp_conf_high": .number(c.expConfHigh),
-        "ci_method": .string(c.intervalMethod == .none ? nil : c.intervalMethod.rawValue),
-      ])
+      var row = c.jsonFields
+      row["ci_method"] = .string(c.intervalMethod == .none ? nil : c.intervalMethod.rawValue)
+      return .object(row)
     }
     var tests: [String: JSONValue] = [:]
     if let lr = fit.likelihoodRatio {
@@ -203,5 +198,20 @@ public struct LogisticReport: Sendable {
         ])
       })
     return body
+  }
+}
+
+extension CoefficientEstimate {
+  /// The coefficient keys of the logistic and GEE JSON contract (NA as null):
+  /// `term, estimate, std_error, model_std_error, z, p_value, conf_low, conf_high,
+  /// exp_estimate, exp_conf_low, exp_conf_high`.
+  var jsonFields: [String: JSONValue] {
+    [
+      "term": .string(term), "estimate": .number(estimate), "std_error": .number(standardError),
+      "model_std_error": .number(modelStandardError), "z": .number(z),
+      "p_value": .number(pValue), "conf_low": .number(confLow), "conf_high": .number(confHigh),
+      "exp_estimate": .number(expEstimate), "exp_conf_low": .number(expConfLow),
+      "exp_conf_high": .number(expConfHigh),
+    ]
   }
 }
