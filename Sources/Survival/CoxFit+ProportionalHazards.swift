@@ -417,6 +417,8 @@ struct ZphSweep {
   ) throws -> [Double] {
     func part(_ sign: Double) throws -> [Double] {
       let parts = weights.map { max(sign * $0, 0) }
+      // I_0 and I_2 have no negative weights: no pass over the design for an empty part.
+      guard parts.contains(where: { $0 > 0 }) else { return [Double](repeating: 0, count: p * p) }
       return try design.withUnsafeBufferPointer { xs in
         try parts.withUnsafeBufferPointer { w in
           try CrossProductAccumulator.crossProduct(ofDesign: xs, rows: n, columns: p, weights: w)
