@@ -20,21 +20,23 @@ def rel(ours, theirs):
     return abs(ours - theirs) / abs(theirs)
 
 
+def coefficient_rows(label, ours, r, robust_label):
+    """Prints the per-coefficient comparisons shared by both models."""
+    rows = ours["coefficients"]
+    print(label, "rows", ours["n"])
+    for name, key, ref in [("coefficients", "estimate", "coef"),
+                           ("model SE", "model_std_error", "se"),
+                           (robust_label, "std_error", "robust")]:
+        print(f"  {name:<18}", max(rel(c[key], r[ref][i]) for i, c in enumerate(rows)))
+
+
 ours, r = load("logit.json"), load("logit_r.json")
-rows = ours["coefficients"]
-print("logit rows", ours["n"])
-print("  coefficients      ", max(rel(c["estimate"], r["coef"][i]) for i, c in enumerate(rows)))
-print("  model SE          ", max(rel(c["model_std_error"], r["se"][i]) for i, c in enumerate(rows)))
-print("  cluster-robust SE ", max(rel(c["std_error"], r["robust"][i]) for i, c in enumerate(rows)))
+coefficient_rows("logit", ours, r, "cluster-robust SE")
 print("  deviance, null    ", rel(ours["deviance"], r["deviance"]),
       rel(ours["null_deviance"], r["null"]))
 
 ours, r = load("cox.json"), load("cox_r.json")
-rows = ours["coefficients"]
-print("cox rows", ours["n"])
-print("  coefficients      ", max(rel(c["estimate"], r["coef"][i]) for i, c in enumerate(rows)))
-print("  model SE          ", max(rel(c["model_std_error"], r["se"][i]) for i, c in enumerate(rows)))
-print("  robust SE         ", max(rel(c["std_error"], r["robust"][i]) for i, c in enumerate(rows)))
+coefficient_rows("cox", ours, r, "robust SE")
 print("  log-likelihoods   ", rel(ours["null_log_likelihood"], r["loglik"][0]),
       rel(ours["log_likelihood"], r["loglik"][1]))
 print("  concordance       ", rel(ours["concordance"]["estimate"], r["concordance"]))
