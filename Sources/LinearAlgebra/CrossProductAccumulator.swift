@@ -35,7 +35,7 @@ public struct CrossProductAccumulator: Sendable {
   private var upper: [Double]
   /// `X'Wz`, length `p`.
   private var weightedResponse: [Double]
-  /// Reusable buffer for the `sqrt(w)`-scaled block.
+  /// Reusable buffer for the `sqrt(w)`-scaled block and the roots.
   private var scratch: [Double] = []
   /// Reusable buffer for `w_i z_i`.
   private var scaledResponse: [Double] = []
@@ -116,13 +116,16 @@ public struct CrossProductAccumulator: Sendable {
 
     // X'WX: dsyrk on sqrt(w)-scaled rows, or on the block itself when unweighted.
     if let weights {
-      if scratch.count < r * p {
-        scratch = [Double](repeating: 0, count: r * p)
+      // The block scaled by sqrt(w_i), then r more values for the roots (one sqrt per row).
+      if scratch.count < r * (p + 1) {
+        scratch = [Double](repeating: 0, count: r * (p + 1))
       }
       scratch.withUnsafeMutableBufferPointer { s in
+        let roots = r * p
+        for i in 0..<r { s[roots + i] = weights[i].squareRoot() }
         for j in 0..<p {
           for i in 0..<r {
-            s[i + j * r] = weights[i].squareRoot() * base[i + j * ld]
+            s[i + j * r] = s[roots + i] * base[i + j * ld]
           }
         }
       }
