@@ -56,10 +56,16 @@ extension DiaryReport {
       }
     }
 
-    // Nightly logistic model, cluster-robust by patient.
+    // Nightly logistic model, cluster-robust by patient. A diary without cramp nights (or
+    // with nothing else) has no model to fit: its estimates would diverge, not be estimates.
+    let outcomes = outcomeCounts(first)
     let rhs = covariates.map { $0 == "trimester" ? "factor(trimester)" : $0 }
     var logistic: ModelResult<LogisticFit>?
-    if !rhs.isEmpty {
+    if outcomes.events == 0 {
+      notes.append(
+        "no cramp night in the diary: the nightly logistic and Andersen-Gill models, the mean cumulative function and the proportional-hazards check need at least one; not fitted"
+      )
+    } else if !rhs.isEmpty {
       let text = "cramp ~ " + rhs.joined(separator: " + ")
       do {
         let formula = try Formula.parse(text, columns: table.columnNames)
@@ -80,6 +86,7 @@ extension DiaryReport {
     var tiedShare: Double?
     var mcf: KaplanMeierFit.Curve?
     do {
+      guard outcomes.events > 0 else { throw NoEvents() }
       let ag = try RecurrentLayout.ag.build(
         from: table, options: RecurrentLayoutOptions(covariates: covariates))
       tiedShare = tiedEventShare(ag)
@@ -99,13 +106,14 @@ extension DiaryReport {
         andersenGill = ModelResult(
           formula: text, fit: fit, rows: design.rowCount, droppedRows: design.droppedRowCount)
       }
+    } catch is NoEvents {
     } catch {
       notes.append("Andersen-Gill model: \(error)")
     }
 
     var total = 0
-    if let cramp = table["cramp"] {
-      let count = table["cramp_count"]
+    if let cramp = table["cramp"], cramp.type != .string {
+      let count = table["cramp_count"].flatMap { $0.isNumeric ? $0 : nil }
       for row in 0..<table.rowCount where !cramp.missing[row] && cramp.numbers[row] == 1 {
         if let count, !count.missing[row], count.numbers[row] >= 1 {
           total += Int(count.numbers[row])
@@ -133,6 +141,19 @@ extension DiaryReport {
       conventions: conventions, source: table.source, factors: factors, covariates: covariates)
   }
 
+  /// Stops the recurrent section of a diary with no cramp night (already noted).
+  private struct NoEvents: Error {}
+
+  /// Patients with a first cramp and patients in the time-to-first-cramp layout.
+  static func outcomeCounts(_ first: Table) -> (events: Int, patients: Int) {
+    guard let event = first["event"], event.isNumeric else { return (0, first.rowCount) }
+    var events = 0
+    for row in 0..<first.rowCount where !event.missing[row] && event.numbers[row] == 1 {
+      events += 1
+    }
+    return (events, first.rowCount)
+  }
+
   /// Cramp nights by recorded severity 0...10.
   static func severityCounts(_ table: Table) -> [(severity: Int, nights: Int)] {
     guard let severity = table["severity"], severity.isNumeric, let cramp = table["cramp"] else {
@@ -156,8 +177,8 @@ extension DiaryReport {
       let night = table["night"], night.isNumeric
     else { return [] }
     let keys = PatientKeys(ids)
-    let count = table["cramp_count"]
-    let observed = table["observed"]
+    let count = table["cramp_count"].flatMap { $0.isNumeric ? $0 : nil }
+    let observed = table["observed"].flatMap { $0.isNumeric ? $0 : nil }
     let origin = night.numbers.filter { $0.isFinite }.min() ?? 0
     var order: [Int64] = []
     var strips: [Int64: (label: String, nights: [Int?])] = [:]
@@ -199,7 +220,10 @@ extension DiaryReport {
   /// - Complexity: O(n) with integer keys (no per-row strings): levels and patients are coded
   ///   once, and a patient counts for a level when any of its observed nights has it.
   static func prevalenceRows(_ table: Table, factor: String) -> [PrevalenceRow] {
-    guard let column = table[factor], let cramp = table["cramp"], let ids = table["patient_id"]
+    // The layouts built before this checked that `cramp` holds 0/1; a text column has no
+    // numbers to read.
+    guard let column = table[factor], let cramp = table["cramp"], cramp.type != .string,
+      let ids = table["patient_id"]
     else { return [] }
     let patients = PatientKeys(ids)
     // Level code per row: string codes, or the distinct numbers in order of appearance.

@@ -37,9 +37,24 @@ public enum CLI {
   }
 
   /// Runs `arguments` (without the program name) in-process, so tests can call it.
+  ///
+  /// A result that could not be written to standard output (`> /dev/full`, a full disk)
+  /// turns a success into exit 74 with a message on stderr.
   public static func run(
     arguments: [String], console: Console, environment: [String: String] = [:],
     stdoutIsTerminal: Bool = false
+  ) -> Int32 {
+    let status = dispatch(
+      arguments: arguments, console: console, environment: environment,
+      stdoutIsTerminal: stdoutIsTerminal)
+    guard let failure = console.outputFailure() else { return status }
+    console.err("Error: cannot write to standard output: \(failure)\n")
+    return status == ExitCode.success ? ExitCode.ioError : status
+  }
+
+  private static func dispatch(
+    arguments: [String], console: Console, environment: [String: String],
+    stdoutIsTerminal: Bool
   ) -> Int32 {
     var context = Context(
       console: console, environment: environment, stdoutIsTerminal: stdoutIsTerminal)
@@ -78,6 +93,7 @@ public enum CLI {
     }
     do {
       let parsed = try ArgumentParser.parse(rest, spec: spec)
+      try PathGuard.check(parsed, spec: spec)
       return try spec.run(parsed, &context)
     } catch {
       switch error {

@@ -20,6 +20,17 @@ struct ArgumentSpec: Sendable {
   var name: String
   var help: String
   var isOptional = false
+  /// What the value names on disk; every positional argument today is an input file.
+  var pathRole: PathRole? = .input
+}
+
+/// What an option's or argument's value is on disk, so one check (``PathGuard``) can refuse
+/// an output that would overwrite an input before anything is read or written.
+enum PathRole: Sendable {
+  /// A file the command reads (`-` is standard input).
+  case input
+  /// A file the command writes (`-` is standard output).
+  case output
 }
 
 /// An option taking a value (`--format json`) or a flag (`--strict`).
@@ -37,6 +48,8 @@ struct OptionSpec: Sendable {
   var defaultValue: String? = nil
   /// Whether the option may be given several times.
   var isRepeatable = false
+  /// Whether the value is a path the command reads or writes.
+  var pathRole: PathRole? = nil
 
   var isFlag: Bool { valueName == nil }
 
@@ -48,11 +61,12 @@ struct OptionSpec: Sendable {
   /// Creates an option with a value.
   static func option(
     _ name: String, short: Character? = nil, value: String, help: String,
-    allowed: [String]? = nil, default defaultValue: String? = nil, repeatable: Bool = false
+    allowed: [String]? = nil, default defaultValue: String? = nil, repeatable: Bool = false,
+    path pathRole: PathRole? = nil
   ) -> OptionSpec {
     OptionSpec(
       name: name, short: short, valueName: value, help: help, allowedValues: allowed,
-      defaultValue: defaultValue, isRepeatable: repeatable)
+      defaultValue: defaultValue, isRepeatable: repeatable, pathRole: pathRole)
   }
 }
 

@@ -21,7 +21,9 @@ enum CommonOptions {
     allowed: OutputFormat.allCases.map(\.rawValue), default: "text")
   static let output = OptionSpec.option(
     "output", short: "o", value: "file",
-    help: "Write the result to <file> (atomically: temporary file, then rename); '-' is stdout.")
+    help:
+      "Write the result to <file> (atomically: temporary file, then rename; devices and pipes directly); '-' is stdout.",
+    path: .output)
   static let strict = OptionSpec.flag(
     "strict", help: "Treat warnings (and numerical diagnostics) as failures (exit 65).")
   static let quiet = OptionSpec.flag("quiet", short: "q", help: "Print no warnings on stderr.")

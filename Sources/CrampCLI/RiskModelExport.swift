@@ -12,7 +12,8 @@ enum RiskModelExport {
   /// The option the model commands take.
   static let option = OptionSpec.option(
     "save-model", value: "file",
-    help: "Also save the fitted model as JSON for 'crampstat risk' (written atomically).")
+    help: "Also save the fitted model as JSON for 'crampstat risk' (written atomically).",
+    path: .output)
 
   /// Saves a logistic fit (not GEE) when `--save-model` was given.
   static func logistic(
@@ -175,6 +176,6 @@ enum RiskModelExport {
     } catch {
       throw .software("cannot encode the model: \(error)")
     }
-    try OutputWriter.writeAtomically(bytes, to: path)
+    try OutputWriter.write(bytes, to: path)
   }
 }

@@ -1,7 +1,31 @@
 import Glibc
+import Synchronization
 
 /// Reads a whole file into memory with POSIX calls, mapping failures to ``CSVError``.
+///
+/// The path `-` is standard input: read to its end once, then kept, so a command that
+/// reads its input twice (a header pass, then the table) sees the same bytes.
 enum CSVFile {
+  /// The name used in messages for `path` (`<stdin>` for `-`).
+  static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
+
+  private static let standardInput = Mutex<[UInt8]?>(nil)
+
+  /// Standard input, read once.
+  private static func standardInputBytes() throws(CSVError) -> [UInt8] {
+    let result: Result<[UInt8], CSVError> = standardInput.withLock { cached in
+      if let cached { return .success(cached) }
+      do throws(CSVError) {
+        let bytes = try readToEnd(descriptor: 0, path: "<stdin>", expected: 0)
+        cached = bytes
+        return .success(bytes)
+      } catch {
+        return .failure(error)
+      }
+    }
+    return try result.get()
+  }
+
   /// Calls `body` with the bytes of the file at `path`.
   ///
   /// Regular files are mapped read-only (`MAP_PRIVATE | MAP_POPULATE`): no copy and
@@ -12,7 +36,7 @@ enum CSVFile {
   static func withContents<R>(
     of path: String, _ body: (UnsafeBufferPointer<UInt8>) throws(CSVError) -> R
   ) throws(CSVError) -> R {
-    let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    let descriptor = path == "-" ? -1 : open(path, O_RDONLY | O_CLOEXEC)
     if descriptor >= 0 {
       var status = stat()
       let regular = fstat(descriptor, &status) == 0 && status.st_mode & S_IFMT == S_IFREG
@@ -38,6 +62,7 @@ enum CSVFile {
   /// - Throws: ``CSVError/fileNotFound(path:)`` when the path does not exist,
   ///   ``CSVError/unreadable(path:reason:)`` for anything else that stops the read.
   static func contents(of path: String) throws(CSVError) -> [UInt8] {
+    if path == "-" { return try standardInputBytes() }
     let descriptor = open(path, O_RDONLY | O_CLOEXEC)
     if descriptor < 0 {
       let code = errno
@@ -54,9 +79,15 @@ enum CSVFile {
       throw CSVError.unreadable(path: path, reason: "it is a directory")
     }
 
-    // Regular files: one read of the known size into uninitialized memory.
-    // Pipes and devices report size 0 and are read in chunks until end of file.
-    let expected = max(Int(status.st_size), 0)
+    return try readToEnd(
+      descriptor: descriptor, path: path, expected: max(Int(status.st_size), 0))
+  }
+
+  /// Reads `descriptor` to end of file: first `expected` bytes (a regular file's size) in
+  /// one read into uninitialized memory, then chunks (pipes and devices report size 0).
+  private static func readToEnd(
+    descriptor: Int32, path: String, expected: Int
+  ) throws(CSVError) -> [UInt8] {
     var failure: Int32 = 0
     var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
       initialized = 0

@@ -41,7 +41,9 @@ public enum CSVReader {
   /// Reads the CSV file at `path`.
   ///
   /// - Parameters:
-  ///   - path: File to read; it is also the source name in messages.
+  ///   - path: File to read, or `-` for standard input (read once; a second read of `-` in
+  ///     the same process sees the same bytes); it is also the source name in messages
+  ///     (`<stdin>` for `-`).
   ///   - options: Delimiter, decimal mark, missing values, numeric columns.
   /// - Returns: The table, warnings and the delimiter used.
   /// - Throws: ``CSVError/fileNotFound(path:)``, ``CSVError/unreadable(path:reason:)``,
@@ -52,7 +54,7 @@ public enum CSVReader {
     -> CSVResult
   {
     try CSVFile.withContents(of: path) { (buffer) throws(CSVError) in
-      try read(buffer: buffer, source: path, options: options)
+      try read(buffer: buffer, source: CSVFile.displayName(path), options: options)
     }
   }
 

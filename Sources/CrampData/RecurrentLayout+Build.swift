@@ -59,7 +59,19 @@ struct LayoutInput {
     }
     patient = try require(options.patientColumn)
     patientKeys = PatientKeys(patient)
-    cramp = NumericView(try require(options.crampColumn)).values
+    let crampView = NumericView(try require(options.crampColumn))
+    cramp = crampView.values
+    // The outcome must be 0/1 (or missing): a text value read as missing, or a 2, would
+    // silently change the event counts of every model built on this layout.
+    for row in 0..<table.rowCount {
+      let value = cramp[row]
+      let text = crampView.unparsableText(at: row)
+      guard text != nil || !(value.isNaN || value == 0 || value == 1) else { continue }
+      throw .invalidValue(
+        source: table.source, line: Int(table.lineNumbers[row]), column: options.crampColumn,
+        message: text.map { "cannot read '\($0)' as a cramp night: code it 0 (no) or 1 (yes)" }
+          ?? "must be 0 or 1 (found \(DiaryValidator.format(value)))")
+    }
     count = table[options.countColumn].map { NumericView($0).values }
     observed = table[options.observedColumn].map { NumericView($0).values }
     let derivesAge = options.ageAtEnrolmentColumn != nil

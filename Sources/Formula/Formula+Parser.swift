@@ -35,10 +35,36 @@ struct FormulaParser {
   private static let knownFunctions: [String] =
     ["factor", "I"] + Expression.numericFunctions.keys.sorted() + specials.sorted()
 
+  /// Limits that keep every formula's parse and expansion bounded in time and stack: a
+  /// formula longer than ``maximumTokens`` tokens, nested deeper than ``maximumDepth``
+  /// (parentheses, calls, signs and powers) or expanding to more than ``maximumTerms``
+  /// terms is refused with a message, never a stack overflow or a run of minutes.
+  static let maximumTokens = 2_000
+  static let maximumDepth = 64
+  static let maximumTerms = 4_096
+
+  /// Current nesting depth of the recursive descent.
+  private var depth = 0
+
   init(text: String) { self.text = text }
+
+  /// Enters one level of nesting.
+  /// - Throws: ``FormulaError/syntax(message:formula:position:)`` past ``maximumDepth``.
+  private mutating func descend() throws {
+    depth += 1
+    if depth > Self.maximumDepth {
+      throw syntax("the formula nests deeper than \(Self.maximumDepth) levels")
+    }
+  }
 
   mutating func parseFormula() throws -> Formula {
     tokens = try Self.tokenize(text)
+    if tokens.count > Self.maximumTokens {
+      throw FormulaError.syntax(
+        message:
+          "the formula has \(tokens.count - 1) tokens; at most \(Self.maximumTokens) are supported",
+        formula: text, position: tokens[Self.maximumTokens].position)
+    }
     var response: Formula.Response?
     if peek != .symbol("~") {
       let position = currentPosition
@@ -203,7 +229,9 @@ struct FormulaParser {
       throw syntax("the power of a term must be a positive integer, as in (a + b)^2")
     }
     advance()
-    return .power(node, Int(value))
+    // Any power at or above the number of variables gives the same terms (the expansion
+    // stops at its fixed point), so a huge power is clamped before it becomes an Int.
+    return .power(node, Int(min(value, Double(Self.maximumTerms))))
   }
 
   private mutating func parseTermAtom() throws -> TermNode {
@@ -211,8 +239,10 @@ struct FormulaParser {
     switch peek {
     case .symbol("("):
       advance()
+      try descend()
       let inner = try parseSum()
       try expect(")")
+      depth -= 1
       return inner
     case .number(let value):
       advance()
@@ -276,6 +306,8 @@ struct FormulaParser {
   }
 
   private mutating func parseUnary() throws -> Expression {
+    try descend()
+    defer { depth -= 1 }
     if peek == .symbol("-") {
       advance()
       // R folds a negative literal into the number: -2 is a constant, not -(2).
@@ -305,8 +337,10 @@ struct FormulaParser {
       return .number(value)
     case .symbol("("):
       advance()
+      try descend()
       let inner = try parseExpression()
       try expect(")")
+      depth -= 1
       return inner
     case .name(let name):
       advance()
@@ -341,6 +375,8 @@ struct FormulaParser {
   /// Parses `(arg, arg, ...)` after a function name; the current token is `(`.
   private mutating func parseArguments() throws -> [Expression] {
     try expect("(")
+    try descend()
+    defer { depth -= 1 }
     var arguments: [Expression] = []
     if peek == .symbol(")") {
       advance()
@@ -487,36 +523,60 @@ struct FormulaParser {
     case .negated(_, let position):
       throw syntax("a removed term cannot be part of an interaction", at: position)
     case .interaction(let a, let b):
-      return interact(try termSet(a), try termSet(b))
+      return try bounded(try interact(try termSet(a), try termSet(b)))
     case .crossing(let a, let b):
       let left = try termSet(a)
       let right = try termSet(b)
-      return union(union(left, right), interact(left, right))
+      return try bounded(union(union(left, right), try bounded(try interact(left, right))))
     case .nesting(let a, let b):
       // a/b = a + (all variables of a):b
       let left = try termSet(a)
       let allOfLeft = [Array(Set(left.joined())).sorted()]
-      return union(left, interact(allOfLeft, try termSet(b)))
+      return try bounded(union(left, try interact(allOfLeft, try termSet(b))))
     case .power(let a, let k):
       let base = try termSet(a)
       var result = base
-      for _ in 1..<max(1, k) { result = union(result, interact(result, base)) }
+      for _ in 1..<max(1, k) {
+        let next = try bounded(union(result, try interact(result, base)))
+        if next.count == result.count { break }  // the fixed point: higher powers add nothing
+        result = next
+      }
       return result
     }
   }
 
+  /// `terms`, or an error when the expansion is too large to be a model.
+  private func bounded(_ terms: TermSet) throws -> TermSet {
+    guard terms.count <= Self.maximumTerms else {
+      throw syntax(
+        "the formula expands to more than \(Self.maximumTerms) terms; write the interactions you need",
+        at: 0)
+    }
+    return terms
+  }
+
+  /// `a` then the terms of `b` not in `a`, in order (hashing keeps it linear).
   private func union(_ a: TermSet, _ b: TermSet) -> TermSet {
     var result = a
-    for term in b where !result.contains(term) { result.append(term) }
+    var seen = Set(a)
+    for term in b where seen.insert(term).inserted { result.append(term) }
     return result
   }
 
-  private func interact(_ a: TermSet, _ b: TermSet) -> TermSet {
+  /// Every product of a term of `a` and a term of `b`, without repeats, in order.
+  /// - Throws: when there are more pairs than any bounded expansion could need.
+  private func interact(_ a: TermSet, _ b: TermSet) throws -> TermSet {
+    guard a.count * b.count <= Self.maximumTerms * 64 else {
+      throw syntax(
+        "the formula expands to more than \(Self.maximumTerms) terms; write the interactions you need",
+        at: 0)
+    }
     var result: TermSet = []
+    var seen = Set<[Int]>()
     for x in a {
       for y in b {
         let term = Array(Set(x + y)).sorted()
-        if !result.contains(term) { result.append(term) }
+        if seen.insert(term).inserted { result.append(term) }
       }
     }
     return result

@@ -73,7 +73,21 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
     return ". Did you mean '\(suggestion)\(call ? "()" : "")'?"
   }
 
-  private static func caret(_ formula: String, _ position: Int) -> String {
-    "  " + formula + "\n  " + String(repeating: " ", count: max(0, position)) + "^"
+  /// The formula with a caret under `position` (a scalar offset); a long formula is shown
+  /// as a window of about 70 characters around the position, elided with `...`.
+  static func caret(_ formula: String, _ position: Int) -> String {
+    let scalars = Array(formula.unicodeScalars)
+    let window = 70
+    let at = min(max(0, position), scalars.count)
+    guard scalars.count > window else {
+      return "  " + formula + "\n  " + String(repeating: " ", count: at) + "^"
+    }
+    let start = max(0, min(at - window / 2, scalars.count - window))
+    let end = min(scalars.count, start + window)
+    let head = start > 0 ? "..." : ""
+    let tail = end < scalars.count ? "..." : ""
+    let shown = String(String.UnicodeScalarView(scalars[start..<end]))
+    return "  " + head + shown + tail + "\n  "
+      + String(repeating: " ", count: head.count + at - start) + "^"
   }
 }

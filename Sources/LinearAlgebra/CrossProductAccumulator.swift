@@ -281,6 +281,9 @@ extension CrossProductAccumulator {
         "CrossProductAccumulator.crossProduct: \(design.count) values and "
           + "\(weights?.count ?? n) weights for \(n)x\(p)")
     }
+    // No rows or no columns: the sum is the empty (or zero) matrix; the block loop below
+    // would otherwise slice past the end of an empty design.
+    guard n > 0, p > 0 else { return CrossProductAccumulator(columns: p) }
     let partition = RowPartition(rows: n, alignment: blockRows)
     var results = [Result<CrossProductAccumulator, Error>](
       repeating: .success(CrossProductAccumulator(columns: p)), count: partition.chunks.count)

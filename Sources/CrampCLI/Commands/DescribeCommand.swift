@@ -25,7 +25,7 @@ enum DescribeCommand {
     let summaries = table.columns.map { ColumnSummary($0) }
     let diary = DiaryLayout.detect(table) == .nights ? DiarySummary(table) : nil
     let text = render(
-      file: path, table: table, summaries: summaries, diary: diary,
+      file: table.source, table: table, summaries: summaries, diary: diary,
       format: CommonOptions.outputFormat(parsed), parsed: parsed)
     try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
     return ExitCode.success

@@ -98,7 +98,7 @@ enum LayoutCommand {
         JSONEnvelope.make(command: "layout", parsed: parsed, body: body).rendered().utf8)
     }
     if let out = parsed.value("output"), out != "-" {
-      try OutputWriter.writeAtomically(bytes, to: out)
+      try OutputWriter.write(bytes, to: out)
     } else {
       context.console.out(String(decoding: bytes, as: UTF8.self))
     }

@@ -45,7 +45,8 @@ enum RecurrentCommand {
       .flag("no-merge", help: "Do not merge cramp-free nights (same estimates, slower)."),
       .option(
         "patients", value: "file",
-        help: "One-row-per-patient CSV whose extra columns are joined on patient_id (baseline)."),
+        help: "One-row-per-patient CSV whose extra columns are joined on patient_id (baseline).",
+        path: .input),
       .option("level", value: "p", help: "Confidence level.", default: "0.95"),
     ] + ModelInput.designOptions + [
       RiskModelExport.option

@@ -17,7 +17,8 @@ enum ReportCommand {
       """,
     arguments: [ArgumentSpec(name: "diary", help: "Night-level diary CSV.")],
     options: [
-      .option("patients", value: "file", help: "Patient-level CSV, validated alongside."),
+      .option(
+        "patients", value: "file", help: "Patient-level CSV, validated alongside.", path: .input),
       .option(
         "factors", value: "list",
         help:
@@ -29,8 +30,8 @@ enum ReportCommand {
       .option(
         "notebook", value: "file.ipynb",
         help:
-          "Also write the report as a Jupyter notebook (nbformat 4.5) with Python cells that refit the key models."
-      ),
+          "Also write the report as a Jupyter notebook (nbformat 4.5) with Python cells that refit the key models.",
+        path: .output),
     ] + CommonOptions.csv + CommonOptions.rendering + CommonOptions.charts + [CommonOptions.quiet],
     run: run)
 
@@ -83,6 +84,6 @@ enum ReportCommand {
     let notebook = DiaryNotebook(
       report: report, diaryPath: relative(parsed.argument("diary") ?? ""),
       generator: command, version: CLI.version)
-    try OutputWriter.writeAtomically(Array(notebook.notebook().serialized().utf8), to: path)
+    try OutputWriter.write(Array(notebook.notebook().serialized().utf8), to: path)
   }
 }

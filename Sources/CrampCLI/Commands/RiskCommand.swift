@@ -29,11 +29,13 @@ enum RiskCommand {
       """,
     arguments: [],
     options: [
-      .option("model", value: "file", help: "Model file written by --save-model."),
+      .option(
+        "model", value: "file", help: "Model file written by --save-model.", path: .input),
       .option(
         "patient", value: "profile",
         help: "The patient as name=value pairs, e.g. \"age=63,sex=F,dialysis_day=1\"."),
-      .option("patients", value: "file", help: "CSV with one patient per row to score."),
+      .option(
+        "patients", value: "file", help: "CSV with one patient per row to score.", path: .input),
     ] + CommonOptions.csv + CommonOptions.rendering + CommonOptions.charts + [
       CommonOptions.strict, CommonOptions.quiet,
     ],

@@ -20,7 +20,8 @@ enum ValidateCommand {
         default: "auto"),
       .option(
         "patients", value: "file",
-        help: "Patient-level CSV: also validated, and every patient in <file> must be in it."),
+        help: "Patient-level CSV: also validated, and every patient in <file> must be in it.",
+        path: .input),
     ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
     run: run)
 
@@ -50,7 +51,7 @@ enum ValidateCommand {
     let errors = findings.filter { $0.severity == .error }.count
     let warnings = findings.count - errors
     let report = ValidationReport(
-      file: path, layout: layout, rows: table.rowCount, findings: findings, errors: errors,
+      file: table.source, layout: layout, rows: table.rowCount, findings: findings, errors: errors,
       warnings: warnings)
     let text = report.render(CommonOptions.outputFormat(parsed), parsed: parsed)
     try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
