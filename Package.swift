@@ -67,7 +67,7 @@ let package = Package(
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Parallelism"]),
     .testTarget(name: "DistributionsTests", dependencies: ["Distributions"]),
     .testTarget(name: "CrampDataTests", dependencies: ["CrampData"]),
-    .testTarget(name: "FormulaTests", dependencies: ["Formula", "CrampData"]),
+    .testTarget(name: "FormulaTests", dependencies: ["Formula", "CrampData", "DiarySimulation"]),
     .testTarget(
       name: "RegressionTests",
       dependencies: ["Regression", "Formula", "CrampData", "LinearAlgebra"]
@@ -81,7 +81,8 @@ let package = Package(
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CrampData", "Formula"]),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
     .testTarget(
-      name: "CrampCLITests", dependencies: ["CrampCLI", "CrampData", "Reporting"],
+      name: "CrampCLITests",
+      dependencies: ["CrampCLI", "CrampData", "DiarySimulation", "Reporting"],
       exclude: ["Snapshots"]),
   ]
 )

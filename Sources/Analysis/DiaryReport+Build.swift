@@ -115,11 +115,7 @@ extension DiaryReport {
     if let cramp = table["cramp"], cramp.type != .string {
       let count = table["cramp_count"].flatMap { $0.isNumeric ? $0 : nil }
       for row in 0..<table.rowCount where !cramp.missing[row] && cramp.numbers[row] == 1 {
-        if let count, !count.missing[row], count.numbers[row] >= 1 {
-          total += Int(count.numbers[row])
-        } else {
-          total += 1
-        }
+        total += count.map { $0.missing[row] ? 1 : crampsOnCrampNight($0.numbers[row]) } ?? 1
       }
     }
     let conventions = [
@@ -139,6 +135,13 @@ extension DiaryReport {
       eventStrips: eventStrips(table, patients: 20), tiedEventShare: tiedShare,
       meanCumulativeFunction: mcf, notes: notes,
       conventions: conventions, source: table.source, factors: factors, covariates: covariates)
+  }
+
+  /// Cramps on a cramp night with recorded count `value`: the count when it is a whole
+  /// number from 1 to 100 (the layouts refuse others), else 1, as the layouts count it.
+  static func crampsOnCrampNight(_ value: Double) -> Int {
+    guard value.isFinite, value >= 1, value <= 100 else { return 1 }
+    return Int(value)
   }
 
   /// Stops the recurrent section of a diary with no cramp night (already noted).
@@ -189,15 +192,16 @@ extension DiaryReport {
         order.append(key)
         strips[key] = (keys.label(row), [])
       }
-      let index = Int(night.numbers[row] - origin)
-      guard index >= 0, index < 100_000 else { continue }
+      let offset = night.numbers[row] - origin
+      guard offset >= 0, offset < 100_000 else { continue }
+      let index = Int(offset)
       var s = strips[key] ?? ("", [])
       while s.nights.count <= index { s.nights.append(nil) }
       let notObserved = observed.map { !$0.missing[row] && $0.numbers[row] == 0 } ?? false
       if !cramp.missing[row] && !notObserved {
         let c =
           cramp.numbers[row] == 1
-          ? max(1, Int(count.map { $0.missing[row] ? 1 : $0.numbers[row] } ?? 1)) : 0
+          ? count.map { $0.missing[row] ? 1 : crampsOnCrampNight($0.numbers[row]) } ?? 1 : 0
         s.nights[index] = c
       }
       strips[key] = s

@@ -73,6 +73,19 @@ struct LayoutInput {
           ?? "must be 0 or 1 (found \(DiaryValidator.format(value)))")
     }
     count = table[options.countColumn].map { NumericView($0).values }
+    if let count {
+      // A cramp night's count is a whole number of cramps; one past any credible night
+      // (or not whole) is a data error, not a number to convert.
+      for row in 0..<table.rowCount where cramp[row] == 1 && count[row].isFinite {
+        let value = count[row]
+        guard value > Self.maximumCrampsPerNight || value != value.rounded() else { continue }
+        throw .invalidValue(
+          source: table.source, line: Int(table.lineNumbers[row]), column: options.countColumn,
+          message:
+            "must be a whole number of cramps up to \(Self.maximumCrampsPerNight) (found \(DiaryValidator.format(value)))"
+        )
+      }
+    }
     observed = table[options.observedColumn].map { NumericView($0).values }
     let derivesAge = options.ageAtEnrolmentColumn != nil
     var covs: [Column] = []
@@ -189,6 +202,9 @@ struct LayoutInput {
     if let observed, observed[row] == 0 { return false }
     return !cramp[row].isNaN
   }
+
+  /// The most cramps one night may record (checked when the layout is built).
+  static let maximumCrampsPerNight = 100.0
 
   /// Number of cramps recorded in `row` (1 for a cramp night without a usable count).
   func cramps(_ row: Int) -> Int {

@@ -113,6 +113,14 @@ private struct Builder {
         default:
           parts.append((variable, nil, variable.label))
         }
+        let width = names.count + combos.count * parts.count
+        if width > DesignMatrix.maximumColumns || width * n > DesignMatrix.maximumValues {
+          throw FormulaError.designTooLarge(
+            term: term.label, columns: width, rows: n,
+            limit: width > DesignMatrix.maximumColumns
+              ? "\(DesignMatrix.maximumColumns) columns"
+              : "\(DesignMatrix.maximumValues) values (8 bytes each)")
+        }
         var next: [[(Expression, Int?, String)]] = []
         for part in parts {
           for combo in combos { next.append(combo + [part]) }

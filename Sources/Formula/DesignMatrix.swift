@@ -60,6 +60,13 @@ public struct SurvivalOutcome: Sendable, Equatable {
 /// one column per level. Boolean columns are numbers 0/1 named `x` (R, which reads them as
 /// logical, would write `xTRUE`).
 public struct DesignMatrix: Sendable {
+  /// The most columns a design may have: beyond it `X'X` alone would need gigabytes, and a
+  /// term that gets there is a factor of ids or free text, not a model variable.
+  public static let maximumColumns = 10_000
+  /// The most values (rows x columns) a design may hold: 12 GB of doubles, half this
+  /// project's 24 GB machine.
+  public static let maximumValues = 1_500_000_000
+
   /// The formula this matrix was built from.
   public let formula: Formula
   /// Name of the table's source (for messages).

@@ -30,6 +30,9 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
   case noCompleteRows(dropped: Int)
   /// The cluster column given in ``DesignOptions`` does not exist.
   case unknownClusterColumn(name: String, suggestion: String?)
+  /// The design would have more columns (or values) than any model here can fit; `term` is
+  /// the term that crossed the limit.
+  case designTooLarge(term: String, columns: Int, rows: Int, limit: String)
 
   public var description: String {
     switch self {
@@ -65,6 +68,10 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
       return "no rows left: all \(dropped) rows have a missing model variable"
     case .unknownClusterColumn(let name, let suggestion):
       return "unknown cluster column '\(name)'" + Self.didYouMean(suggestion)
+    case .designTooLarge(let term, let columns, let rows, let limit):
+      return "term '\(term)' makes the design \(rows) rows x \(columns)+ columns, over the "
+        + "limit of \(limit); a factor with this many levels (an id or a free-text column?) "
+        + "cannot be a model term"
     }
   }
 
