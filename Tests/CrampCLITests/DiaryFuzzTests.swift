@@ -2,7 +2,9 @@ import DiarySimulation
 import Foundation
 import Testing
 
-/// The CSV mutation fuzzer end to end (issue 13, item 2): the example diary, mutated cell by
+/// The CSV mutation fuzzer end to end (issue 13, item 2).
+///
+/// The example diary, mutated cell by
 /// cell the way real exports go wrong (yes/no codes, decimal commas, other date formats,
 /// empty and huge values, deleted and duplicated rows, renamed columns), run through
 /// `validate`, `report`, `recurrent` and `logit` in-process. Every run must end with exit 0

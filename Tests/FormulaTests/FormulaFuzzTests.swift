@@ -5,7 +5,9 @@ import Testing
 
 @testable import Formula
 
-/// The formula fuzzer (issue 13, item 2): random and adversarial formula strings, each
+/// The formula fuzzer (issue 13, item 2).
+///
+/// Random and adversarial formula strings, each
 /// parsed and, when it parses, built into a design on a small table. Every case must end in
 /// a design or a ``FormulaError`` with a message: no trap, no stack overflow, no hang.
 ///
