@@ -228,9 +228,11 @@ enum Discrimination {
   ///
   /// Breaks are the distinct type-7 quantiles of the fitted values at 0, 1/g, ..., 1; a value
   /// falls in group `k` when `break[k] < p <= break[k+1]`, the lowest break included.
-  /// Statistic `sum over groups and both outcomes of (O - E)^2 / E`, df = `g - 2` (always
-  /// `g`, even when fewer groups remain, as hoslem.test does). The test is `nil` when a group
-  /// expects zero of an outcome or is empty (statistic NaN in R). `sorted`, when given, must
+  /// Statistic `sum over groups and both outcomes of (O - E)^2 / E`, df = (groups used) - 2:
+  /// when tied fitted values merge deciles, the df follows the groups that remain (as Stata's
+  /// `estat gof` reports them; hoslem.test keeps `g - 2` whatever remains, which overstates
+  /// the df and so understates misfit). The test is `nil` when a group expects zero of an
+  /// outcome or is empty (statistic NaN in R), or fewer than 3 groups remain. `sorted`, when given, must
   /// be `predicted` sorted ascending (it saves the sort).
   static func hosmerLemeshow(
     y: [Double], predicted: [Double], sorted given: [Double]? = nil, groups g: Int
@@ -308,8 +310,10 @@ enum Discrimination {
           count: count[k], lowerProbability: low[k], upperProbability: high[k],
           meanPredicted: e1 / total, observedEvents: o1, expectedEvents: e1))
     }
+    let degreesOfFreedom = groupCount - 2
     let test =
-      statistic.isFinite ? ChiSquaredTest(statistic: statistic, degreesOfFreedom: g - 2) : nil
+      statistic.isFinite && degreesOfFreedom > 0
+      ? ChiSquaredTest(statistic: statistic, degreesOfFreedom: degreesOfFreedom) : nil
     return HosmerLemeshow(test: test, groups: groups)
   }
 }

@@ -128,7 +128,8 @@ public struct CalibrationGroup: Sendable, Equatable, Codable {
 
 /// Hosmer-Lemeshow goodness of fit with the groups it used.
 public struct HosmerLemeshow: Sendable, Equatable, Codable {
-  /// The chi-squared test (df = g - 2); `nil` statistic when a group expects 0 events.
+  /// The chi-squared test (df = groups used - 2); `nil` when a group expects 0 events or
+  /// fewer than 3 groups remain.
   public let test: ChiSquaredTest?
   /// The groups (deciles of fitted probability; fewer when quantiles coincide).
   public let groups: [CalibrationGroup]

@@ -85,7 +85,8 @@ write.csv(comp, file.path(data_dir, "logistic_complete.csv"), row.names = FALSE)
 
 hosmer_lemeshow <- function(y, p, g = 10) {
   # The grouping of ResourceSelection::hoslem.test: breaks at unique type-7 quantiles of the
-  # fitted values, intervals closed on the right, the lowest included; df = g - 2 always.
+  # fitted values, intervals closed on the right, the lowest included; df = (intervals
+  # used) - 2, so merged deciles lower the df (hoslem.test itself keeps g - 2).
   qq <- unique(quantile(p, probs = seq(0, 1, 1 / g)))
   cut_p <- cut(p, breaks = qq, include.lowest = TRUE)
   observed <- xtabs(cbind(y0 = 1 - y, y1 = y) ~ cut_p)
@@ -97,7 +98,8 @@ hosmer_lemeshow <- function(y, p, g = 10) {
     observed_events = as.vector(observed[, 2]),
     expected_events = as.vector(expected[, 2])
   )
-  list(statistic = stat, df = g - 2, p_value = 1 - pchisq(stat, g - 2), groups = groups)
+  df <- length(qq) - 1 - 2
+  list(statistic = stat, df = df, p_value = 1 - pchisq(stat, df), groups = groups)
 }
 
 coef_table <- function(fit, names_ours, vc_robust = NULL) {

@@ -185,3 +185,49 @@ struct LogisticPartitionedTests {
     #expect(abs((fit.auc?.estimate ?? 0) - (single.auc?.estimate ?? 1)) < 1e-11)
   }
 }
+
+@Suite("Hosmer-Lemeshow groups")
+struct HosmerLemeshowGroupTests {
+  /// 101 rows, a factor with four levels of 30, 30, 20 and 21 rows and 3, 9, 12 and 17
+  /// events: the saturated model's fitted values take four values, and every decile (type 7,
+  /// h = 100 k / 10, a whole index) falls on one of them, so the ten deciles merge into the
+  /// breaks 0.1, 0.3, 0.6, 17/21 and three non-empty intervals.
+  static func fourLevels() -> Table {
+    var g: [Double] = []
+    var y: [Double] = []
+    for (level, (size, events)) in [(30, 3), (30, 9), (20, 12), (21, 17)].enumerated() {
+      for i in 0..<size {
+        g.append(Double(level))
+        y.append(i < events ? 1 : 0)
+      }
+    }
+    let none = [Bool](repeating: false, count: g.count)
+    return Table(
+      source: "four_levels.csv",
+      columns: [
+        Column(name: "g", type: .integer, numbers: g, missing: none),
+        Column(name: "y", type: .boolean, numbers: y, missing: none),
+      ],
+      lineNumbers: (0..<g.count).map { Int32($0 + 2) })
+  }
+
+  @Test("merged deciles: the df follows the groups used (3 groups, df 1), not g - 2 = 8")
+  func mergedDeciles() throws {
+    let design = try DesignMatrix.build(Formula.parse("y ~ factor(g)"), table: Self.fourLevels())
+    let fit = try LogisticModel().fit(design)
+    let hl = try #require(fit.hosmerLemeshow)
+    // Three intervals, the lowest, [0.1, 0.3], holding two levels.
+    #expect(hl.groups.count == 3)
+    let test = try #require(hl.test)
+    #expect(test.degreesOfFreedom == 1)
+    // Saturated in g: observed equals expected in every group.
+    #expect(abs(test.statistic) < 1e-12)
+  }
+
+  @Test("fewer than three groups left: no test (df would be 0 or less)")
+  func tooFewGroups() throws {
+    let design = try DesignMatrix.build(Formula.parse("y ~ x"), table: twoByTwo())
+    let fit = try LogisticModel().fit(design)
+    #expect(fit.hosmerLemeshow?.test == nil)
+  }
+}
