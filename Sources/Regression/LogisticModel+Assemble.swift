@@ -11,6 +11,23 @@ extension LogisticModel {
     diagnostics: [FitDiagnostic]
   ) throws -> LogisticFit {
     let k = kept.count
+    var variance = variance
+    var diagnostics = diagnostics
+    // A sandwich over fewer clusters than parameters is singular (rank <= clusters), and
+    // one cluster gives a zero variance: neither is a standard error to print.
+    if variance == .clusterRobust, let clusters = design.clusters,
+      clusters.count < 2 || clusters.count < k
+    {
+      diagnostics.append(.tooFewClusters(count: clusters.count, parameters: k))
+      variance = .model
+    }
+    // Under separation a robust SE shrinks with the diverging estimate, so its z would look
+    // significant: those terms get no robust z, p or interval.
+    let separated = Set(
+      diagnostics.flatMap { diagnostic -> [String] in
+        if case .separation(let terms) = diagnostic { return terms }
+        return []
+      })
     let modelCovariance = core.covariance
     var covariance = modelCovariance
     if variance == .clusterRobust, let clusters = design.clusters {
@@ -43,6 +60,11 @@ extension LogisticModel {
             term: term, estimate: estimate, standardError: se, modelStandardError: modelSE,
             z: z, pValue: normalTwoSidedPValue(z), confLow: limits.low[slot],
             confHigh: limits.high[slot], intervalMethod: .profileLikelihood))
+      } else if variance == .clusterRobust, separated.contains(term) {
+        rows.append(
+          CoefficientEstimate(
+            term: term, estimate: estimate, standardError: se, modelStandardError: modelSE,
+            z: nil, pValue: nil, confLow: nil, confHigh: nil, intervalMethod: .waldRobust))
       } else {
         rows.append(
           CoefficientEstimate(

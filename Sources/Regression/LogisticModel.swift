@@ -113,11 +113,23 @@ public struct LogisticModel: Sendable, Equatable {
         scoreFactors: variance == .clusterRobust)
       if confidenceIntervals == .profile {
         let profile = ProfileLikelihood(x: x, n: n, p: kept.count, y: y, offset: design.offset)
-        let limits = try profile.limits(
+        var limits = try profile.limits(
           mu: core.mu,
           standardErrors: (0..<kept.count).map { core.covariance[$0, $0].squareRoot() },
           level: confidenceLevel)
+        // Never an interval that excludes its estimate: a root on the wrong side of the
+        // reported estimate (a diverging fit's estimate is no optimum) is an open side.
+        for j in 0..<kept.count {
+          if let l = limits.low[j], !(l <= core.beta[j]) { limits.low[j] = -.infinity }
+          if let h = limits.high[j], !(h >= core.beta[j]) { limits.high[j] = .infinity }
+        }
         core.profileLimits = limits
+        let open = (0..<kept.count).filter {
+          limits.low[$0]?.isInfinite == true || limits.high[$0]?.isInfinite == true
+        }
+        if !open.isEmpty {
+          diagnostics.append(.openProfileInterval(terms: open.map { design.columnNames[kept[$0]] }))
+        }
       }
     }
     diagnostics += core.diagnostics.map { diagnostic in

@@ -24,7 +24,10 @@ import LinearAlgebra
 /// roots independently (`glm.fit` with the offset, `uniroot`); those agree to ~1e-9.
 ///
 /// A limit that does not exist (the profile flattens below `z`, as under separation) is
-/// `nil`, where R reports NA.
+/// infinite, `-inf` or `+inf` on that side, as logistf reports an open side, where R's
+/// confint reports NA; a root found on the wrong side of the estimate (the "estimate" of a
+/// diverging fit is no optimum) is replaced the same way, so an interval never excludes its
+/// own estimate. A limit whose search did not converge is `nil` (NA).
 struct ProfileLikelihood {
   /// `n` x `p` column-major design (kept columns only).
   let x: [Double]
@@ -38,8 +41,8 @@ struct ProfileLikelihood {
   /// Newton iterations per limit.
   static let maxSteps = 60
 
-  /// The lower and upper limits of every coefficient, `nil` where the profile never reaches
-  /// the critical value.
+  /// The lower and upper limits of every coefficient: infinite where the profile never
+  /// reaches the critical value on that side, `nil` where the search did not converge.
   ///
   /// - Parameters:
   ///   - mu: fitted probabilities of the ordinary fit (warm start of the refit at the optimum).
@@ -118,7 +121,8 @@ struct ProfileLikelihood {
       return (s, s == 0 ? .nan : -score / s, mu)
     }
 
-    /// The root of `s(b) = target` on the side of `target`'s sign, or `nil` if none.
+    /// The root of `s(b) = target` on the side of `target`'s sign; infinite (with that sign)
+    /// when the profile flattens below the target; `nil` when the search did not converge.
     mutating func solve(
       estimate: Double, deviance: Double, target: Double, se: Double, mustart: [Double]
     ) throws -> Double? {
@@ -130,6 +134,7 @@ struct ProfileLikelihood {
       var inner = estimate
       var outer: Double?
       var previousGap = Double.infinity
+      var outward = se
       for _ in 0..<ProfileLikelihood.maxSteps {
         let (s, slope, mu) = try evaluate(
           b, estimate: estimate, deviance: deviance, mustart: warm)
@@ -146,16 +151,19 @@ struct ProfileLikelihood {
             next = (inner + outer) / 2
           }
         } else if !next.isFinite || (next - b) * direction <= 0 {
-          // The profile has (nearly) flattened: keep walking outward in SE steps.
-          next = b + direction * se
+          // The profile has (nearly) flattened: keep walking outward in doubling SE steps,
+          // so the 200 SE limit below is reached within a few evaluations.
+          next = b + direction * outward
+          outward *= 2
         }
         // Never further than 200 SE: beyond that the profile is flat (separation).
-        if abs(next - estimate) > 200 * se { return nil }
+        if abs(next - estimate) > 200 * se { return direction * .infinity }
         if abs(next - b) <= 1e-11 * (1 + abs(b)) { return next }
         previousGap = abs(gap)
         b = next
       }
-      return nil
+      // Never bracketed: the profile stayed below the target all the way out.
+      return outer == nil ? direction * .infinity : nil
     }
   }
 }

@@ -50,6 +50,12 @@ public enum FitDiagnostic: Sendable, Equatable, Codable, CustomStringConvertible
   case separation(terms: [String])
   /// The intercept-only fit with the offset (for the null deviance) did not converge.
   case nullModelDidNotConverge
+  /// A profile-likelihood interval is open on one side (the likelihood flattens there, as
+  /// under separation): the limit is shown as `Inf` or `-Inf`.
+  case openProfileInterval(terms: [String])
+  /// Too few clusters for a cluster-robust variance (fewer than 2, or fewer than the
+  /// `parameters` estimated): the model-based variance is used instead.
+  case tooFewClusters(count: Int, parameters: Int)
 
   public var description: String {
     switch self {
@@ -64,6 +70,13 @@ public enum FitDiagnostic: Sendable, Equatable, Codable, CustomStringConvertible
         + " are diverging (consider --firth)"
     case .nullModelDidNotConverge:
       return "the null model with offset did not converge; null deviance may be inaccurate"
+    case .openProfileInterval(let terms):
+      return "the profile-likelihood interval of " + terms.map { "'\($0)'" }.joined(separator: ", ")
+        + " is open on one side (the likelihood flattens: separation); shown as Inf"
+    case .tooFewClusters(let count, let parameters):
+      return "\(count) cluster\(count == 1 ? "" : "s") for \(parameters) parameters: too few for a "
+        + "cluster-robust variance (needs at least 2 and at least as many as parameters); "
+        + "model-based standard errors are shown instead"
     }
   }
 }

@@ -222,6 +222,8 @@ public struct DiaryReportRenderer: Sendable {
       }
       if let hl = m.fit.hosmerLemeshow?.test {
         out += "; Hosmer-Lemeshow p = \(NumberFormat.pValue(hl.pValue))"
+      } else if m.fit.hosmerLemeshow != nil {
+        out += "; Hosmer-Lemeshow: no test (too few distinct fitted risks)"
       }
       out += "\n"
       for d in m.fit.diagnostics { out += "Warning: \(d)\n" }

@@ -119,6 +119,9 @@ public struct LogisticReport: Sendable {
     if let hl = fit.hosmerLemeshow, let t = hl.test {
       out +=
         "Hosmer-Lemeshow (g = \(hl.groups.count)): X-squared = \(NumberFormat.significant(t.statistic, digits: 5)), df = \(t.degreesOfFreedom), p = \(NumberFormat.pValue(t.pValue))\n"
+    } else if let hl = fit.hosmerLemeshow {
+      out +=
+        "Hosmer-Lemeshow: no test (\(hl.groups.count) groups of fitted risk; a group expects no event or fewer than 3 remain)\n"
     }
     if !fit.calibration.isEmpty {
       var cal = DataTable(headers: [

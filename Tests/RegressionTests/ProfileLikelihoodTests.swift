@@ -108,7 +108,7 @@ struct ProfileLikelihoodTests {
     }
   }
 
-  @Test("quasi-complete separation: the infinite limit is nil (R: NA), not a number")
+  @Test("quasi-complete separation: the open side is +Inf with a warning (R's confint: NA)")
   func separated() throws {
     let reference = try LogisticReference.load()
     let model = try #require(reference.models["separation"])
@@ -116,7 +116,23 @@ struct ProfileLikelihoodTests {
       Formula.parse(model.formula), table: try readFixture(model.data))
     let fit = try LogisticModel(confidenceIntervals: .profile).fit(design)
     let exposed = try #require(fit.coefficients.first { $0.term == "exposed" })
-    #expect(exposed.confHigh == nil)
-    #expect(exposed.confLow != nil)
+    #expect(exposed.confHigh == .infinity)
+    let low = try #require(exposed.confLow)
+    #expect(low.isFinite && low <= (exposed.estimate ?? .nan))
+    #expect(fit.diagnostics.contains(.openProfileInterval(terms: ["exposed"])))
+  }
+
+  @Test("complete separation: no interval excludes its own estimate")
+  func complete() throws {
+    let reference = try LogisticReference.load()
+    let model = try #require(reference.models["complete"])
+    let design = try DesignMatrix.build(
+      Formula.parse(model.formula), table: try readFixture(model.data))
+    let fit = try LogisticModel(confidenceIntervals: .profile).fit(design)
+    for c in fit.coefficients {
+      let estimate = try #require(c.estimate)
+      if let low = c.confLow { #expect(low <= estimate, "\(c.term)") }
+      if let high = c.confHigh { #expect(high >= estimate, "\(c.term)") }
+    }
   }
 }

@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+
+/// Numbers a researcher would trust and should not (issue 13, item 3), each rerun.
+@Suite("No misleading numbers")
+struct MisleadingNumberTests {
+  static let diary = repositoryPath("Datasets/example/diary_nights.csv")
+
+  static func json(_ text: String) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+  }
+
+  @Test("fewer clusters than parameters: model-based SEs with a warning naming the count")
+  func tooFewClusters() throws {
+    // sex has two values: two clusters for three parameters.
+    let result = runCLI([
+      "logit", Self.diary, "--formula", "cramp ~ age_over_50 + dialysis_day", "--cluster", "sex",
+      "--format", "json",
+    ])
+    #expect(result.status == 0, "\(result.err)")
+    #expect(result.err.contains("2 clusters for 3 parameters"), "\(result.err)")
+    let j = try Self.json(result.out)
+    #expect(j["variance"] as? String == "model")
+    let strict = runCLI([
+      "logit", Self.diary, "--formula", "cramp ~ age_over_50 + dialysis_day", "--cluster", "sex",
+      "--strict",
+    ])
+    #expect(strict.status == 65)
+  }
+
+  @Test("a separated term gets no robust z, p or interval")
+  func separatedRobust() throws {
+    let data = repositoryPath("Tests/Reference/data/logistic_separation.csv")
+    let text = try String(contentsOfFile: data, encoding: .utf8)
+    // Twenty clusters of two rows each.
+    var lines = text.split(separator: "\n").map(String.init)
+    lines[0] += ",\"cluster\""
+    for i in 1..<lines.count { lines[i] += ",\((i - 1) / 2)" }
+    let path = try TemporaryFile.write(lines.joined(separator: "\n") + "\n")
+    let result = runCLI([
+      "logit", path, "--formula", "y ~ exposed + dose", "--cluster", "cluster", "--format", "json",
+    ])
+    #expect(result.status == 0, "\(result.err)")
+    let j = try Self.json(result.out)
+    let rows = try #require(j["coefficients"] as? [[String: Any]])
+    let exposed = try #require(rows.first { $0["term"] as? String == "exposed" })
+    #expect(exposed["p_value"] is NSNull)
+    #expect(exposed["z"] is NSNull)
+    let dose = try #require(rows.first { $0["term"] as? String == "dose" })
+    #expect(dose["p_value"] as? Double != nil)
+  }
+}
