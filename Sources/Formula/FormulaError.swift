@@ -30,6 +30,10 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
   case noCompleteRows(dropped: Int)
   /// The cluster column given in ``DesignOptions`` does not exist.
   case unknownClusterColumn(name: String, suggestion: String?)
+  /// A text column used as a factor with too many distinct values (see
+  /// ``DesignOptions/maximumFactorLevels``); `line` is where the first level over the limit
+  /// appears, or the first row used.
+  case tooManyLevels(source: String, line: Int, column: String, levels: Int, rows: Int)
 
   public var description: String {
     switch self {
@@ -65,6 +69,13 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
       return "no rows left: all \(dropped) rows have a missing model variable"
     case .unknownClusterColumn(let name, let suggestion):
       return "unknown cluster column '\(name)'" + Self.didYouMean(suggestion)
+    case .tooManyLevels(let source, let line, let column, let levels, let rows):
+      return "\(source):\(line): column '\(column)': a text column with \(levels) distinct values "
+        + "in \(rows) rows cannot be a factor (the limit is \(DesignOptions.maximumFactorLevels) "
+        + "levels, and at most half the rows distinct once there are "
+        + "\(DesignOptions.distinctShareMinimumLevels)) [high-cardinality-factor]; numbers "
+        + "written with a decimal comma need '--decimal ,', and an identifier belongs in "
+        + "cluster(\(column)) or --cluster, not among the covariates"
     }
   }
 

@@ -76,7 +76,7 @@ enum LayoutCommand {
     }
     let table = try TableLoader.load(
       path, options: try CommonOptions.csvOptions(parsed), context: context,
-      quiet: parsed.flag("quiet"))
+      quiet: parsed.flag("quiet"), kind: .nightDiary)
     let result: Table
     do {
       result = try kind.build(from: table, options: options)

@@ -33,7 +33,8 @@ enum LogitCommand {
       .option("id", value: "column", help: "Cluster column for --gee, e.g. patient_id."),
       .option("level", value: "p", help: "Confidence level of intervals.", default: "0.95"),
       RiskModelExport.option,
-    ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
+    ] + CommonOptions.csv.filter { $0.name != ColumnMapping.id.name } + CommonOptions.rendering
+      + [CommonOptions.strict, CommonOptions.quiet],
     run: run)
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {

@@ -40,9 +40,10 @@ enum ReportCommand {
     }
     let csv = try CommonOptions.csvOptions(parsed)
     let quiet = parsed.flag("quiet")
-    let table = try TableLoader.load(path, options: csv, context: context, quiet: quiet)
+    let table = try TableLoader.load(
+      path, options: csv, context: context, quiet: quiet, kind: .nightDiary)
     let patients = try parsed.value("patients").map { (p: String) throws(CLIError) in
-      try TableLoader.load(p, options: csv, context: context, quiet: quiet)
+      try TableLoader.load(p, options: csv, context: context, quiet: quiet, kind: .sideTable)
     }
     func list(_ name: String) -> [String]? {
       parsed.value(name).map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }
