@@ -66,8 +66,9 @@ public struct WideDiaryShape: Sendable, Equatable {
       "  R:      tidyr::pivot_longer(df, \(select), names_to = \"\(key)\"\(strip), "
       + "values_to = \"cramp\")\n"
     advice +=
-      "then name the id column patient_id (or pass --id \(id)); the night-level layout is "
-      + "described in Datasets/README.md"
+      (id == "patient_id" ? "then" : "then name the id column patient_id (or pass --id \(id)) and")
+      + " check the result with 'crampstat validate'; the night-level layout is described in "
+      + "Datasets/README.md"
     return advice
   }
 }
