@@ -46,7 +46,7 @@ enum LogitCommand {
     if let correlation = parsed.value("gee") {
       return try runGEE(parsed, context: context, correlation: correlation, level: level)
     }
-    let cluster = parsed.value("cluster")
+    let cluster = try parsed.value("cluster").map(ColumnMapping.from(parsed).resolve)
     let (table, design) = try ModelInput.load(parsed, context: context, cluster: cluster)
     let model = LogisticModel(
       confidenceLevel: level, firth: parsed.flag("firth"),
@@ -73,7 +73,7 @@ enum LogitCommand {
   static func runGEE(
     _ parsed: ParsedArguments, context: Context, correlation: String, level: Double
   ) throws(CLIError) -> Int32 {
-    guard let id = parsed.value("id") else {
+    guard let id = try parsed.value("id").map(ColumnMapping.from(parsed).resolve) else {
       throw .usage("'--gee' needs '--id <column>' naming the clusters.", command: "logit")
     }
     let (_, design) = try ModelInput.load(parsed, context: context, cluster: id)
