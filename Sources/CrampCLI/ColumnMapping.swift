@@ -27,7 +27,8 @@ struct ColumnMapping: Equatable {
 
   /// `--id`: the patient id column, on the commands whose `--id` has no other meaning.
   static let id = OptionSpec.option(
-    "id", value: "column", help: "The file's patient id column (read as patient_id).")
+    "id", value: "column",
+    help: "The file's patient id column (read as patient_id; the same as --patient-id).")
   /// Commands whose own `--id` means something else (`logit --gee ... --id`): there only
   /// `--patient-id` maps the patient id.
   static let commandsWithOwnID: Set<String> = ["logit"]

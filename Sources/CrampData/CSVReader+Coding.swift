@@ -72,6 +72,8 @@ extension CSVReader {
     _ column: Column, lineNumbers: [Int32], source: String, _ options: CSVOptions
   ) throws(CSVError) -> Column {
     let format = options.dateFormat
+    // The common case, ISO dates read as dates, costs nothing (no pass over the rows).
+    if column.type == .date && format == .iso { return column }
     let present = (0..<column.count).filter { !column.missing[$0] }
     guard !present.isEmpty else { return column }
     // Distinct texts in order of first appearance, with the first row of each.
@@ -93,7 +95,6 @@ extension CSVReader {
         rows.append(row)
       }
     }
-    if column.type == .date && format == .iso { return column }
     if column.type == .date || texts.contains(where: { format.parse($0) == nil }) {
       let sniffed = DateFormat.sniff(texts)
       let bad = texts.firstIndex { format.parse($0) == nil } ?? 0
