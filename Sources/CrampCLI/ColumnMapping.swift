@@ -141,6 +141,37 @@ enum TableKind: Equatable {
   case table
   /// A side file (`--patients`): the column mapping applies only where the names exist.
   case sideTable
+  /// A wide diary to reshape (`layout --from wide`).
+  case wideDiary
+}
+
+/// `crampstat layout --from wide`: a one-row-per-patient file reshaped to the night level.
+enum WideReshape {
+  /// `--from nights|wide` (no declared default, so JSON parameters stay as they were).
+  static let option = OptionSpec.option(
+    "from", value: "shape",
+    help:
+      "Shape of <file>: a night-level diary (default), or 'wide': one row per patient and one "
+      + "column per night (night_1, night_2, ... or dates), reshaped to the night level first.",
+    allowed: ["nights", "wide"])
+
+  /// The night-level diary of a wide table.
+  ///
+  /// - Throws: ``CLIError/data(_:)`` when the header has no night columns or a value is not
+  ///   0/1 or a number.
+  static func nights(_ table: Table) throws(CLIError) -> Table {
+    guard let shape = WideDiaryShape.detect(header: table.columnNames) else {
+      throw .data(
+        "\(table.source):1: '--from wide' needs at least \(WideDiaryShape.minimumNightColumns) "
+          + "columns named like nights (night_1, night_2, ... or dates) and no 'night' or 'date' "
+          + "column [wide-layout]")
+    }
+    do {
+      return try shape.reshape(table)
+    } catch {
+      throw .data(error.description)
+    }
+  }
 }
 
 /// Checks that turn the usual surprises of a diary from elsewhere into one clear error each.
@@ -174,8 +205,8 @@ enum BringYourOwnDiary {
     if kind == .nightDiary, let wide = WideDiaryShape.detect(header: result.header) {
       throw .data(
         "\(source):1: \(wideSummary(wide)), not a night-level diary (one row per "
-          + "patient-night) [wide-layout]. Reshape it first, for example:\n"
-          + wide.reshapeAdvice)
+          + "patient-night) [wide-layout]. Reshape it first: 'crampstat layout "
+          + "\(source) --from wide -o diary_nights.csv', or for example:\n" + wide.reshapeAdvice)
     }
   }
 

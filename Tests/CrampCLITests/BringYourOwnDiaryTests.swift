@@ -225,4 +225,21 @@ struct BringYourOwnDiaryCommandTests {
     #expect(
       r.out.contains("patients                                                             6"))
   }
+
+  @Test("layout --from wide reshapes to the night level, which validates and feeds --to")
+  func layoutFromWide() throws {
+    let path = try TemporaryFile.write("pid,night_1,night_2,night_3\nP1,no,yes,\nP2,yes,no,no\n")
+    let long = runCLI(["layout", path, "--from", "wide", "--id", "pid"])
+    #expect(long.status == 0, "\(long.err)")
+    #expect(long.out == "patient_id,night,cramp\nP1,1,0\nP1,2,1\nP1,3,\nP2,1,1\nP2,2,0\nP2,3,0\n")
+    let written = try TemporaryFile.path("long.csv")
+    #expect(runCLI(["layout", path, "--from", "wide", "--id", "pid", "-o", written]).status == 0)
+    #expect(runCLI(["validate", written, "--strict"]).status == 65)  // the empty night warns
+    let first = runCLI(["layout", path, "--from", "wide", "--id", "pid", "--to", "first"])
+    #expect(first.status == 0, "\(first.err)")
+    #expect(first.out.hasPrefix("patient_id,time,event"))
+    let notWide = runCLI(["layout", Self.diary, "--from", "wide"])
+    #expect(notWide.status == 65)
+    #expect(notWide.err.contains("[wide-layout]"))
+  }
 }

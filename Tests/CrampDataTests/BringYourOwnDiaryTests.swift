@@ -265,4 +265,33 @@ struct BringYourOwnDiaryTests {
     let read = try readCSV(text, options: options)
     #expect(read.table["magnesium_mg"]?.numbers == [4.5, 3.25])
   }
+
+  @Test("a wide file with date columns reshapes to dated rows, nights sorted, lines kept")
+  func reshapeDates() throws {
+    let text = "id,age,2024-01-02,2024-01-01,2024-01-03\nA,60,1,0,\nB,45,0,0,1\n"
+    let table = try readCSV(text, options: Self.diaryOptions()).table
+    let shape = try #require(WideDiaryShape.detect(header: table.columnNames))
+    #expect(shape.datedColumns)
+    let long = try shape.reshape(table)
+    #expect(long.columnNames == ["id", "age", "date", "cramp"])
+    #expect(texts(long["date"]).prefix(3) == ["2024-01-01", "2024-01-02", "2024-01-03"])
+    #expect(texts(long["cramp"]) == ["0", "1", nil, "0", "0", "1"])
+    #expect(texts(long["age"]) == ["60", "60", "60", "45", "45", "45"])
+    #expect(long.lineNumbers == [2, 2, 2, 3, 3, 3])
+  }
+
+  @Test("a text value in a night column is refused with its line")
+  func reshapeText() throws {
+    let table = try readCSV("id,n1,n2,n3\nA,0,1,0\nB,1,often,0\n").table
+    let shape = try #require(WideDiaryShape.detect(header: table.columnNames))
+    #expect(throws: CSVError.self) { try shape.reshape(table) }
+    do {
+      _ = try shape.reshape(table)
+    } catch {
+      #expect(
+        error
+          == .unparsableValue(
+            source: "t.csv", line: 3, column: "n2", text: "often", expected: "0/1 or yes/no"))
+    }
+  }
 }
