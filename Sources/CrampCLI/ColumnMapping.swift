@@ -206,8 +206,14 @@ enum BringYourOwnDiary {
       throw .data(
         "\(source):1: \(wideSummary(wide)), not a night-level diary (one row per "
           + "patient-night) [wide-layout]. Reshape it first: 'crampstat layout "
-          + "\(source) --from wide -o diary_nights.csv', or for example:\n" + wide.reshapeAdvice)
+          + "\(source) --from wide -o diary_nights.csv' (with the same column options), or "
+          + "for example:\n" + advice(wide, result))
     }
+  }
+
+  /// The reshape one-liners, in the file's own column names (they run on the file as it is).
+  static func advice(_ wide: WideDiaryShape, _ result: CSVResult) -> String {
+    (WideDiaryShape.detect(header: result.fileHeader) ?? wide).reshapeAdvice
   }
 
   /// `the file is wide: one row per patient with 14 night columns (night_1 ... night_14)`.

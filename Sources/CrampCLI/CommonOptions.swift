@@ -161,7 +161,8 @@ enum TableLoader {
       if kind == .table, let wide = WideDiaryShape.detect(header: result.header) {
         context.console.err(
           "Warning: \(path):1: \(BringYourOwnDiary.wideSummary(wide)); to analyse it, "
-            + "reshape it to one row per patient-night:\n\(wide.reshapeAdvice)\n")
+            + "reshape it to one row per patient-night:\n"
+            + "\(BringYourOwnDiary.advice(wide, result))\n")
       }
     }
     return (result.table, result.header)
