@@ -242,4 +242,34 @@ struct BringYourOwnDiaryCommandTests {
     #expect(notWide.status == 65)
     #expect(notWide.err.contains("[wide-layout]"))
   }
+
+  /// Fresh files as other tools write them, with the options that read them.
+  static let freshFiles: [(text: String, options: [String])] = [
+    (
+      "subject,Night,Cramped\nS1,0,Y\nS1,1,n\nS2,0,N\n",
+      ["--id", "subject", "--night", "Night", "--cramp", "Cramped"]
+    ),
+    (
+      "id,visit_date,cramp\n7,12/30/2024,1\n7,12/31/2024,0\n8,1/2/2025,1\n",
+      ["--id", "id", "--date", "visit_date", "--date-format", "MM/DD/YYYY"]
+    ),
+    (
+      "patient,day,cramp,stretch\nA,20241230,TRUE,false\nA,20241231,False,true\n",
+      ["--id", "patient", "--date", "day", "--date-format", "YYYYMMDD"]
+    ),
+    (
+      "patient_id,date,cramp\nA,18.12.2024,yes\nA,19.12.2024,no\n", ["--date-format", "DD/MM/YYYY"]
+    ),
+  ]
+
+  @Test("fresh files with other names, date formats and codings validate cleanly", arguments: 0..<4)
+  func freshFile(index: Int) throws {
+    let (text, options) = Self.freshFiles[index]
+    let path = try TemporaryFile.write(text)
+    let r = runCLI(["validate", path, "--strict"] + options)
+    #expect(r.status == 0, "\(text): \(r.err)")
+    #expect(r.out.hasSuffix(": 0 errors, 0 warnings\n"))
+    let described = runCLI(["describe", path, "--format", "csv"] + options)
+    #expect(described.out.contains("cramp,boolean,"), "\(described.out)")
+  }
 }
