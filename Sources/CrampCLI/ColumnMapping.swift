@@ -52,6 +52,13 @@ struct ColumnMapping: Equatable {
       allowed: DateFormat.allCases.map(\.rawValue)),
   ]
 
+  /// Whether the run reads the diary through a mapping or a date format other than ISO, which
+  /// tools that reread the file as it is (the `--notebook` cells) cannot replay.
+  static func isInUse(_ parsed: ParsedArguments) throws(CLIError) -> Bool {
+    let format = parsed.value("date-format") ?? DateFormat.iso.rawValue
+    return try !from(parsed).columnForRole.isEmpty || format != DateFormat.iso.rawValue
+  }
+
   /// The mapping given by the parsed options and the mapping file.
   ///
   /// - Throws: ``CLIError/noInput(_:)`` for a missing mapping file, ``CLIError/usage(_:command:)``

@@ -272,4 +272,17 @@ struct BringYourOwnDiaryCommandTests {
     let described = runCLI(["describe", path, "--format", "csv"] + options)
     #expect(described.out.contains("cramp,boolean,"), "\(described.out)")
   }
+
+  @Test("report --notebook with a mapping is refused (its Python cells reread the file as it is)")
+  func notebookNeedsHouseLayout() throws {
+    let notebook = try TemporaryFile.path("byod.ipynb")
+    let r = runCLI(
+      [
+        "report", Self.diary, "--notebook", notebook, "--columns", Self.mapping, "--date-format",
+        "DD/MM/YYYY",
+      ])
+    #expect(r.status == 64)
+    #expect(r.err.contains("'--notebook' writes Python cells that read the diary as it is"))
+    #expect(!FileManager.default.fileExists(atPath: notebook))
+  }
 }

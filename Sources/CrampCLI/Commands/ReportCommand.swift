@@ -38,6 +38,13 @@ enum ReportCommand {
     guard let path = parsed.argument("diary") else {
       throw .usage("Missing <diary>.", command: "report")
     }
+    if parsed.value("notebook") != nil, try ColumnMapping.isInUse(parsed) {
+      throw .usage(
+        "'--notebook' writes Python cells that read the diary as it is, with the layout's "
+          + "column names and ISO dates; they cannot replay --id, --night, --date, --cramp, "
+          + "--columns or --date-format yet: rename the columns in the file, or leave "
+          + "'--notebook' out.", command: "report")
+    }
     let csv = try CommonOptions.csvOptions(parsed)
     let quiet = parsed.flag("quiet")
     let table = try TableLoader.load(
