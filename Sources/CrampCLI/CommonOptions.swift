@@ -60,8 +60,9 @@ enum CommonOptions {
       environment, isTTY: context.stdoutIsTerminal, ascii: parsed.flag("ascii"))
   }
 
-  /// CSV reading options.
-  static let csv = [delimiter, decimal, na]
+  /// CSV reading options, with the column mapping and date format of ``ColumnMapping``
+  /// (`logit`, whose `--id` names GEE clusters, leaves `--id` out).
+  static let csv = [delimiter, decimal, na, ColumnMapping.id] + ColumnMapping.options
   /// Output options.
   static let provenance = OptionSpec.flag(
     "provenance",
@@ -90,6 +91,12 @@ enum CommonOptions {
         "'--decimal ,' needs a delimiter other than ','; use '--delimiter ;'.",
         command: parsed.command)
     }
+    // A diary as users bring it: their own column names, dates and yes/no codings.
+    options.renames = try ColumnMapping.from(parsed).renames
+    options.dateFormat = DateFormat(rawValue: parsed.value("date-format") ?? "") ?? .iso
+    options.dateColumns = ["date"]
+    options.binaryWords = true
+    options.binaryColumns = DiaryLayout.binaryColumns
     let lists = parsed.allValues("na")
     if !lists.isEmpty {
       options.naStrings = lists.flatMap {
@@ -102,12 +109,15 @@ enum CommonOptions {
 
 /// Reads CSV files for commands, reporting reader warnings on stderr.
 enum TableLoader {
-  /// Reads `path` with `options`; maps reader errors to exit codes (66 missing file,
-  /// 74 unreadable, 65 malformed data).
+  /// Reads `path` with `options`, mapping reader errors to exit codes.
+  ///
+  /// 66 for a missing file, 74 unreadable, 65 malformed data. `kind` says what the command
+  /// expects (see ``TableKind``).
   static func load(
-    _ path: String, options: CSVOptions, context: Context, quiet: Bool
+    _ path: String, options: CSVOptions, context: Context, quiet: Bool,
+    kind: TableKind = .table
   ) throws(CLIError) -> Table {
-    try loadWithHeader(path, options: options, context: context, quiet: quiet).table
+    try loadWithHeader(path, options: options, context: context, quiet: quiet, kind: kind).table
   }
 
   /// Reads `path` keeping only the columns `formulas` refer to, plus `extra`.
@@ -117,30 +127,29 @@ enum TableLoader {
   /// read and the caller reports the formula error.
   static func load(
     _ path: String, formulas: [String], extra: [String], options: CSVOptions, context: Context,
-    quiet: Bool
+    quiet: Bool, kind: TableKind = .table
   ) throws(CLIError) -> (table: Table, header: [String]) {
     var projected = options
     var names = Set(extra)
     for text in formulas {
       guard let formula = try? Formula.parse(text) else {
         return
-          try loadWithHeader(path, options: options, context: context, quiet: quiet)
+          try loadWithHeader(path, options: options, context: context, quiet: quiet, kind: kind)
       }
       names.formUnion(formula.columnReferences.map(\.name))
     }
     projected.columns = names
-    return try loadWithHeader(path, options: projected, context: context, quiet: quiet)
+    return try loadWithHeader(
+      path, options: projected, context: context, quiet: quiet, kind: kind)
   }
 
   static func loadWithHeader(
-    _ path: String, options: CSVOptions, context: Context, quiet: Bool
+    _ path: String, options: CSVOptions, context: Context, quiet: Bool,
+    kind: TableKind = .table
   ) throws(CLIError) -> (table: Table, header: [String]) {
+    let result: CSVResult
     do {
-      let result = try CSVReader.read(path: path, options: options)
-      if !quiet {
-        for warning in result.warnings { context.console.err("Warning: \(warning)\n") }
-      }
-      return (result.table, result.header)
+      result = try CSVReader.read(path: path, options: options)
     } catch {
       switch error.exitCode {
       case ExitCode.noInput: throw .noInput(error.description)
@@ -148,6 +157,17 @@ enum TableLoader {
       default: throw .data(error.description)
       }
     }
+    try BringYourOwnDiary.check(result, options: options, kind: kind)
+    if !quiet {
+      for warning in result.warnings { context.console.err("Warning: \(warning)\n") }
+      if kind == .table, let wide = WideDiaryShape.detect(header: result.header) {
+        context.console.err(
+          "Warning: \(path):1: \(BringYourOwnDiary.wideSummary(wide)); to analyse it, "
+            + "reshape it to one row per patient-night:\n"
+            + "\(BringYourOwnDiary.advice(wide, result))\n")
+      }
+    }
+    return (result.table, result.header)
   }
 }
 

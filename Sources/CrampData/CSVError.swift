@@ -27,6 +27,21 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
   case invalidUTF8(source: String, line: Int, column: String?, text: String)
   /// A value that is not of the type the column must have.
   case unparsableValue(source: String, line: Int, column: String, text: String, expected: String)
+  /// A rename (``CSVOptions/renames``) gives `column` the name `name`, which another
+  /// column of the file already has.
+  case mappingConflict(source: String, name: String, column: String)
+  /// A value of a date column (``CSVOptions/dateColumns``) that is not a date in `expected`;
+  /// `looksLike` lists the formats that read every value of the column (empty: none).
+  case dateFormat(
+    source: String, line: Int, column: String, text: String, expected: DateFormat,
+    looksLike: [DateFormat])
+  /// A value outside the yes/no-style coding of a binary column (`coding` as `yes/no`), or a
+  /// second coding mixed into it.
+  case binaryCoding(source: String, line: Int, column: String, text: String, coding: String)
+  /// A UTF-16 file (it has a UTF-16 byte-order mark) with a broken surrogate pair on `line`.
+  case invalidUTF16(source: String, line: Int)
+  /// A file that looks like UTF-16 (every other byte zero) but has no byte-order mark.
+  case utf16WithoutByteOrderMark(source: String, littleEndian: Bool)
 
   /// The sysexits(3) code for this error: 66 (`EX_NOINPUT`) for a missing file,
   /// 74 (`EX_IOERR`) for an unreadable one, 64 (`EX_USAGE`) for contradictory
@@ -37,7 +52,8 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     case .unreadable: return 74
     case .invalidOption, .ambiguousDecimal: return 64
     case .empty, .unknownColumn, .raggedRow, .unterminatedQuote, .unexpectedQuote,
-      .invalidUTF8, .unparsableValue:
+      .invalidUTF8, .unparsableValue, .mappingConflict, .dateFormat, .binaryCoding,
+      .invalidUTF16, .utf16WithoutByteOrderMark:
       return 65
     }
   }
@@ -72,7 +88,43 @@ public enum CSVError: Error, Equatable, Sendable, CustomStringConvertible {
     case .unparsableValue(let source, let line, let column, let text, let expected):
       return "\(source):\(line): column '\(column)': cannot read '\(text)' as \(expected)"
         + Self.decimalHint(text)
+    case .mappingConflict(let source, let name, let column):
+      return "\(source):1: column '\(column)': cannot be read as '\(name)': the file already has "
+        + "a column '\(name)'; map that one, or rename one of them [mapping-conflict]"
+    case .dateFormat(let source, let line, let column, let text, let expected, let looksLike):
+      return "\(source):\(line): column '\(column)': '\(text)' is not a date written "
+        + "\(expected.rawValue); " + Self.dateAdvice(expected: expected, looksLike: looksLike)
+        + " [date-format]"
+    case .binaryCoding(let source, let line, let column, let text, let coding):
+      return "\(source):\(line): column '\(column)': '\(text)' does not belong to the column's "
+        + "\(coding) coding; a binary column uses one coding (yes/no, Y/N, true/false or 1/0, "
+        + "any case) and no third value [binary-coding]"
+    case .invalidUTF16(let source, let line):
+      return "\(source):\(line): broken UTF-16 (an unpaired surrogate); convert the file with "
+        + "'iconv -f UTF-16 -t UTF-8' or re-save it as 'CSV UTF-8' [encoding]"
+    case .utf16WithoutByteOrderMark(let source, let littleEndian):
+      let name = littleEndian ? "UTF-16LE" : "UTF-16BE"
+      return "\(source):1: the file looks like \(name) without a byte-order mark; convert it with "
+        + "'iconv -f \(name) -t UTF-8 \(source) > diary-utf8.csv' [encoding]"
     }
+  }
+
+  /// What to pass instead, from the formats a date column's values look like.
+  private static func dateAdvice(expected: DateFormat, looksLike: [DateFormat]) -> String {
+    let others = looksLike.filter { $0 != expected }
+    if others.contains(.iso) {
+      return "the column's values look like YYYY-MM-DD: leave '--date-format' out"
+    }
+    if others.count == 1, let only = others.first {
+      return "the column's values look like \(only.rawValue): pass '--date-format \(only.rawValue)'"
+    }
+    if others.contains(.dayMonthYear), others.contains(.monthDayYear) {
+      return "the column's values fit both DD/MM/YYYY and MM/DD/YYYY (no day above 12 tells "
+        + "them apart): pass '--date-format DD/MM/YYYY' or '--date-format MM/DD/YYYY', "
+        + "whichever your file uses"
+    }
+    return "the column's values fit none of the formats crampstat reads ("
+      + DateFormat.allCases.map(\.rawValue).joined(separator: ", ") + "; '--date-format')"
   }
 
   private static func columnPrefix(_ column: String?) -> String {

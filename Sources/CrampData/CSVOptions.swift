@@ -39,6 +39,38 @@ public struct CSVOptions: Sendable, Equatable {
   /// a missing column with its own context (a formula, a layout).
   public var columns: Set<String>?
 
+  /// Header names to rename on reading, file name to new name (`Date` to `date`).
+  ///
+  /// Applied to the header before anything else, so ``numericColumns``, ``columns``,
+  /// ``dateColumns`` and ``binaryColumns`` name the new names. A file name that is not in
+  /// the header is ignored here (the caller checks its own mapping); a new name that the
+  /// file already has for another column throws ``CSVError/mappingConflict(source:name:column:)``.
+  public var renames: [String: String]
+
+  /// How the columns in ``dateColumns`` write their dates (`--date-format`).
+  public var dateFormat: DateFormat
+
+  /// Columns that must hold dates in ``dateFormat`` when the file has them (the diary's
+  /// `date`).
+  ///
+  /// A value that does not fit throws ``CSVError/dateFormat(source:line:column:text:expected:looksLike:)``,
+  /// saying which format the column's values look like. With a format other than ISO, other
+  /// text columns whose every value fits ``dateFormat`` become date columns too.
+  public var dateColumns: Set<String>
+
+  /// Reads two-valued text columns coded yes/no, Y/N or true/false (any case) as booleans:
+  /// no, N and false are 0; yes, Y and true are 1.
+  ///
+  /// A column whose values are all such words (or 0/1) but mix two codings throws
+  /// ``CSVError/binaryCoding(source:line:column:text:coding:)``; a text column with any
+  /// other value stays text (a factor), except in ``binaryColumns``.
+  public var binaryWords: Bool
+
+  /// Columns that must be binary (the diary's `cramp`, `observed`, flags): with
+  /// ``binaryWords``, once one value is a yes/no word, any value outside that coding throws
+  /// ``CSVError/binaryCoding(source:line:column:text:coding:)``.
+  public var binaryColumns: Set<String>
+
   /// The missing-value strings used when none are given.
   public static let defaultNAStrings = ["", "NA", "N/A", "."]
 
@@ -49,8 +81,18 @@ public struct CSVOptions: Sendable, Equatable {
     naStrings: [String] = CSVOptions.defaultNAStrings,
     numericColumns: Set<String> = [],
     dropEmptyTrailingColumns: Bool = true,
-    columns: Set<String>? = nil
+    columns: Set<String>? = nil,
+    renames: [String: String] = [:],
+    dateFormat: DateFormat = .iso,
+    dateColumns: Set<String> = [],
+    binaryWords: Bool = false,
+    binaryColumns: Set<String> = []
   ) {
+    self.renames = renames
+    self.dateFormat = dateFormat
+    self.dateColumns = dateColumns
+    self.binaryWords = binaryWords
+    self.binaryColumns = binaryColumns
     self.columns = columns
     self.delimiter = delimiter
     self.decimalComma = decimalComma

@@ -9,13 +9,20 @@ public struct CSVResult: Sendable, Equatable {
   /// Every column name of the file's header (after renaming), including columns that
   /// ``CSVOptions/columns`` left out of ``table``.
   public let header: [String]
+  /// The header as the file has it, before ``CSVOptions/renames`` (after the repairs of
+  /// blank and repeated names).
+  public let fileHeader: [String]
 
   /// Creates a result.
-  public init(table: Table, warnings: [CSVWarning], delimiter: UInt8, header: [String]? = nil) {
+  public init(
+    table: Table, warnings: [CSVWarning], delimiter: UInt8, header: [String]? = nil,
+    fileHeader: [String]? = nil
+  ) {
     self.table = table
     self.warnings = warnings
     self.delimiter = delimiter
     self.header = header ?? table.columnNames
+    self.fileHeader = fileHeader ?? self.header
   }
 }
 
@@ -31,7 +38,11 @@ public struct CSVResult: Sendable, Equatable {
 /// - Line breaks: LF, CRLF or a lone CR; the last record may lack one; blank lines
 ///   at the end are ignored, blank lines between records are skipped with a warning
 ///   (with a single column they are missing values).
-/// - A UTF-8 byte-order mark is dropped. Other bytes must be UTF-8.
+/// - A UTF-8 byte-order mark is dropped. UTF-16 with a byte-order mark (`FF FE`, `FE FF`)
+///   is transcoded to UTF-8 first. Other bytes must be UTF-8.
+/// - ``CSVOptions/renames`` renames header names; ``CSVOptions/dateColumns`` and
+///   ``CSVOptions/binaryWords`` read other date formats and yes/no codings (see
+///   ``CSVOptions``).
 /// - The first record is the header. Blank names become `V<n>` and repeated names
 ///   `x.2`, `x.3`, ... (with warnings).
 /// - Types come from the whole column: boolean (`0`/`1`, `true`/`false`) < integer
@@ -87,6 +98,9 @@ public enum CSVReader {
   ) throws(CSVError) -> CSVResult {
     let decimalMark = options.decimalComma ? CSVByte.comma : CSVByte.period
     try validate(options, source: source)
+    if let utf8 = try utf8FromUTF16(buffer, source: source) {
+      return try read(bytes: utf8, source: source, options: options)
+    }
 
     var start = 0
     if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF {
@@ -105,8 +119,10 @@ public enum CSVReader {
           ? [CSVByte.semicolon, CSVByte.tab, CSVByte.pipe]
           : [CSVByte.comma, CSVByte.semicolon, CSVByte.tab, CSVByte.pipe])
 
-    let header = try readHeader(
+    var header = try readHeader(
       buffer, source: source, delimiter: delimiter, position: &position, line: &line)
+    let fileHeader = header.names
+    header.names = try renamed(header.names, renames: options.renames, source: source)
     var warnings = header.warnings
 
     for name in options.numericColumns.sorted() where !header.names.contains(name) {
@@ -132,12 +148,15 @@ public enum CSVReader {
       let blank = zip(header.blank, parser.keep).filter(\.1).map(\.0)
       dropEmptyTrailingColumns(&columns, blank: blank, source: source, warnings: &warnings)
     }
+    columns = try recode(
+      columns, lineNumbers: parser.lineNumbers, source: source, options: options)
     if !options.decimalComma && delimiter != CSVByte.comma {
       warnings += decimalCommaSuspects(columns, lineNumbers: parser.lineNumbers, source: source)
     }
     let table = Table(source: source, columns: columns, lineNumbers: parser.lineNumbers)
     return CSVResult(
-      table: table, warnings: warnings, delimiter: delimiter, header: header.names)
+      table: table, warnings: warnings, delimiter: delimiter, header: header.names,
+      fileHeader: fileHeader)
   }
 
   private static func validate(_ options: CSVOptions, source: String) throws(CSVError) {

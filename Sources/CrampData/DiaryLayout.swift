@@ -17,6 +17,13 @@ public enum DiaryLayout: String, Sendable, CaseIterable {
     if names.contains("patient_id") { return .patients }
     return nil
   }
+
+  /// Columns of both layouts that must be binary (0/1, or one yes/no-style coding).
+  public static var binaryColumns: Set<String> { DiaryColumnRules.binary }
+
+  /// The roles of the night-level layout a file's own column names can be mapped to
+  /// (`--id`, `--night`, `--date`, `--cramp`, or a mapping file).
+  public static let nightRoles = ["patient_id", "night", "date", "cramp"]
 }
 
 /// Value rules for the columns of the diary layouts (domain model, `Datasets/README.md`).

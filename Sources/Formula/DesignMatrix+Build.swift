@@ -234,6 +234,7 @@ private struct Builder {
       for (k, original) in order.enumerated() { map[original] = Int32(k) }
       levels = order.map { column.levels[$0] }
       codes = rows.map { map[Int(column.codes[Int($0)])] }
+      try checkLevelCount(levels.count, column: column)
     } else {
       let x = try numeric(inner)
       let (distinct, firstCodes) = Self.denseCodes(x)
@@ -261,6 +262,24 @@ private struct Builder {
       throw FormulaError.singleLevel(variable: name, level: levels.first ?? "")
     }
     return .categorical(name: name, codes: codes, levels: levels)
+  }
+
+  /// Refuses a text factor with too many levels (``DesignOptions/maximumFactorLevels``).
+  private func checkLevelCount(_ count: Int, column: Column) throws {
+    let limit = DesignOptions.maximumFactorLevels
+    let tooMany = count > limit
+    let mostlyDistinct = count >= DesignOptions.distinctShareMinimumLevels && count * 2 > rows.count
+    guard tooMany || mostlyDistinct, let firstRow = rows.first else { return }
+    var line = Int(table.lineNumbers[Int(firstRow)])
+    if tooMany {
+      var seen = Set<Int32>()
+      for r in rows where seen.insert(column.codes[Int(r)]).inserted && seen.count > limit {
+        line = Int(table.lineNumbers[Int(r)])
+        break
+      }
+    }
+    throw FormulaError.tooManyLevels(
+      source: table.source, line: line, column: column.name, levels: count, rows: rows.count)
   }
 
   /// Evaluates an expression as numbers on the used rows, refusing non-finite results.

@@ -19,6 +19,18 @@ public struct DesignOptions: Sendable, Equatable {
   /// `cluster(...)` term.
   public var cluster: String?
 
+  /// The most levels a text column may have as a factor.
+  ///
+  /// A text column used as a factor is refused (``FormulaError/tooManyLevels(source:line:column:levels:rows:)``)
+  /// when it has more than this many distinct values on the rows used, or when it has at
+  /// least ``distinctShareMinimumLevels`` and more than half of the rows used have distinct
+  /// values: such a column is an identifier, free text or numbers read as text (a decimal
+  /// comma), and thousands of indicator columns would only exhaust memory. Numeric columns
+  /// under `factor()` are not limited.
+  public static let maximumFactorLevels = 50
+  /// Levels from which the "more than half the rows distinct" rule applies.
+  public static let distinctShareMinimumLevels = 10
+
   /// Creates options; the defaults are R's (sorted first level, drop incomplete rows).
   public init(
     references: [String: String] = [:], missing: MissingPolicy = .drop, cluster: String? = nil

@@ -33,6 +33,10 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
   /// The design would have more columns (or values) than any model here can fit; `term` is
   /// the term that crossed the limit.
   case designTooLarge(term: String, columns: Int, rows: Int, limit: String)
+  /// A text column used as a factor with too many distinct values (see
+  /// ``DesignOptions/maximumFactorLevels``); `line` is where the first level over the limit
+  /// appears, or the first row used.
+  case tooManyLevels(source: String, line: Int, column: String, levels: Int, rows: Int)
 
   public var description: String {
     switch self {
@@ -72,6 +76,13 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
       return "term '\(term)' makes the design \(rows) rows x \(columns)+ columns, over the "
         + "limit of \(limit); a factor with this many levels (an id or a free-text column?) "
         + "cannot be a model term"
+    case .tooManyLevels(let source, let line, let column, let levels, let rows):
+      return "\(source):\(line): column '\(column)': a text column with \(levels) distinct values "
+        + "in \(rows) rows cannot be a factor (the limit is \(DesignOptions.maximumFactorLevels) "
+        + "levels, and at most half the rows distinct once there are "
+        + "\(DesignOptions.distinctShareMinimumLevels)) [high-cardinality-factor]; numbers "
+        + "written with a decimal comma need '--decimal ,', and an identifier belongs in "
+        + "cluster(\(column)) or --cluster, not among the covariates"
     }
   }
 

@@ -33,8 +33,10 @@ enum LayoutCommand {
     arguments: [ArgumentSpec(name: "file", help: "Night-level diary CSV.")],
     options: [
       .option(
-        "to", value: "layout", help: "Layout to build.",
+        "to", value: "layout",
+        help: "Layout to build (with '--from wide' and no '--to': the night-level diary itself).",
         allowed: RecurrentLayout.allCases.map(\.rawValue)),
+      WideReshape.option,
       .option(
         "covariates", value: "list",
         help: "Comma-separated covariate columns to carry into the rows.", repeatable: true),
@@ -52,7 +54,9 @@ enum LayoutCommand {
     guard let path = parsed.argument("file") else {
       throw .usage("Missing <file>.", command: "layout")
     }
-    guard let kindName = parsed.value("to"), let kind = RecurrentLayout(rawValue: kindName) else {
+    let fromWide = parsed.value("from") == "wide"
+    let kind = parsed.value("to").flatMap(RecurrentLayout.init(rawValue:))
+    if kind == nil && !fromWide {
       throw .usage("Missing '--to <layout>'.", command: "layout")
     }
     var options = RecurrentLayoutOptions(
@@ -74,14 +78,17 @@ enum LayoutCommand {
         options.covariates.append(RecurrentLayoutOptions.ageOver50)
       }
     }
-    let table = try TableLoader.load(
+    let loaded = try TableLoader.load(
       path, options: try CommonOptions.csvOptions(parsed), context: context,
-      quiet: parsed.flag("quiet"))
-    let result: Table
-    do {
-      result = try kind.build(from: table, options: options)
-    } catch {
-      throw .data(error.description)
+      quiet: parsed.flag("quiet"), kind: fromWide ? .wideDiary : .nightDiary)
+    let table = fromWide ? try WideReshape.nights(loaded) : loaded
+    var result = table
+    if let kind {
+      do {
+        result = try kind.build(from: table, options: options)
+      } catch {
+        throw .data(error.description)
+      }
     }
     let format = OutputFormat(rawValue: parsed.value("format") ?? "csv") ?? .csv
     let bytes: [UInt8]
@@ -91,7 +98,7 @@ enum LayoutCommand {
     case .markdown: bytes = Array(TableRendering.dataTable(result).renderMarkdown().utf8)
     case .json:
       let body: [String: JSONValue] = [
-        "layout": .string(kind.rawValue), "rows": .int(result.rowCount),
+        "layout": .string(kind?.rawValue ?? "nights"), "rows": .int(result.rowCount),
         "records": TableRendering.records(result),
       ]
       bytes = Array(

@@ -33,7 +33,8 @@ enum LogitCommand {
       .option("id", value: "column", help: "Cluster column for --gee, e.g. patient_id."),
       .option("level", value: "p", help: "Confidence level of intervals.", default: "0.95"),
       RiskModelExport.option,
-    ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
+    ] + CommonOptions.csv.filter { $0.name != ColumnMapping.id.name } + CommonOptions.rendering
+      + [CommonOptions.strict, CommonOptions.quiet],
     run: run)
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
@@ -45,7 +46,7 @@ enum LogitCommand {
     if let correlation = parsed.value("gee") {
       return try runGEE(parsed, context: context, correlation: correlation, level: level)
     }
-    let cluster = parsed.value("cluster")
+    let cluster = try parsed.value("cluster").map(ColumnMapping.from(parsed).resolve)
     let (table, design) = try ModelInput.load(parsed, context: context, cluster: cluster)
     let model = LogisticModel(
       confidenceLevel: level, firth: parsed.flag("firth"),
@@ -72,7 +73,7 @@ enum LogitCommand {
   static func runGEE(
     _ parsed: ParsedArguments, context: Context, correlation: String, level: Double
   ) throws(CLIError) -> Int32 {
-    guard let id = parsed.value("id") else {
+    guard let id = try parsed.value("id").map(ColumnMapping.from(parsed).resolve) else {
       throw .usage("'--gee' needs '--id <column>' naming the clusters.", command: "logit")
     }
     let (_, design) = try ModelInput.load(parsed, context: context, cluster: id)

@@ -68,12 +68,12 @@ enum RecurrentCommand {
       extra: ["patient_id", "night", "date", "cramp", "cramp_count", "observed"]
         + [parsed.value("age-at-enrolment")].compactMap { $0 },
       options: try CommonOptions.csvOptions(parsed), context: context,
-      quiet: parsed.flag("quiet")
+      quiet: parsed.flag("quiet"), kind: .nightDiary
     ).table
     if let patientsPath = parsed.value("patients") {
       let patients = try TableLoader.load(
         patientsPath, options: try CommonOptions.csvOptions(parsed), context: context,
-        quiet: parsed.flag("quiet"))
+        quiet: parsed.flag("quiet"), kind: .sideTable)
       do {
         table = try PatientJoin.join(diary: table, patients: patients)
       } catch {

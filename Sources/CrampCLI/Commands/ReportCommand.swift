@@ -39,11 +39,19 @@ enum ReportCommand {
     guard let path = parsed.argument("diary") else {
       throw .usage("Missing <diary>.", command: "report")
     }
+    if parsed.value("notebook") != nil, try ColumnMapping.isInUse(parsed) {
+      throw .usage(
+        "'--notebook' writes Python cells that read the diary as it is, with the layout's "
+          + "column names and ISO dates; they cannot replay --id, --night, --date, --cramp, "
+          + "--columns or --date-format yet: rename the columns in the file, or leave "
+          + "'--notebook' out.", command: "report")
+    }
     let csv = try CommonOptions.csvOptions(parsed)
     let quiet = parsed.flag("quiet")
-    let table = try TableLoader.load(path, options: csv, context: context, quiet: quiet)
+    let table = try TableLoader.load(
+      path, options: csv, context: context, quiet: quiet, kind: .nightDiary)
     let patients = try parsed.value("patients").map { (p: String) throws(CLIError) in
-      try TableLoader.load(p, options: csv, context: context, quiet: quiet)
+      try TableLoader.load(p, options: csv, context: context, quiet: quiet, kind: .sideTable)
     }
     func list(_ name: String) -> [String]? {
       parsed.value(name).map { $0.split(separator: ",").map { String($0).trimmingSpaces() } }

@@ -31,19 +31,22 @@ enum ValidateCommand {
     }
     let options = try CommonOptions.csvOptions(parsed)
     let quiet = parsed.flag("quiet")
-    let table = try TableLoader.load(path, options: options, context: context, quiet: quiet)
+    let table = try TableLoader.load(
+      path, options: options, context: context, quiet: quiet,
+      kind: parsed.value("layout") == "patients" ? .table : .nightDiary)
     var layout =
       DiaryLayout(rawValue: parsed.value("layout") ?? "auto") ?? DiaryLayout.detect(table)
     if layout == nil { layout = DiaryLayout.detect(table) }
     guard let layout else {
       throw .data(
-        "\(path):1: cannot tell the layout: expected 'patient_id' with 'night' or 'date' (nights) or 'patient_id' alone (patients); use --layout"
+        "\(path):1: cannot tell the layout: expected 'patient_id' with 'night' or 'date' (nights) or 'patient_id' alone (patients); use --layout, or map the file's own names with --id, --night or --date, --cramp or --columns map.csv"
       )
     }
     var patientTable: Table?
     var findings: [DiaryFinding] = []
     if let patientsPath = parsed.value("patients") {
-      let p = try TableLoader.load(patientsPath, options: options, context: context, quiet: quiet)
+      let p = try TableLoader.load(
+        patientsPath, options: options, context: context, quiet: quiet, kind: .sideTable)
       findings += DiaryValidator.validate(p, layout: .patients)
       patientTable = p
     }
