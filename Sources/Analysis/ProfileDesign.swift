@@ -152,6 +152,8 @@ public enum ProfileError: Error, Equatable, Sendable, CustomStringConvertible {
   case notANumber(name: String, value: String)
   case designMismatch(expected: [String], found: [String])
   case malformed(String)
+  /// The profile names a variable twice (`age=63,age=36`): which one was meant is unknown.
+  case duplicateVariable(name: String)
 
   public var description: String {
     switch self {
@@ -169,10 +171,14 @@ public enum ProfileError: Error, Equatable, Sendable, CustomStringConvertible {
       return "the profile's design columns \(found) differ from the model's \(expected)"
     case .malformed(let text):
       return "cannot read the profile '\(text)': write it as name=value,name=value"
+    case .duplicateVariable(let name):
+      return "'\(name)' is given more than once; give each variable once"
     }
   }
 
   /// Parses `age=63,sex=F` into a dictionary.
+  /// - Throws: ``malformed(_:)`` for an item without `=`, ``duplicateVariable(name:)`` for a
+  ///   name given twice.
   public static func parse(_ text: String) throws -> [String: String] {
     var out: [String: String] = [:]
     for item in text.split(separator: ",") {
@@ -180,6 +186,7 @@ public enum ProfileError: Error, Equatable, Sendable, CustomStringConvertible {
         String($0).trimmingCharacters(in: " ")
       }
       guard parts.count == 2, !parts[0].isEmpty else { throw ProfileError.malformed(text) }
+      guard out[parts[0]] == nil else { throw ProfileError.duplicateVariable(name: parts[0]) }
       out[parts[0]] = parts[1]
     }
     return out

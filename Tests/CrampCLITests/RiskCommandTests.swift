@@ -255,6 +255,36 @@ struct RiskCommandTests {
     #expect(Self.close(p7, try #require(Self.number(horizons[0], "probability", "estimate"))))
   }
 
+  @Test("--patients: every bad row is listed, then exit 65 and nothing written")
+  func patientsBatchErrors() throws {
+    let path = try Self.logisticModel()
+    let patients = try TemporaryFile.write(
+      "patient_id,age_over_50,trimester,dialysis,magnesium_mg,dialisys\n"
+        + "A1,1,0,1,250,1\nB2,0,9,,abc,1\nC3,1,0,1,,1\nD4,1,7,1,250,1\n")
+    let output = try TemporaryFile.path("scores.csv")
+    let out = runCLI(["risk", "--model", path, "--patients", patients, "-o", output])
+    #expect(out.status == 65)
+    // Both bad rows (lines 3 and 5) are named; the blank cell (line 4) and the unknown
+    // column are warnings on stderr.
+    #expect(out.err.contains(":3: patient 'B2'"), "\(out.err)")
+    #expect(out.err.contains(":5: patient 'D4'"), "\(out.err)")
+    #expect(out.err.contains("2 of 4 patients could not be scored"))
+    #expect(out.err.contains("column 'dialisys' is not a variable of the model"))
+    #expect(out.err.contains("did you mean 'dialysis'"))
+    #expect(out.err.contains(":4: patient 'C3': magnesium_mg not given"))
+    #expect(!FileManager.default.fileExists(atPath: output))
+  }
+
+  @Test("--patient with a variable given twice is refused")
+  func duplicateKey() throws {
+    let path = try Self.logisticModel()
+    let out = runCLI([
+      "risk", "--model", path, "--patient", "age_over_50=1,age_over_50=0,trimester=0",
+    ])
+    #expect(out.status == 64)
+    #expect(out.err.contains("'age_over_50' is given more than once"))
+  }
+
   @Test("JSON carries schema_version, the command and its parameters")
   func jsonKeys() throws {
     let path = try Self.logisticModel()

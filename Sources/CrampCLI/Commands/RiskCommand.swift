@@ -72,6 +72,9 @@ enum RiskCommand {
     }
     let report = RiskReport(
       model: model, modelFile: baseName(path), given: given, patient: patient, median: median)
+    if !parsed.flag("quiet") {
+      for warning in report.warnings { context.console.err("Warning: \(warning)\n") }
+    }
     try deliverResult(
       command: "risk", parsed: parsed, context: context, body: report.jsonBody,
       render: { report.render($0, style: CommonOptions.chartStyle(parsed, context: context)) })
@@ -91,10 +94,23 @@ enum RiskCommand {
       quiet: parsed.flag("quiet"))
     let names = Set(model.variables.map(\.name))
     let idColumn = table["patient_id"] ?? table["id"]
+    let quiet = parsed.flag("quiet")
+    func warn(_ text: String) { if !quiet { context.console.err("Warning: \(text)\n") } }
+    // A column the model does not know is most often a misspelt variable: say so once.
+    for column in table.columns
+    where !names.contains(column.name) && column.name != idColumn?.name {
+      var text = "\(table.source): column '\(column.name)' is not a variable of the model (ignored)"
+      if let s = closestMatch(to: column.name, among: names.sorted()) {
+        text += "; did you mean '\(s)'?"
+      }
+      warn(text)
+    }
     var scored = DataTable(headers: RiskReport.csvHeaders(model))
     var items: [JSONValue] = []
     var allWarnings: [String] = []
+    var errors: [String] = []
     for row in 0..<table.rowCount {
+      let line = "\(table.source):\(table.lineNumbers[row])"
       var values: [String: String] = [:]
       for column in table.columns where names.contains(column.name) {
         if let t = column.text(at: row) { values[column.name] = t }
@@ -104,9 +120,12 @@ enum RiskCommand {
       do {
         prediction = try model.predict(values)
       } catch {
-        throw .data("\(table.source):\(table.lineNumbers[row]): \(error)")
+        // Every bad row is listed before the command fails, so a batch is fixed in one pass.
+        errors.append("\(line): patient '\(id)': \(error)")
+        continue
       }
       let warnings = RiskReport.warnings(prediction, model: model)
+      for warning in warnings { warn("\(line): patient '\(id)': \(warning)") }
       allWarnings += warnings.map { "\(id): \($0)" }
       scored.append(RiskReport.csvRow(id: id, prediction, warnings: warnings))
       items.append(
@@ -114,6 +133,13 @@ enum RiskCommand {
           "patient_id": .string(id), "prediction": RiskReport.predictionJSON(prediction),
           "warnings": .array(warnings.map { .string($0) }),
         ]))
+    }
+    if !errors.isEmpty {
+      for error in errors.dropLast() { context.console.err("Error: \(error)\n") }
+      throw .data(
+        (errors.last ?? "")
+          + "\n\(errors.count) of \(table.rowCount) patients could not be scored; "
+          + "nothing was written")
     }
     // The scoring table is CSV unless a format is asked for explicitly.
     let format = parsed.values["format"] == nil ? .csv : CommonOptions.outputFormat(parsed)
