@@ -49,4 +49,48 @@ struct MisleadingNumberTests {
     let dose = try #require(rows.first { $0["term"] as? String == "dose" })
     #expect(dose["p_value"] as? Double != nil)
   }
+
+  /// The example diary with one column's values transformed.
+  static func diary(column: String, _ transform: (String) -> String) throws -> String {
+    let text = try String(contentsOfFile: Self.diary, encoding: .utf8)
+    var lines = text.split(separator: "\n").map(String.init)
+    let header = lines[0].split(separator: ",").map(String.init)
+    let c = try #require(header.firstIndex(of: column))
+    for i in 1..<lines.count {
+      var cells = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      cells[c] = transform(cells[c])
+      lines[i] = cells.joined(separator: ",")
+    }
+    return try TemporaryFile.write(lines.joined(separator: "\n") + "\n")
+  }
+
+  @Test("a numerical breakdown names the column with extreme values and how to rescale it")
+  func extremeColumn() throws {
+    let path = try Self.diary(column: "mg_diet_mg") { $0.isEmpty ? $0 : $0 + "e200" }
+    let result = runCLI(["logit", path, "--formula", "cramp ~ mg_diet_mg + age_over_50"])
+    #expect(result.status == 65)
+    #expect(result.err.contains("column 'mg_diet_mg' holds values as large as"), "\(result.err)")
+    #expect(result.err.contains("rescale it"))
+  }
+
+  @Test("a rate model on a diary without cramps says there is no event to model")
+  func noEvents() throws {
+    let text = try String(contentsOfFile: Self.diary, encoding: .utf8)
+    var lines = text.split(separator: "\n").map(String.init)
+    let header = lines[0].split(separator: ",").map(String.init)
+    let c = try #require(header.firstIndex(of: "cramp"))
+    let k = try #require(header.firstIndex(of: "cramp_count"))
+    for i in 1..<lines.count {
+      var cells = lines[i].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      if cells[c] == "1" {
+        cells[c] = "0"
+        cells[k] = "0"
+      }
+      lines[i] = cells.joined(separator: ",")
+    }
+    let path = try TemporaryFile.write(lines.joined(separator: "\n") + "\n")
+    let result = runCLI(["recurrent", path, "--model", "negbin", "--formula", "~ age_over_50"])
+    #expect(result.status == 65)
+    #expect(result.err.contains("the outcome is 0 on all 8 rows used"), "\(result.err)")
+  }
 }

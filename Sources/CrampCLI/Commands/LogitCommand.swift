@@ -56,7 +56,7 @@ enum LogitCommand {
       let robust = cluster != nil || design.clusters != nil
       fit = try model.fit(design, variance: robust ? .clusterRobust : .model)
     } catch {
-      throw .data(String(describing: error))
+      throw .data(FitFailure.explain(error, model: "logistic", design: design, table: table))
     }
     try ModelInput.report(
       diagnostics: fit.diagnostics.map(\.description), parsed: parsed, context: context)
@@ -76,7 +76,7 @@ enum LogitCommand {
     guard let id = try parsed.value("id").map(ColumnMapping.from(parsed).resolve) else {
       throw .usage("'--gee' needs '--id <column>' naming the clusters.", command: "logit")
     }
-    let (_, design) = try ModelInput.load(parsed, context: context, cluster: id)
+    let (table, design) = try ModelInput.load(parsed, context: context, cluster: id)
     let fit: GEEFit
     do {
       fit = try GEEModel(
@@ -84,7 +84,7 @@ enum LogitCommand {
         confidenceLevel: level
       ).fit(design)
     } catch {
-      throw .data(String(describing: error))
+      throw .data(FitFailure.explain(error, model: "GEE", design: design, table: table))
     }
     try ModelInput.report(
       diagnostics: fit.diagnostics.map(\.description), parsed: parsed, context: context)

@@ -84,9 +84,11 @@ enum RecurrentCommand {
     let render: (OutputFormat) -> String
     var warnings: [String] = []
     var saved: (RecurrentDesign, RecurrentCoxFit?, RateFit?)?
+    var built: RecurrentDesign?
     do {
       let design = try RecurrentDesign.build(
         diary: table, formula: formula, model: model, options: options)
+      built = design
       switch model {
       case .andersenGill, .pwpGap, .pwpTotal:
         let fit = try RecurrentCox.fit(
@@ -110,7 +112,9 @@ enum RecurrentCommand {
         (body, render) = (report.jsonBody, report.render)
       }
     } catch {
-      throw .data(error.description)
+      throw .data(
+        FitFailure.explain(
+          error, model: model.rawValue, design: built?.design, table: built?.layout))
     }
     try ModelInput.report(diagnostics: warnings, parsed: parsed, context: context)
     try RiskModelExport.recurrent(

@@ -199,7 +199,7 @@ enum CoxCommand {
         cluster: design.clusters.map { $0.codes.map(Int.init) }, weights: weights,
         offset: design.offset, retainDesign: keepInput || parsed.flag("zph"))
     } catch {
-      throw .data(String(describing: error))
+      throw .data(FitFailure.explain(error, model: "Cox", design: design, table: table))
     }
     try ModelInput.report(
       diagnostics: fit.diagnostics.map(CoxReport.describe), parsed: parsed, context: context)
