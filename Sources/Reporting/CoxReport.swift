@@ -222,6 +222,10 @@ public struct CoxReport: Sendable {
       "Ran out of iterations (\(iterations)) and did not converge"
     case .coefficientMayBeInfinite(let term):
       "Loglik converged before variable '\(term)'; coefficient may be infinite"
+    case .tooFewClusters(let count, let parameters):
+      "\(count) cluster\(count == 1 ? "" : "s") for \(parameters) coefficient\(parameters == 1 ? "" : "s"): too few "
+        + "for a robust variance (needs at least 2 and at least as many as coefficients); "
+        + "model-based standard errors are shown instead"
     }
   }
 }

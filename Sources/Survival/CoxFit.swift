@@ -48,6 +48,9 @@ public struct CoxFit: Sendable {
     /// R's "Loglik converged before variable ...; coefficient may be infinite" (monotone
     /// likelihood, e.g. no events in one group).
     case coefficientMayBeInfinite(term: String)
+    /// Fewer clusters than 2 or than the coefficients: the sandwich would be singular (its
+    /// rank is at most the cluster count), so the model-based variance is used instead.
+    case tooFewClusters(count: Int, parameters: Int)
   }
 
   public let ties: CoxModel.Ties
@@ -116,6 +119,12 @@ public struct CoxFit: Sendable {
       modelVariance = try Cholesky(information).inverse()
     }
     var variance = modelVariance
+    var clusterWarning: Diagnostic?
+    if let count = clusterCount, p > 0, count < 2 || count < p {
+      clusterWarning = .tooFewClusters(count: count, parameters: p)
+      clusterCount = nil
+      sweepClusters = nil
+    }
     if let clusterCount, p > 0 {
       variance = try robustVariance(
         clusterScores: terms.clusterScores, clusterCount: clusterCount,
@@ -141,7 +150,7 @@ public struct CoxFit: Sendable {
       table.append(
         Coefficient(
           term: name, estimate: b, standardError: se, modelStandardError: modelSE,
-          robustStandardError: cluster == nil ? nil : se, z: statistic,
+          robustStandardError: clusterCount == nil ? nil : se, z: statistic,
           pValue: Normal.twoSidedPValue(z: statistic), confidenceLow: b - z * se,
           confidenceHigh: b + z * se))
       local += 1
@@ -154,6 +163,7 @@ public struct CoxFit: Sendable {
     }
 
     var diagnostics = [Diagnostic]()
+    if let clusterWarning { diagnostics.append(clusterWarning) }
     for column in aliased.sorted() { diagnostics.append(.aliased(term: termNames[column])) }
     if p > 0 && model.maxIterations > 1 {
       let keptNames = kept.map { termNames[$0] }

@@ -93,4 +93,20 @@ struct MisleadingNumberTests {
     #expect(result.status == 65)
     #expect(result.err.contains("the outcome is 0 on all 8 rows used"), "\(result.err)")
   }
+
+  @Test("cox with one cluster: model-based SEs, no robust column, a warning naming the count")
+  func coxOneCluster() throws {
+    let text = try String(
+      contentsOfFile: fixturePath("Reference/data/surv_lung.csv"), encoding: .utf8)
+    let lines = text.split(separator: "\n").map(String.init)
+    let withOne = [lines[0] + ",one"] + lines.dropFirst().map { $0 + ",1" }
+    let path = try TemporaryFile.write(withOne.joined(separator: "\n") + "\n")
+    let result = runCLI([
+      "cox", path, "--formula", "Surv(time, status) ~ age + cluster(one)", "--format", "json",
+    ])
+    #expect(result.status == 0, "\(result.err)")
+    #expect(result.err.contains("1 cluster for 1 coefficient"), "\(result.err)")
+    let j = try Self.json(result.out)
+    #expect(j["variance"] as? String == "model")
+  }
 }
