@@ -152,7 +152,15 @@ public enum RateRegression {
       nullDeviance = try irls.fit(x: ones, y: y, offset: offset, family: family).deviance
     }
 
-    let robust = design.model == .poisson && design.options.robust
+    var robust = design.model == .poisson && design.options.robust
+    let clusterCount = d.clusters?.count ?? n
+    if robust, clusterCount < 2 || clusterCount < fit.beta.count {
+      // The sandwich's rank is at most the cluster count: no standard error to print.
+      warnings.append(
+        "\(clusterCount) cluster\(clusterCount == 1 ? "" : "s") for \(fit.beta.count) parameters: "
+          + "too few for a cluster-robust variance; model-based standard errors are shown instead")
+      robust = false
+    }
     var variance = fit.unscaledCovariance
     if robust {
       variance = try clusterRobust(
