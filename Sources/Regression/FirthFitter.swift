@@ -53,9 +53,11 @@ struct FirthFitter {
     var lows: [Double] = []
     var highs: [Double] = []
     var pValues: [Double] = []
+    var statistics: [Double] = []
     for j in 0..<columns {
       let restricted = try maximize(fixed: [j: 0], start: full.evaluation.beta)
       let statistic = max(0, 2 * (full.evaluation.penalized - restricted.evaluation.penalized))
+      statistics.append(statistic)
       pValues.append(chiSquaredSurvival(statistic, degreesOfFreedom: 1))
       let se = covariance[j, j].squareRoot()
       lows.append(try profileLimit(j, full: full.evaluation, target: target, se: se, side: -1))
@@ -77,7 +79,7 @@ struct FirthFitter {
       nullDeviance: -2 * null.evaluation.logLikelihood, iterations: full.iterations,
       converged: full.converged, diagnostics: diagnostics,
       firth: FirthExtras(
-        confLow: lows, confHigh: highs, pValues: pValues,
+        confLow: lows, confHigh: highs, pValues: pValues, statistics: statistics,
         penalizedLogLikelihood: full.evaluation.penalized,
         nullPenalizedLogLikelihood: null.evaluation.penalized))
   }

@@ -14,8 +14,14 @@ public struct CoefficientEstimate: Sendable, Equatable, Codable {
   public let modelStandardError: Double?
   /// Wald statistic `estimate / standardError`.
   public let z: Double?
-  /// Two-sided p-value of `z` (Firth: of the penalized likelihood-ratio test).
+  /// Two-sided p-value of `z`; for Firth's fit the p-value of the penalized
+  /// likelihood-ratio test (``likelihoodRatioStatistic``), as logistf reports it.
   public let pValue: Double?
+  /// Firth only: logistf's penalized likelihood-ratio statistic for `beta_j = 0`,
+  /// `2 (l*(b) - l*(b | b_j = 0))`, chi-squared on 1 df (logistf's `Chisq`); `nil` otherwise.
+  public let likelihoodRatioStatistic: Double?
+  /// The two-sided Wald p-value of `z`, whatever ``pValue`` is.
+  public var waldPValue: Double? { z.map { normalTwoSidedPValue($0) } }
   /// Lower confidence limit on the log-odds scale.
   public let confLow: Double?
   /// Upper confidence limit on the log-odds scale.
@@ -33,8 +39,9 @@ public struct CoefficientEstimate: Sendable, Equatable, Codable {
   public init(
     term: String, estimate: Double?, standardError: Double?, modelStandardError: Double?,
     z: Double?, pValue: Double?, confLow: Double?, confHigh: Double?,
-    intervalMethod: IntervalMethod
+    intervalMethod: IntervalMethod, likelihoodRatioStatistic: Double? = nil
   ) {
+    self.likelihoodRatioStatistic = likelihoodRatioStatistic
     self.term = term
     self.estimate = estimate
     self.standardError = standardError

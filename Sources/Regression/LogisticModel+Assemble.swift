@@ -53,7 +53,8 @@ extension LogisticModel {
           CoefficientEstimate(
             term: term, estimate: estimate, standardError: se, modelStandardError: modelSE,
             z: z, pValue: firth.pValues[slot], confLow: firth.confLow[slot],
-            confHigh: firth.confHigh[slot], intervalMethod: .profilePenalizedLikelihood))
+            confHigh: firth.confHigh[slot], intervalMethod: .profilePenalizedLikelihood,
+            likelihoodRatioStatistic: firth.statistics[slot]))
       } else if let limits = core.profileLimits {
         rows.append(
           CoefficientEstimate(

@@ -171,6 +171,8 @@ struct FirthExtras {
   var confLow: [Double]
   var confHigh: [Double]
   var pValues: [Double]
+  /// The penalized likelihood-ratio statistics behind ``pValues``.
+  var statistics: [Double]
   var penalizedLogLikelihood: Double
   var nullPenalizedLogLikelihood: Double
 }

@@ -39,6 +39,12 @@ struct FirthReferenceTests {
         Tolerance.close(
           ours.pValue, theirs.pValue, Tolerance.firth, "Firth LR p-value", recorder: recorder),
         "\(name) \(theirs.term) p")
+      // logistf's Chisq column: the statistic behind the p-value, not a Wald z.
+      #expect(
+        Tolerance.close(
+          ours.likelihoodRatioStatistic, theirs.lrStatistic, Tolerance.firth,
+          "Firth LR statistic", recorder: recorder),
+        "\(name) \(theirs.term) chisq")
       #expect(ours.intervalMethod == .profilePenalizedLikelihood)
     }
     #expect(
