@@ -1,7 +1,9 @@
 import Foundation
 import Testing
 
-/// The parameterized reference tests take their cases from `recurrent.json`; a missing or
+/// Guards the reference fixture the parameterized tests read.
+///
+/// Those tests take their cases from `recurrent.json`; a missing or
 /// unparseable file would give them zero cases and let them pass. This suite fails instead.
 @Suite("Recurrent reference fixtures are present")
 struct RecurrentFixtureTests {
