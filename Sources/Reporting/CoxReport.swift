@@ -38,44 +38,36 @@ public struct CoxReport: Sendable {
 
   var robust: Bool { fit.coefficients.contains { $0.robustStandardError != nil } }
 
-  /// `coef exp(coef) se(coef) [robust se] z Pr(>|z|)`.
+  /// `coef exp(coef) se(coef) [robust se] z Pr(>|z|)` as `print.summary.coxph` prints it:
+  /// `printCoefmat(digits = 4)` with coef, exp(coef) and the standard errors as one block.
   public var coefficientTable: DataTable {
-    let d = CoefficientTable.decimals(
-      for: fit.coefficients.flatMap { [$0.estimate, $0.modelStandardError] })
+    let cs = fit.coefficients
     var h = ["", "coef", "exp(coef)", "se(coef)"]
     if robust { h.append("robust se") }
     h += ["z", "Pr(>|z|)", ""]
     var t = DataTable(
       headers: h, alignments: h.indices.map { $0 == 0 || $0 == h.count - 1 ? .left : .right })
-    for c in fit.coefficients {
-      var cells: [String?] = [
-        c.term, NumberFormat.fixed(c.estimate, digits: d),
-        NumberFormat.significant(c.hazardRatio, digits: 5),
-        NumberFormat.fixed(c.modelStandardError, digits: d),
-      ]
-      if robust { cells.append(NumberFormat.fixed(c.robustStandardError, digits: d)) }
-      cells += [
-        NumberFormat.fixed(c.z, digits: 3), NumberFormat.pValue(c.pValue),
-        CoefficientTable.stars(c.pValue),
-      ]
-      t.append(cells)
+    var block = [cs.map(\.estimate), cs.map(\.hazardRatio), cs.map(\.modelStandardError)]
+    if robust { block.append(cs.map(\.robustStandardError)) }
+    let columns = NumberFormat.rCoefficientColumns(block)
+    let z = NumberFormat.rStatisticColumn(cs.map(\.z))
+    let p = NumberFormat.rFormatPValues(cs.map(\.pValue))
+    for (i, c) in cs.enumerated() {
+      t.append([c.term] + columns.map { $0[i] } + [z[i], p[i], CoefficientTable.stars(c.pValue)])
     }
     return t
   }
 
-  /// `exp(coef) exp(-coef) lower .95 upper .95`.
+  /// `exp(coef) exp(-coef) lower .95 upper .95`, each column as `print(conf.int, digits = 4)`.
   public var hazardRatioTable: DataTable {
-    let level = NumberFormat.significant(confidenceLevel, digits: 3)
-    let l = level.hasPrefix("0.") ? String(level.dropFirst()) : level
+    let l = CoefficientTable.levelLabel(confidenceLevel)
+    let cs = fit.coefficients
     var t = DataTable(headers: ["", "exp(coef)", "exp(-coef)", "lower \(l)", "upper \(l)"])
-    for c in fit.coefficients {
-      t.append([
-        c.term, NumberFormat.significant(c.hazardRatio, digits: 4),
-        NumberFormat.significant(c.estimate.map { exp(-$0) }, digits: 4),
-        NumberFormat.significant(c.hazardRatioLow, digits: 4),
-        NumberFormat.significant(c.hazardRatioHigh, digits: 4),
-      ])
-    }
+    let columns = [
+      cs.map(\.hazardRatio), cs.map { $0.estimate.map { exp(-$0) } }, cs.map(\.hazardRatioLow),
+      cs.map(\.hazardRatioHigh),
+    ].map { NumberFormat.rRatioColumn($0) }
+    for (i, c) in cs.enumerated() { t.append([c.term] + columns.map { $0[i] }) }
     return t
   }
 
@@ -202,14 +194,17 @@ public struct CoxReport: Sendable {
   }
 
   /// R's `cox.zph` table: `chisq df p` per term and `GLOBAL` (NA where not computable).
+  ///
+  /// `print.cox.zph` calls `printCoefmat(digits = 3)`: chisq is the coefficient block, df the
+  /// statistic column and p goes through `format.pval` with 2 digits.
   static func zphTable(_ zph: ProportionalHazardsTest) -> DataTable {
     var t = DataTable(headers: ["", "chisq", "df", "p"])
-    for r in zph.terms + [zph.global] {
-      t.append([
-        r.term, NumberFormat.significant(r.chiSquare, digits: 4), String(r.degreesOfFreedom),
-        NumberFormat.pValue(r.pValue),
-      ])
-    }
+    let rows = zph.terms + [zph.global]
+    let chisq = NumberFormat.rCoefficientColumns(
+      [rows.map { $0.chiSquare.isNaN ? nil : $0.chiSquare }], digits: 3)[0]
+    let df = NumberFormat.rStatisticColumn(rows.map { Double($0.degreesOfFreedom) }, digits: 3)
+    let p = NumberFormat.rFormatPValues(rows.map(\.pValue), digits: 2)
+    for (i, r) in rows.enumerated() { t.append([r.term, chisq[i], df[i], p[i]]) }
     return t
   }
 

@@ -148,17 +148,23 @@ public struct RiskReport: Sendable {
       "term", abbreviation, "lower", "upper", "patient x", "applies", "vs median patient",
     ])
     var forest: [ForestPlot.Row] = []
-    for (j, term) in model.terms.enumerated() where term != "(Intercept)" {
-      let r = model.ratios.first { $0.term == term }?.ratio
+    let shown = model.terms.indices.filter { model.terms[$0] != "(Intercept)" }
+    let terms = shown.map { model.terms[$0] }
+    let estimates = terms.map { term in model.ratios.first { $0.term == term }?.ratio }
+    // Each numeric column is formatted as R prints a matrix column (digits = 4).
+    let value = NumberFormat.rRatioColumn(estimates.map { $0?.value })
+    let low = NumberFormat.rRatioColumn(estimates.map { $0?.low })
+    let high = NumberFormat.rRatioColumn(estimates.map { $0?.high })
+    let versus = NumberFormat.rRatioColumn(shown.map(versusMedian))
+    for (k, j) in shown.enumerated() {
+      let r = estimates[k]
       let x = patient.row[j]
       ratios.append([
-        term, ForestPlot.formatRatio(r?.value), ForestPlot.formatRatio(r?.low),
-        ForestPlot.formatRatio(r?.high), NumberFormat.significant(x, digits: 6),
-        r == nil ? "aliased" : (x != 0 ? "yes" : "no"),
-        ForestPlot.formatRatio(versusMedian(j)),
+        terms[k], value[k], low[k], high[k], NumberFormat.significant(x, digits: 6),
+        r == nil ? "aliased" : (x != 0 ? "yes" : "no"), versus[k],
       ])
       forest.append(
-        ForestPlot.Row(label: term, estimate: r?.value, lower: r?.low, upper: r?.high))
+        ForestPlot.Row(label: terms[k], estimate: r?.value, lower: r?.low, upper: r?.high))
     }
     out += table(ratios)
     out +=
