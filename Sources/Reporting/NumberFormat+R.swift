@@ -152,18 +152,25 @@ extension NumberFormat {
 
   /// A ratio column (odds, hazard, rate ratios and their limits) as `print(matrix, digits)`
   /// prints one column, except that a ratio that is not exactly 1 (or 0) never prints as a
-  /// plain 1 (or 0): such a cell gets the fewest extra significant digits that tell it
-  /// apart, so an odds ratio of 1.0000003 shows as `1.0000003`, not `1.000`.
+  /// plain 1 (or 0).
+  ///
+  /// When some cell would, the whole column takes the fewest extra significant digits that
+  /// tell every such cell apart, so the column keeps one number of decimals: an odds ratio
+  /// of 1.0000003 shows as `1.0000003`, not `1.000`.
   public static func rRatioColumn(_ values: [Double?], digits: Int = 4) -> [String] {
-    var texts = rFormat(values, digits: digits)
-    for (i, value) in values.enumerated() {
-      guard let value, value.isFinite, value != 0, value != 1 else { continue }
-      guard let shown = Double(texts[i]), shown == 0 || shown == 1 else { continue }
-      for d in (digits + 1)...15 {
-        let candidate = rFormat([value], digits: d).first ?? texts[i]
-        texts[i] = candidate
-        if let c = Double(candidate), c != 0, c != 1 { break }
+    func misleading(_ texts: [String]) -> Bool {
+      zip(values, texts).contains { value, text in
+        guard let value, value.isFinite, value != 0, value != 1, let shown = Double(text) else {
+          return false
+        }
+        return shown == 0 || shown == 1
       }
+    }
+    var texts = rFormat(values, digits: digits)
+    var d = digits
+    while misleading(texts), d < 15 {
+      d += 1
+      texts = rFormat(values, digits: d)
     }
     return texts
   }
