@@ -151,7 +151,7 @@ enum TableLoader {
 
 /// Builds the JSON envelope every command shares: `schema_version`, `command`, `parameters`.
 enum JSONEnvelope {
-  static let schemaVersion = 1
+  static let schemaVersion = JSONVocabulary.schemaVersion
 
   static func make(
     command: String, parsed: ParsedArguments, body: [String: JSONValue]

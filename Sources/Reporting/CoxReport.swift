@@ -18,6 +18,8 @@ public struct CoxReport: Sendable {
   public var confidenceLevel: Double
   /// Harrell's concordance with its standard error (R's `concordance(fit)`).
   public var concordance: Concordance?
+  /// The cluster column of a robust variance, for `variance_detail`.
+  public var clusterColumn: String?
   /// The robust score test when clustered (R's `Robust =` line).
   public var robustScore: CoxFit.Test?
   /// The proportional-hazards test (`cox.zph`), when asked for.
@@ -140,16 +142,7 @@ public struct CoxReport: Sendable {
         "p_value": .number(t.pValue),
       ])
     }
-    let coefficients: [JSONValue] = fit.coefficients.map { c in
-      .object([
-        "term": .string(c.term), "estimate": .number(c.estimate),
-        "std_error": .number(c.standardError), "model_std_error": .number(c.modelStandardError),
-        "robust_std_error": .number(c.robustStandardError), "z": .number(c.z),
-        "p_value": .number(c.pValue), "conf_low": .number(c.confidenceLow),
-        "conf_high": .number(c.confidenceHigh), "exp_estimate": .number(c.hazardRatio),
-        "exp_conf_low": .number(c.hazardRatioLow), "exp_conf_high": .number(c.hazardRatioHigh),
-      ])
-    }
+    let coefficients: [JSONValue] = fit.coefficients.map(Self.coefficientJSON)
     let warnings: [JSONValue] = fit.diagnostics.map { .string(CoxReport.describe($0)) }
     return [
       "formula": .string(formula), "ties": .string(fit.ties == .efron ? "efron" : "breslow"),
@@ -159,6 +152,11 @@ public struct CoxReport: Sendable {
       "log_likelihood": .number(fit.logLikelihood),
       "null_log_likelihood": .number(fit.nullLogLikelihood),
       "variance": .string(robust ? "robust" : "model"),
+      "variance_detail": .string(
+        robust
+          ? "robust sandwich (grouped dfbeta)" + (clusterColumn.map { " by \($0)" } ?? "")
+          : "inverse information"),
+      "ci_method": .string("wald"),
       "confidence_level": .number(confidenceLevel),
       "coefficients": .array(coefficients),
       "tests": .object([
@@ -172,7 +170,8 @@ public struct CoxReport: Sendable {
       "ph_test": proportionalHazards.map { zph in
         func row(_ r: ProportionalHazardsTest.Row) -> JSONValue {
           .object([
-            "term": .string(r.term), "chisq": .number(r.chiSquare), "df": .int(r.degreesOfFreedom),
+            "term": .string(r.term), "statistic": .number(r.chiSquare),
+            "chisq": .number(r.chiSquare), "df": .int(r.degreesOfFreedom),
             "p_value": .number(r.pValue),
           ])
         }
@@ -183,6 +182,17 @@ public struct CoxReport: Sendable {
       } ?? .null,
       "warnings": .array(warnings),
     ]
+  }
+
+  /// A Cox coefficient as the common JSON row (``CoefficientJSON``).
+  static func coefficientJSON(_ c: CoxFit.Coefficient) -> JSONValue {
+    CoefficientJSON(
+      term: c.term, estimate: c.estimate, standardError: c.standardError,
+      modelStandardError: c.modelStandardError, robustStandardError: c.robustStandardError,
+      statistic: c.z, pValue: c.pValue, confidenceLow: c.confidenceLow,
+      confidenceHigh: c.confidenceHigh, ratio: c.hazardRatio, ratioLow: c.hazardRatioLow,
+      ratioHigh: c.hazardRatioHigh, ciMethod: "wald"
+    ).json
   }
 
   /// The notes under the `cox.zph` table, one per row that was not computed; in Markdown each

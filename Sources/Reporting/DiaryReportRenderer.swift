@@ -370,18 +370,18 @@ public struct DiaryReportRenderer: Sendable {
         }),
       "notes": .array(report.notes.map { .string($0) }),
       "conventions": .array(report.conventions.map { .string($0) }),
-      "tied_event_share": .number(report.tiedEventShare),
+      "tied_share": .number(report.tiedEventShare),
     ]
     if let m = report.logistic {
       body["logistic"] = .object(
         LogisticReport(fit: m.fit, source: report.source, clusterColumn: "patient_id").jsonBody)
     }
     if let m = report.andersenGill {
-      body["andersen_gill"] = .object(
-        CoxReport(
-          fit: m.fit, formula: m.formula, source: report.source, subjects: s.patients,
-          droppedRowCount: m.droppedRows, droppedByVariable: [:]
-        ).jsonBody)
+      var cox = CoxReport(
+        fit: m.fit, formula: m.formula, source: report.source, subjects: s.patients,
+        droppedRowCount: m.droppedRows, droppedByVariable: [:])
+      cox.clusterColumn = "patient_id"
+      body["andersen_gill"] = .object(cox.jsonBody)
     }
     return body
   }

@@ -177,7 +177,7 @@ public struct KaplanMeierReport: Sendable {
         o["cumulative_hazard"] = .array(
           c.cumulativeHazard(type).map { p in
             .object([
-              "time": .number(p.time), "cumhaz": .number(p.cumulativeHazard),
+              "time": .number(p.time), "cumulative_hazard": .number(p.cumulativeHazard),
               "std_error": .number(p.standardError),
             ])
           })
@@ -186,7 +186,7 @@ public struct KaplanMeierReport: Sendable {
     }
     return [
       "formula": .string(formula), "conf_type": .string(fit.confidenceType.rawValue),
-      "conf_level": .number(fit.confidenceLevel), "strata": .array(strata),
+      "confidence_level": .number(fit.confidenceLevel), "strata": .array(strata),
     ]
   }
 }

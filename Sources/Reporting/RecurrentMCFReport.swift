@@ -108,9 +108,11 @@ public struct RecurrentMCFReport: Sendable {
       "model": .string(RecurrentModel.meanCumulativeFunction.rawValue),
       "formula": .string(formula),
       "estimand": .string(RecurrentModel.meanCumulativeFunction.estimand),
-      "variance": .string("Lawless-Nadeau robust"), "conf_type": .string("log"),
+      "variance": .string("robust"),
+      "variance_detail": .string("Lawless-Nadeau robust (patient influence)"),
+      "conf_type": .string("log"),
       "confidence_level": .number(fit.confidenceLevel),
-      "ties": RecurrentReportParts.tiesJSON(ties, method: "none (Nelson-Aalen)"),
+      "ties": RecurrentReportParts.tiesJSON(ties, method: "none"),
       "groups": .array(groups), "comparison": comparison, "coefficients": .array([]),
       "warnings": .array([]),
     ]

@@ -218,18 +218,24 @@ public struct RiskReport: Sendable {
 
   private static func estimateJSON(_ e: RiskEstimate?) -> JSONValue {
     guard let e else { return .null }
-    return .object(["estimate": .number(e.value), "low": .number(e.low), "high": .number(e.high)])
+    return .object([
+      "estimate": .number(e.value), "conf_low": .number(e.low), "conf_high": .number(e.high),
+    ])
   }
 
   /// The prediction as JSON: values, linear predictor, horizons, expected per week.
+  ///
+  /// `values` holds the bare values by variable; where a value came from is said apart, in
+  /// `filled_from` (variable -> `cohort_median`) and the list `filled_from_cohort_median`.
   public static func predictionJSON(_ p: RiskPrediction) -> JSONValue {
     .object([
       "values": .object(
         Dictionary(p.values.map { ($0.name, JSONValue.string($0.value)) }) { a, _ in a }),
+      "filled_from": filledFromJSON(p.filled),
       "filled_from_cohort_median": .array(p.filled.map { .string($0) }),
       "outside_training_range": .array(p.outsideRange.map { .string($0) }),
       "linear_predictor": .number(p.linearPredictor),
-      "linear_predictor_se": .number(p.standardError),
+      "linear_predictor_std_error": .number(p.standardError),
       "horizons": .array(
         p.horizons.map { h in
           .object([
@@ -241,6 +247,11 @@ public struct RiskReport: Sendable {
     ])
   }
 
+  /// `{"variable": "cohort_median"}` for each variable filled in rather than given.
+  public static func filledFromJSON(_ filled: [String]) -> JSONValue {
+    .object(Dictionary(filled.map { ($0, JSONValue.string("cohort_median")) }) { a, _ in a })
+  }
+
   /// The JSON body (the command adds the envelope).
   public var jsonBody: [String: JSONValue] {
     [
@@ -248,7 +259,10 @@ public struct RiskReport: Sendable {
         "kind": .string(model.kind.rawValue), "formula": .string(model.formula),
         "source": .string(model.source), "training_rows": .int(model.trainingRows),
         "confidence_level": .number(model.confidenceLevel),
-        "robust_variance": .bool(model.robustVariance),
+        "variance": .string(model.robustVariance ? "robust" : "model"),
+        "variance_detail": .string(
+          model.robustVariance ? "cluster-robust by patient" : "inverse information"),
+        "ci_method": .string("wald"),
       ]),
       "patient": Self.predictionJSON(patient),
       "cohort_median_patient": Self.predictionJSON(median),
