@@ -1,3 +1,5 @@
+import Reporting
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -51,4 +53,6 @@ struct Context: Sendable {
   var environment: [String: String]
   /// Whether stdout is a terminal (charts then take its width).
   var stdoutIsTerminal = false
+  /// Columns text output fits (``TextWidth``): `COLUMNS`, else the terminal's, else 80.
+  var textWidth = TextWidth.defaultWidth
 }

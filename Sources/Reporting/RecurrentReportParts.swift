@@ -23,11 +23,14 @@ enum RecurrentReportParts {
         + "another event (\(ties.distinctTimes) distinct event times)"
     ]
     if ties.dominates {
+      // The command stands on its own line so that wrapping the note leaves it whole.
       lines.append(
         "Note: ties dominate (nightly data). A discrete-time model for nights is the natural "
-          + "alternative: crampstat logit DIARY --formula \"cramp \(formula)\" --cluster "
-          + "patient_id (logistic; a complementary log-log link estimates the same rate ratios "
-          + "as a grouped-time proportional hazards model).")
+          + "alternative:")
+      lines.append("  crampstat logit DIARY --formula \"cramp \(formula)\" --cluster patient_id")
+      lines.append(
+        "(logistic; a complementary log-log link estimates the same rate ratios as a "
+          + "grouped-time proportional hazards model).")
     }
     return lines
   }

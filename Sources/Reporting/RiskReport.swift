@@ -125,7 +125,9 @@ public struct RiskReport: Sendable {
     out += "Fitted on \(model.source) (\(model.trainingRows) rows); model file \(modelFile)\n\n"
 
     out += heading("Patient factors")
-    var factors = DataTable(headers: ["variable", "value", "cohort median", "note"])
+    var factors = DataTable(
+      headers: ["variable", "value", "cohort median", "note"],
+      alignments: [.left, .right, .right, .left])
     for (name, value) in patient.values {
       var notes: [String] = []
       if patient.filled.contains(name) { notes.append("not given: cohort median") }
@@ -199,14 +201,16 @@ public struct RiskReport: Sendable {
     return out
   }
 
-  /// A `- ` list item, wrapped at 80 columns in text (Markdown keeps one line).
+  /// A `- ` list item, wrapped at ``TextWidth/current`` (80 without one) in text; Markdown
+  /// keeps one line.
   private func bullet(_ text: String, markdown: Bool) -> String {
     guard !markdown else { return "- \(text)\n" }
+    let width = TextWidth.current ?? TextWidth.defaultWidth
     var lines: [String] = []
     var line = "-"
     for word in text.split(separator: " ") {
       // A lone "-" stays on its line, so no continuation line starts like a list item.
-      if line.count + 1 + word.count > 80, line.count > 2, word != "-" {
+      if line.count + 1 + word.count > width, line.count > 2, word != "-" {
         lines.append(line)
         line = " "
       }

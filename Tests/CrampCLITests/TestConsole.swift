@@ -17,8 +17,9 @@ final class TestConsole: Sendable {
 }
 
 /// Runs `crampstat` in-process and returns (status, stdout, stderr).
-func runCLI(_ arguments: [String], cwd: String? = nil) -> (status: Int32, out: String, err: String)
-{
+func runCLI(
+  _ arguments: [String], cwd: String? = nil, environment: [String: String] = [:]
+) -> (status: Int32, out: String, err: String) {
   let console = TestConsole()
   // Paths inside arguments are made absolute instead of changing the process's directory,
   // which tests running in parallel share.
@@ -26,7 +27,7 @@ func runCLI(_ arguments: [String], cwd: String? = nil) -> (status: Int32, out: S
     guard let cwd, arg.hasPrefix("Datasets/") || arg.hasPrefix("Tests/") else { return arg }
     return cwd + arg
   }
-  let status = CLI.run(arguments: args, console: console.console)
+  let status = CLI.run(arguments: args, console: console.console, environment: environment)
   let strip: (String) -> String = { text in
     guard let cwd else { return text }
     return text.replacingOccurrences(of: cwd, with: "")

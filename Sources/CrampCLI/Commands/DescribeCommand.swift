@@ -24,9 +24,13 @@ enum DescribeCommand {
       path, options: options, context: context, quiet: parsed.flag("quiet"))
     let summaries = table.columns.map { ColumnSummary($0) }
     let diary = DiaryLayout.detect(table) == .nights ? DiarySummary(table) : nil
-    let text = render(
-      file: path, table: table, summaries: summaries, diary: diary,
-      format: CommonOptions.outputFormat(parsed), parsed: parsed)
+    let format = CommonOptions.outputFormat(parsed)
+    let make = {
+      render(
+        file: path, table: table, summaries: summaries, diary: diary, format: format,
+        parsed: parsed)
+    }
+    let text = format == .text ? CommonOptions.fitted(context, make) : make()
     try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
     return ExitCode.success
   }

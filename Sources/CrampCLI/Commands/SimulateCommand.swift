@@ -85,7 +85,7 @@ enum SimulateCommand {
     table.append(["files", files.joined(separator: ", ")])
     let text: String
     switch OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text {
-    case .text: text = quiet ? "" : table.renderText()
+    case .text: text = quiet ? "" : CommonOptions.fitted(context) { table.renderText() }
     case .markdown: text = table.renderMarkdown()
     case .csv: text = table.renderCSV()
     case .json:
