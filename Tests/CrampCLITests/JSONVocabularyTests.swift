@@ -82,6 +82,13 @@ struct JSONVocabularyTests {
       ]
     ),
     ("logrank", ["logrank", veteran, "--formula", "Surv(time, status) ~ cellcode + strata(trt)"]),
+    (
+      "logrank --provenance",
+      [
+        "logrank", veteran, "--formula", "Surv(time, status) ~ cellcode",
+        "--provenance",
+      ]
+    ),
     ("cox", ["cox", lung, "--formula", "Surv(time, status) ~ age + sex"]),
     (
       "cox --zph --predict",

@@ -156,6 +156,9 @@ struct RNumberFormatTests {
     // print(cbind(1.0000003, 5.952), digits = 4) shows 1.000; exp(3.2e-7) must not look like 1.
     let texts = NumberFormat.rRatioColumn([exp(3.2e-7), 5.952, 1])
     #expect(texts == ["1.0000003", "5.9520000", "1.0000000"])
+    // The forest plot's labels follow the same rule.
+    #expect(ForestPlot.formatRatio(1.0000003) == "1.0000003")
+    #expect(ForestPlot.formatRatio(1) == "1.00")
     #expect(
       NumberFormat.rRatioColumn([0.02608, 5.952, 14.82]) == ["0.02608", "5.95200", "14.82000"])
   }
