@@ -347,7 +347,7 @@ public struct DiaryReportRenderer: Sendable {
           }),
       ]),
       "cohort": .object([
-        "patients": .int(s.patients), "patient_nights": .int(s.patientNights),
+        "n_patients": .int(s.patients), "patient_nights": .int(s.patientNights),
         "nights_observed": .int(s.nightsObserved), "nights_with_cramp": .int(s.nightsWithCramp),
         "patients_with_cramp": .int(s.patientsWithCramp), "cramps": .int(report.totalCramps),
       ]),
@@ -355,7 +355,7 @@ public struct DiaryReportRenderer: Sendable {
         report.prevalence.map { r in
           .object([
             "factor": .string(r.factor), "level": .string(r.level), "nights": .int(r.nights),
-            "cramp_nights": .int(r.crampNights), "patients": .int(r.patients),
+            "cramp_nights": .int(r.crampNights), "n_patients": .int(r.patients),
             "patients_with_cramp": .int(r.patientsWithCramp),
           ])
         }),

@@ -144,7 +144,7 @@ public struct KaplanMeierReport: Sendable {
     let strata: [JSONValue] = fit.curves.map { c in
       let m = c.median
       var o: [String: JSONValue] = [
-        "label": .string(c.label), "n": .int(c.count), "events": .number(c.events),
+        "label": .string(c.label), "n": .int(c.count), "n_events": .number(c.events),
         "median": .number(m.estimate), "median_conf_low": .number(m.low),
         "median_conf_high": .number(m.high),
         "steps": .array(

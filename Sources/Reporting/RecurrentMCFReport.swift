@@ -87,7 +87,7 @@ public struct RecurrentMCFReport: Sendable {
   public var jsonBody: [String: JSONValue] {
     let groups: [JSONValue] = fit.groups.map { g in
       .object([
-        "label": .string(g.label), "patients": .int(g.patients), "events": .int(g.events),
+        "label": .string(g.label), "n_patients": .int(g.patients), "n_events": .int(g.events),
         "time": .array(g.steps.map { .number($0.time) }),
         "n_risk": .array(g.steps.map { .int($0.atRisk) }),
         "n_event": .array(g.steps.map { .int($0.events) }),

@@ -119,7 +119,7 @@ public struct RecurrentRateReport: Sendable {
       "log_likelihood": .number(fit.logLikelihood), "aic": .number(fit.aic),
       "iterations": .int(fit.iterations), "converged": .bool(fit.converged),
       "n_patients": .int(fit.patients), "n_dropped": .int(fit.droppedRowCount),
-      "total_events": .number(fit.totalEvents), "total_nights": .number(fit.totalNights),
+      "n_events": .number(fit.totalEvents), "total_nights": .number(fit.totalNights),
       "crude_rate_per_week": .number(fit.crudeRatePerWeek),
       "confidence_level": .number(fit.confidenceLevel), "ties": .null,
       "warnings": .array(fit.warnings.map { .string($0) }),

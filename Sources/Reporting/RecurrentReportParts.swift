@@ -38,7 +38,7 @@ enum RecurrentReportParts {
   /// The `ties` JSON object.
   static func tiesJSON(_ ties: TieSummary, method: String) -> JSONValue {
     .object([
-      "method": .string(method), "events": .int(ties.events),
+      "method": .string(method), "n_events": .int(ties.events),
       "tied_events": .int(ties.tiedEvents), "tied_share": .number(ties.tiedShare),
       "distinct_times": .int(ties.distinctTimes), "ties_dominate": .bool(ties.dominates),
     ])

@@ -121,7 +121,7 @@ enum DescribeCommand {
       ]
       if let d = diary {
         body["diary"] = .object([
-          "patients": .int(d.patients), "patient_nights": .int(d.patientNights),
+          "n_patients": .int(d.patients), "patient_nights": .int(d.patientNights),
           "nights_per_patient_min": .int(d.nightsPerPatientMin),
           "nights_per_patient_median": .number(d.nightsPerPatientMedian),
           "nights_per_patient_max": .int(d.nightsPerPatientMax),

@@ -93,7 +93,7 @@ enum SimulateCommand {
         command: "simulate", parsed: parsed,
         body: [
           "preset": .string(preset.rawValue), "seed": .string(String(seed)),
-          "patients": .int(summary.patients), "rows": .int(summary.rows),
+          "n_patients": .int(summary.patients), "rows": .int(summary.rows),
           "files": .array(files.map { .string($0) }),
         ]
       ).rendered()
