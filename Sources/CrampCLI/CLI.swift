@@ -1,4 +1,5 @@
 import CrampData
+import Reporting
 
 #if canImport(Glibc)
   import Glibc
@@ -91,6 +92,9 @@ public enum CLI {
       console.out(HelpRenderer.help(spec))
       return ExitCode.success
     }
+    context.textWidth = CommonOptions.textWidth(
+      environment: environment, stdoutIsTerminal: stdoutIsTerminal, console: console,
+      quiet: rest.contains("-q") || rest.contains("--quiet"))
     do {
       let parsed = try ArgumentParser.parse(rest, spec: spec)
       try PathGuard.check(parsed, spec: spec)

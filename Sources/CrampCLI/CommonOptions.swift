@@ -48,16 +48,46 @@ enum CommonOptions {
   /// Chart options.
   static let charts = [ascii, noCharts]
 
-  /// The chart style for this run, or `nil` with `--no-charts`: width from `COLUMNS`, else
-  /// the terminal's width when stdout is one, else 80.
+  /// The chart style for this run, or `nil` with `--no-charts`: as wide as the text
+  /// (``Context/textWidth``).
   static func chartStyle(_ parsed: ParsedArguments, context: Context) -> ChartStyle? {
     if parsed.flag("no-charts") { return nil }
     var environment = context.environment
-    if environment["COLUMNS"] == nil, context.stdoutIsTerminal, let width = terminalWidth() {
-      environment["COLUMNS"] = String(width)
-    }
+    environment["COLUMNS"] = String(context.textWidth)
     return ChartStyle.fromEnvironment(
       environment, isTTY: context.stdoutIsTerminal, ascii: parsed.flag("ascii"))
+  }
+
+  /// The width of text output, from `COLUMNS` or the terminal.
+  ///
+  /// `COLUMNS` when it is a whole number in 40...300; any other `COLUMNS` is refused with a
+  /// warning on stderr (unless `quiet`) and 80 used. Without `COLUMNS`, the terminal's width
+  /// (kept within 40...300) when stdout is one, else 80.
+  static func textWidth(
+    environment: [String: String], stdoutIsTerminal: Bool, console: Console, quiet: Bool
+  ) -> Int {
+    if let text = environment["COLUMNS"] {
+      if let columns = Int(text.trimmingSpaces()), TextWidth.allowed.contains(columns) {
+        return columns
+      }
+      if !quiet {
+        console.err(
+          "Warning: COLUMNS='\(text)' is not a width in \(TextWidth.allowed.lowerBound)..."
+            + "\(TextWidth.allowed.upperBound); using \(TextWidth.defaultWidth)\n")
+      }
+      return TextWidth.defaultWidth
+    }
+    if stdoutIsTerminal, let width = terminalWidth() {
+      return min(TextWidth.allowed.upperBound, max(TextWidth.allowed.lowerBound, width))
+    }
+    return TextWidth.defaultWidth
+  }
+
+  /// Text made by `render` fitted to the run's width: tables rendered inside fit it
+  /// (``TextWidth/current``), then longer lines are wrapped at spaces.
+  static func fitted(_ context: Context, _ render: () -> String) -> String {
+    let text = TextWidth.$current.withValue(context.textWidth) { render() }
+    return TextWidth.wrap(text, width: context.textWidth)
   }
 
   /// CSV reading options, with the column mapping and date format of ``ColumnMapping``
@@ -173,7 +203,7 @@ enum TableLoader {
 
 /// Builds the JSON envelope every command shares: `schema_version`, `command`, `parameters`.
 enum JSONEnvelope {
-  static let schemaVersion = 1
+  static let schemaVersion = JSONVocabulary.schemaVersion
 
   static func make(
     command: String, parsed: ParsedArguments, body: [String: JSONValue]
@@ -199,10 +229,12 @@ func deliverResult(
   render: (OutputFormat) -> String
 ) throws(CLIError) {
   let format = CommonOptions.outputFormat(parsed)
-  let text =
-    format == .json
-    ? JSONEnvelope.make(command: command, parsed: parsed, body: body).rendered()
-    : render(format)
+  let text: String
+  switch format {
+  case .json: text = JSONEnvelope.make(command: command, parsed: parsed, body: body).rendered()
+  case .text: text = CommonOptions.fitted(context) { render(.text) }
+  case .markdown, .csv: text = render(format)
+  }
   try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
 }
 

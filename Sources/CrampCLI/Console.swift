@@ -1,3 +1,4 @@
+import Reporting
 import Synchronization
 
 #if canImport(Glibc)
@@ -81,4 +82,6 @@ struct Context: Sendable {
   var environment: [String: String]
   /// Whether stdout is a terminal (charts then take its width).
   var stdoutIsTerminal = false
+  /// Columns text output fits (``TextWidth``): `COLUMNS`, else the terminal's, else 80.
+  var textWidth = TextWidth.defaultWidth
 }

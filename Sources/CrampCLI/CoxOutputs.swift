@@ -7,10 +7,10 @@ import Survival
 
 /// Secondary outputs of `crampstat cox`: residual files, term groups, predictions.
 enum CoxOutputs {
-  /// Residuals as CSV: `line` (the data row's line), then one column per residual.
+  /// Residuals as a table: `line` (the data row's line), then one column per residual.
   static func residuals(
     _ type: String, fit: CoxFit, design: DesignMatrix, names: [String]
-  ) throws(CLIError) -> String {
+  ) throws(CLIError) -> DataTable {
     func number(_ v: Double) -> String? { v.isFinite ? JSONValue.format(v) : nil }
     var table: DataTable
     do {
@@ -37,7 +37,19 @@ enum CoxOutputs {
     } catch {
       throw .data(String(describing: error))
     }
-    return table.renderCSV()
+    return table
+  }
+
+  /// The rows of a residual table as JSON records (numbers as numbers, NA as null).
+  static func records(_ table: DataTable) -> JSONValue {
+    .array(
+      table.rows.map { row in
+        var object: [String: JSONValue] = [:]
+        for (name, cell) in zip(table.headers, row) {
+          object[name] = cell.flatMap(Double.init).map { JSONValue.number($0) } ?? .null
+        }
+        return .object(object)
+      })
   }
 
   /// The survival curve for a covariate profile given as `name=value,...`.
@@ -53,9 +65,7 @@ enum CoxOutputs {
       let profile = zip(design.columnNames, row).filter { $0.0 != "(Intercept)" }.map(\.1)
       let steps = try fit.predictSurvival(profile: profile, confidenceLevel: level)
       var shown: [(String, String)] = []
-      for v in variables {
-        shown.append((v.name, values[v.name] ?? "\(v.typicalValue) (cohort median)"))
-      }
+      for v in variables { shown.append((v.name, values[v.name] ?? v.typicalValue)) }
       return CoxPrediction(profile: shown, filled: filled, steps: steps, level: level)
     } catch let error as CLIError {
       throw error
@@ -76,7 +86,10 @@ struct CoxPrediction {
     var out =
       markdown
       ? "### Predicted survival for a profile\n\n" : "Predicted survival for the profile:\n"
-    out += profile.map { "\($0.0) = \($0.1)" }.joined(separator: ", ") + "\n\n"
+    out +=
+      profile.map { name, value in
+        "\(name) = \(value)" + (filled.contains(name) ? " (cohort median)" : "")
+      }.joined(separator: ", ") + "\n\n"
     let pct = Int((level * 100).rounded())
     var t = DataTable(headers: [
       "time", "survival", "std.err", "lower \(pct)% CI", "upper \(pct)% CI", "cumhaz",
@@ -108,8 +121,9 @@ struct CoxPrediction {
 
   var jsonBody: [String: JSONValue] {
     [
-      "profile": .object(
-        Dictionary(uniqueKeysWithValues: profile.map { ($0.0, JSONValue.string($0.1)) })),
+      "values": .object(
+        Dictionary(profile.map { ($0.0, JSONValue.string($0.1)) }) { a, _ in a }),
+      "filled_from": RiskReport.filledFromJSON(filled),
       "filled_from_cohort_median": .array(filled.map { .string($0) }),
       "steps": .array(
         steps.map { s in

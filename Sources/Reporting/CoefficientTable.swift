@@ -35,10 +35,11 @@ public struct CoefficientRow: Sendable, Equatable {
 
 /// Renders coefficient tables the way R's `printCoefmat` and `summary.coxph` lay them out.
 ///
-/// Text output uses 4 significant digits for the smallest estimate or standard error in a
-/// column pair (R's `digits = max(3, getOption("digits") - 3)`), the test statistic with 3
-/// decimals, p-values as `format.pval` (`<2e-16` below machine epsilon) and R's
-/// significance stars.
+/// Text output follows `printCoefmat` with `digits = max(3, getOption("digits") - 3)` = 4:
+/// estimates and standard errors share one notation and number of decimals (scientific when
+/// a value would otherwise round to 0), the test statistic is rounded to 3 decimals, p-values
+/// go through `format.pval` (`<2e-16` below machine epsilon), with R's significance stars.
+/// CSV and JSON keep full precision.
 public enum CoefficientTable {
   /// Column headers of the estimate table.
   public struct Headers: Sendable {
@@ -85,58 +86,57 @@ public enum CoefficientTable {
   /// The legend printed under a table with stars.
   public static let signifLegend = "Signif. codes:  0 '***' 0.001 '**' 0.01 '*' 0.05 '.' 0.1 ' ' 1"
 
-  /// Decimals giving `digits` significant digits to the smallest non-zero magnitude.
-  static func decimals(for values: [Double?], digits: Int = 4) -> Int {
-    let magnitudes = values.compactMap { $0 }.filter { $0.isFinite && $0 != 0 }.map { abs($0) }
-    guard let smallest = magnitudes.min() else { return 2 }
-    let exponent = Int(NumberFormat.log10Floor(smallest))
-    return min(8, max(0, digits - 1 - exponent))
-  }
-
-  /// The estimate table (estimate, SE, [model SE], statistic, p, stars).
+  /// The estimate table (estimate, SE, [model SE], statistic, p, stars) as `printCoefmat`
+  /// prints it with `digits = 4`: estimates and standard errors as one block
+  /// (``NumberFormat/rCoefficientColumns(_:digits:)``), the statistic rounded to 3 decimals,
+  /// p-values through `format.pval`.
   public static func estimates(_ rows: [CoefficientRow], headers: Headers, showModelSE: Bool)
     -> DataTable
   {
-    let d = decimals(for: rows.flatMap { [$0.estimate, $0.standardError] })
     var h = ["", headers.estimate, headers.standardError]
     if showModelSE { h.append(headers.modelStandardError) }
     h += [headers.statistic, headers.pValue, ""]
     var table = DataTable(
       headers: h, alignments: h.indices.map { $0 == 0 || $0 == h.count - 1 ? .left : .right })
-    for r in rows {
-      var cells: [String?] = [
-        r.term, NumberFormat.fixed(r.estimate, digits: d),
-        NumberFormat.fixed(r.standardError, digits: d),
-      ]
-      if showModelSE { cells.append(NumberFormat.fixed(r.modelStandardError, digits: d)) }
-      cells += [
-        NumberFormat.fixed(r.statistic, digits: 3), NumberFormat.pValue(r.pValue), stars(r.pValue),
-      ]
+    var block = [rows.map(\.estimate), rows.map(\.standardError)]
+    if showModelSE { block.append(rows.map(\.modelStandardError)) }
+    let columns = NumberFormat.rCoefficientColumns(block)
+    let statistics = NumberFormat.rStatisticColumn(rows.map(\.statistic))
+    let pValues = NumberFormat.rFormatPValues(rows.map(\.pValue))
+    for (i, r) in rows.enumerated() {
+      var cells: [String?] = [r.term]
+      cells += columns.map { $0[i] }
+      cells += [statistics[i], pValues[i], stars(r.pValue)]
       table.append(cells)
     }
     return table
   }
 
-  /// The ratio table (`OR lower .95 upper .95`), with a method column when asked.
+  /// The ratio table (`OR lower .95 upper .95`), with a method column when asked; each
+  /// column formatted as `print(matrix, digits = 4)` does
+  /// (``NumberFormat/rRatioColumn(_:digits:)``).
   public static func ratios(
     _ rows: [CoefficientRow], headers: Headers, level: Double, showMethod: Bool
   ) -> DataTable {
-    let text = NumberFormat.significant(level, digits: 3)
-    let levelText = text.hasPrefix("0.") ? String(text.dropFirst()) : text
-    var h = ["", headers.ratio, "lower \(levelText)", "upper \(levelText)"]
+    var h = ["", headers.ratio, "lower \(levelLabel(level))", "upper \(levelLabel(level))"]
     if showMethod { h.append("interval") }
     var table = DataTable(
       headers: h, alignments: h.indices.map { $0 == 0 || $0 == 4 ? .left : .right })
-    for r in rows {
-      var cells: [String?] = [
-        r.term, NumberFormat.significant(r.ratio, digits: 4),
-        NumberFormat.significant(r.ratioLow, digits: 4),
-        NumberFormat.significant(r.ratioHigh, digits: 4),
-      ]
+    let ratio = NumberFormat.rRatioColumn(rows.map(\.ratio))
+    let low = NumberFormat.rRatioColumn(rows.map(\.ratioLow))
+    let high = NumberFormat.rRatioColumn(rows.map(\.ratioHigh))
+    for (i, r) in rows.enumerated() {
+      var cells: [String?] = [r.term, ratio[i], low[i], high[i]]
       if showMethod { cells.append(r.intervalMethod) }
       table.append(cells)
     }
     return table
+  }
+
+  /// A confidence level as R's column headers show it: 0.95 as `.95`.
+  public static func levelLabel(_ level: Double) -> String {
+    let text = NumberFormat.significant(level, digits: 3)
+    return text.hasPrefix("0.") ? String(text.dropFirst()) : text
   }
 
   /// All columns at full precision, for CSV.

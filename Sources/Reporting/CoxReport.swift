@@ -18,6 +18,8 @@ public struct CoxReport: Sendable {
   public var confidenceLevel: Double
   /// Harrell's concordance with its standard error (R's `concordance(fit)`).
   public var concordance: Concordance?
+  /// The cluster column of a robust variance, for `variance_detail`.
+  public var clusterColumn: String?
   /// The robust score test when clustered (R's `Robust =` line).
   public var robustScore: CoxFit.Test?
   /// The proportional-hazards test (`cox.zph`), when asked for.
@@ -38,44 +40,36 @@ public struct CoxReport: Sendable {
 
   var robust: Bool { fit.coefficients.contains { $0.robustStandardError != nil } }
 
-  /// `coef exp(coef) se(coef) [robust se] z Pr(>|z|)`.
+  /// `coef exp(coef) se(coef) [robust se] z Pr(>|z|)` as `print.summary.coxph` prints it:
+  /// `printCoefmat(digits = 4)` with coef, exp(coef) and the standard errors as one block.
   public var coefficientTable: DataTable {
-    let d = CoefficientTable.decimals(
-      for: fit.coefficients.flatMap { [$0.estimate, $0.modelStandardError] })
+    let cs = fit.coefficients
     var h = ["", "coef", "exp(coef)", "se(coef)"]
     if robust { h.append("robust se") }
     h += ["z", "Pr(>|z|)", ""]
     var t = DataTable(
       headers: h, alignments: h.indices.map { $0 == 0 || $0 == h.count - 1 ? .left : .right })
-    for c in fit.coefficients {
-      var cells: [String?] = [
-        c.term, NumberFormat.fixed(c.estimate, digits: d),
-        NumberFormat.significant(c.hazardRatio, digits: 5),
-        NumberFormat.fixed(c.modelStandardError, digits: d),
-      ]
-      if robust { cells.append(NumberFormat.fixed(c.robustStandardError, digits: d)) }
-      cells += [
-        NumberFormat.fixed(c.z, digits: 3), NumberFormat.pValue(c.pValue),
-        CoefficientTable.stars(c.pValue),
-      ]
-      t.append(cells)
+    var block = [cs.map(\.estimate), cs.map(\.hazardRatio), cs.map(\.modelStandardError)]
+    if robust { block.append(cs.map(\.robustStandardError)) }
+    let columns = NumberFormat.rCoefficientColumns(block)
+    let z = NumberFormat.rStatisticColumn(cs.map(\.z))
+    let p = NumberFormat.rFormatPValues(cs.map(\.pValue))
+    for (i, c) in cs.enumerated() {
+      t.append([c.term] + columns.map { $0[i] } + [z[i], p[i], CoefficientTable.stars(c.pValue)])
     }
     return t
   }
 
-  /// `exp(coef) exp(-coef) lower .95 upper .95`.
+  /// `exp(coef) exp(-coef) lower .95 upper .95`, each column as `print(conf.int, digits = 4)`.
   public var hazardRatioTable: DataTable {
-    let level = NumberFormat.significant(confidenceLevel, digits: 3)
-    let l = level.hasPrefix("0.") ? String(level.dropFirst()) : level
+    let l = CoefficientTable.levelLabel(confidenceLevel)
+    let cs = fit.coefficients
     var t = DataTable(headers: ["", "exp(coef)", "exp(-coef)", "lower \(l)", "upper \(l)"])
-    for c in fit.coefficients {
-      t.append([
-        c.term, NumberFormat.significant(c.hazardRatio, digits: 4),
-        NumberFormat.significant(c.estimate.map { exp(-$0) }, digits: 4),
-        NumberFormat.significant(c.hazardRatioLow, digits: 4),
-        NumberFormat.significant(c.hazardRatioHigh, digits: 4),
-      ])
-    }
+    let columns = [
+      cs.map(\.hazardRatio), cs.map { $0.estimate.map { exp(-$0) } }, cs.map(\.hazardRatioLow),
+      cs.map(\.hazardRatioHigh),
+    ].map { NumberFormat.rRatioColumn($0) }
+    for (i, c) in cs.enumerated() { t.append([c.term] + columns.map { $0[i] }) }
     return t
   }
 
@@ -148,16 +142,7 @@ public struct CoxReport: Sendable {
         "p_value": .number(t.pValue),
       ])
     }
-    let coefficients: [JSONValue] = fit.coefficients.map { c in
-      .object([
-        "term": .string(c.term), "estimate": .number(c.estimate),
-        "std_error": .number(c.standardError), "model_std_error": .number(c.modelStandardError),
-        "robust_std_error": .number(c.robustStandardError), "z": .number(c.z),
-        "p_value": .number(c.pValue), "conf_low": .number(c.confidenceLow),
-        "conf_high": .number(c.confidenceHigh), "exp_estimate": .number(c.hazardRatio),
-        "exp_conf_low": .number(c.hazardRatioLow), "exp_conf_high": .number(c.hazardRatioHigh),
-      ])
-    }
+    let coefficients: [JSONValue] = fit.coefficients.map(Self.coefficientJSON)
     let warnings: [JSONValue] = fit.diagnostics.map { .string(CoxReport.describe($0)) }
     return [
       "formula": .string(formula), "ties": .string(fit.ties == .efron ? "efron" : "breslow"),
@@ -167,6 +152,11 @@ public struct CoxReport: Sendable {
       "log_likelihood": .number(fit.logLikelihood),
       "null_log_likelihood": .number(fit.nullLogLikelihood),
       "variance": .string(robust ? "robust" : "model"),
+      "variance_detail": .string(
+        robust
+          ? "robust sandwich (grouped dfbeta)" + (clusterColumn.map { " by \($0)" } ?? "")
+          : "inverse information"),
+      "ci_method": .string("wald"),
       "confidence_level": .number(confidenceLevel),
       "coefficients": .array(coefficients),
       "tests": .object([
@@ -180,7 +170,8 @@ public struct CoxReport: Sendable {
       "ph_test": proportionalHazards.map { zph in
         func row(_ r: ProportionalHazardsTest.Row) -> JSONValue {
           .object([
-            "term": .string(r.term), "chisq": .number(r.chiSquare), "df": .int(r.degreesOfFreedom),
+            "term": .string(r.term), "statistic": .number(r.chiSquare),
+            "chisq": .number(r.chiSquare), "df": .int(r.degreesOfFreedom),
             "p_value": .number(r.pValue),
           ])
         }
@@ -193,6 +184,17 @@ public struct CoxReport: Sendable {
     ]
   }
 
+  /// A Cox coefficient as the common JSON row (``CoefficientJSON``).
+  static func coefficientJSON(_ c: CoxFit.Coefficient) -> JSONValue {
+    CoefficientJSON(
+      term: c.term, estimate: c.estimate, standardError: c.standardError,
+      modelStandardError: c.modelStandardError, robustStandardError: c.robustStandardError,
+      statistic: c.z, pValue: c.pValue, confidenceLow: c.confidenceLow,
+      confidenceHigh: c.confidenceHigh, ratio: c.hazardRatio, ratioLow: c.hazardRatioLow,
+      ratioHigh: c.hazardRatioHigh, ciMethod: "wald"
+    ).json
+  }
+
   /// The notes under the `cox.zph` table, one per row that was not computed; in Markdown each
   /// is its own paragraph, set off from the table by a blank line.
   static func zphNotes(_ zph: ProportionalHazardsTest, markdown: Bool) -> String {
@@ -202,14 +204,17 @@ public struct CoxReport: Sendable {
   }
 
   /// R's `cox.zph` table: `chisq df p` per term and `GLOBAL` (NA where not computable).
+  ///
+  /// `print.cox.zph` calls `printCoefmat(digits = 3)`: chisq is the coefficient block, df the
+  /// statistic column and p goes through `format.pval` with 2 digits.
   static func zphTable(_ zph: ProportionalHazardsTest) -> DataTable {
     var t = DataTable(headers: ["", "chisq", "df", "p"])
-    for r in zph.terms + [zph.global] {
-      t.append([
-        r.term, NumberFormat.significant(r.chiSquare, digits: 4), String(r.degreesOfFreedom),
-        NumberFormat.pValue(r.pValue),
-      ])
-    }
+    let rows = zph.terms + [zph.global]
+    let chisq = NumberFormat.rCoefficientColumns(
+      [rows.map { $0.chiSquare.isNaN ? nil : $0.chiSquare }], digits: 3)[0]
+    let df = NumberFormat.rStatisticColumn(rows.map { Double($0.degreesOfFreedom) }, digits: 3)
+    let p = NumberFormat.rFormatPValues(rows.map(\.pValue), digits: 2)
+    for (i, r) in rows.enumerated() { t.append([r.term, chisq[i], df[i], p[i]]) }
     return t
   }
 

@@ -32,25 +32,107 @@ public struct DataTable: Sendable, Equatable {
     rows.append(r)
   }
 
-  /// Space-aligned text with one header line.
-  public func renderText() -> String {
+  /// Space-aligned text with one header line, fitted to ``TextWidth/current``.
+  public func renderText() -> String { renderText(width: TextWidth.current) }
+
+  /// Space-aligned text with one header line, at most `width` columns wide (`nil`: no limit).
+  ///
+  /// A table wider than `width` first wraps its text (left-aligned) columns after the first at
+  /// spaces; if that is not enough it is split into blocks of columns, each repeating the
+  /// first column (R's `print.default` layout of a wide matrix); a column with an empty header
+  /// (significance stars) stays with the column before it. A block still too wide wraps its
+  /// cells at spaces, widest column first (a wrapped right-aligned cell stays right-aligned).
+  /// Words, and so numbers, are never broken: a block whose first column and one more cannot
+  /// fit even then is wider than `width`.
+  public func renderText(width: Int?) -> String {
     let cells = rows.map { $0.map { $0 ?? "NA" } }
-    var widths = headers.map(\.count)
-    for row in cells {
-      for (j, cell) in row.enumerated() { widths[j] = max(widths[j], cell.count) }
+    let natural = headers.indices.map { j in
+      ([headers[j]] + cells.map { $0[j] }).map(TextWidth.columns).max() ?? 0
     }
-    func line(_ row: [String]) -> String {
-      var parts: [String] = []
-      for (j, cell) in row.enumerated() {
-        let pad = String(repeating: " ", count: widths[j] - cell.count)
-        parts.append(alignments[j] == .left ? cell + pad : pad + cell)
+    guard let width, headers.count > 1, natural.reduce(0, +) + 2 * (headers.count - 1) > width
+    else {
+      return block(Array(headers.indices), widths: natural, cells: cells)
+    }
+    // First choice: one block, wrapping only the text (left-aligned) columns after the first.
+    let textOnly = fitted(
+      Array(headers.indices), natural: natural, cells: cells, width: width,
+      wrappable: { $0 > 0 && alignments[$0] == .left })
+    if textOnly.reduce(0, +) + 2 * (headers.count - 1) <= width {
+      return block(Array(headers.indices), widths: textOnly, cells: cells)
+    }
+    // Groups of columns that stay together: a column and the empty-headed ones after it.
+    var groups: [[Int]] = []
+    for j in 1..<headers.count {
+      if headers[j].isEmpty, !groups.isEmpty {
+        groups[groups.count - 1].append(j)
+      } else {
+        groups.append([j])
       }
-      var text = parts.joined(separator: "  ")
-      while text.hasSuffix(" ") { text.removeLast() }
-      return text
     }
-    var out = line(headers) + "\n"
-    for row in cells { out += line(row) + "\n" }
+    var blocks: [[Int]] = []
+    var currentBlock: [Int] = []
+    var used = natural[0]
+    for group in groups {
+      let extra = group.map { natural[$0] + 2 }.reduce(0, +)
+      if !currentBlock.isEmpty, used + extra > width {
+        blocks.append(currentBlock)
+        currentBlock = []
+        used = natural[0]
+      }
+      currentBlock += group
+      used += extra
+    }
+    if !currentBlock.isEmpty { blocks.append(currentBlock) }
+    return blocks.map { columns in
+      let shown = [0] + columns
+      return block(
+        shown, widths: fitted(shown, natural: natural, cells: cells, width: width),
+        cells: cells)
+    }.joined()
+  }
+
+  /// Widths of `shown` columns shrunk (by wrapping the `wrappable` ones) towards `width`,
+  /// widest first.
+  private func fitted(
+    _ shown: [Int], natural: [Int], cells: [[String]], width: Int,
+    wrappable: (Int) -> Bool = { _ in true }
+  ) -> [Int] {
+    var widths = shown.map { natural[$0] }
+    let minimal = shown.map { j in
+      guard wrappable(j) else { return natural[j] }
+      return ([headers[j]] + cells.map { $0[j] }).map(TextWidth.longestWord).max() ?? 0
+    }
+    while true {
+      let excess = widths.reduce(0, +) + 2 * (widths.count - 1) - width
+      guard excess > 0 else { break }
+      let shrinkable = widths.indices.filter { widths[$0] > minimal[$0] }
+      guard let k = shrinkable.max(by: { widths[$0] < widths[$1] }) else { break }
+      widths[k] = max(minimal[k], widths[k] - excess)
+    }
+    return widths
+  }
+
+  /// The header and rows of the `shown` columns at `widths`, cells wrapped to them.
+  private func block(_ shown: [Int], widths: [Int], cells: [[String]]) -> String {
+    func lines(_ row: [String]) -> String {
+      let parts = zip(shown, widths).map { j, w in TextWidth.wrapWords(row[j], width: w) }
+      let height = parts.map(\.count).max() ?? 1
+      var out = ""
+      for k in 0..<height {
+        var pieces: [String] = []
+        for (i, j) in shown.enumerated() {
+          let cell = k < parts[i].count ? parts[i][k] : ""
+          let pad = String(repeating: " ", count: max(0, widths[i] - TextWidth.columns(cell)))
+          pieces.append(alignments[j] == .left ? cell + pad : pad + cell)
+        }
+        var text = pieces.joined(separator: "  ")
+        while text.hasSuffix(" ") { text.removeLast() }
+        out += text + "\n"
+      }
+      return out
+    }
+    var out = lines(headers)
+    for row in cells { out += lines(row) }
     return out
   }
 

@@ -349,7 +349,7 @@ public struct DiaryReportRenderer: Sendable {
           }),
       ]),
       "cohort": .object([
-        "patients": .int(s.patients), "patient_nights": .int(s.patientNights),
+        "n_patients": .int(s.patients), "patient_nights": .int(s.patientNights),
         "nights_observed": .int(s.nightsObserved), "nights_with_cramp": .int(s.nightsWithCramp),
         "patients_with_cramp": .int(s.patientsWithCramp), "cramps": .int(report.totalCramps),
       ]),
@@ -357,7 +357,7 @@ public struct DiaryReportRenderer: Sendable {
         report.prevalence.map { r in
           .object([
             "factor": .string(r.factor), "level": .string(r.level), "nights": .int(r.nights),
-            "cramp_nights": .int(r.crampNights), "patients": .int(r.patients),
+            "cramp_nights": .int(r.crampNights), "n_patients": .int(r.patients),
             "patients_with_cramp": .int(r.patientsWithCramp),
           ])
         }),
@@ -372,18 +372,18 @@ public struct DiaryReportRenderer: Sendable {
         }),
       "notes": .array(report.notes.map { .string($0) }),
       "conventions": .array(report.conventions.map { .string($0) }),
-      "tied_event_share": .number(report.tiedEventShare),
+      "tied_share": .number(report.tiedEventShare),
     ]
     if let m = report.logistic {
       body["logistic"] = .object(
         LogisticReport(fit: m.fit, source: report.source, clusterColumn: "patient_id").jsonBody)
     }
     if let m = report.andersenGill {
-      body["andersen_gill"] = .object(
-        CoxReport(
-          fit: m.fit, formula: m.formula, source: report.source, subjects: s.patients,
-          droppedRowCount: m.droppedRows, droppedByVariable: [:]
-        ).jsonBody)
+      var cox = CoxReport(
+        fit: m.fit, formula: m.formula, source: report.source, subjects: s.patients,
+        droppedRowCount: m.droppedRows, droppedByVariable: [:])
+      cox.clusterColumn = "patient_id"
+      body["andersen_gill"] = .object(cox.jsonBody)
     }
     return body
   }

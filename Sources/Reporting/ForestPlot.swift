@@ -89,7 +89,10 @@ public struct ForestPlot: Sendable {
     if abs(v) >= 1000 || (v != 0 && abs(v) < 0.005) {
       return NumberFormat.significant(v, digits: 3)
     }
-    return NumberFormat.fixed(v, digits: 2)
+    let text = NumberFormat.fixed(v, digits: 2)
+    // A ratio that is not 1 never shows as a plain 1 (a term on a fine scale, e.g. mg x 1e6).
+    if v != 1, text == "1.00" { return NumberFormat.rRatioColumn([v], digits: 3)[0] }
+    return text
   }
 
   /// The axis the rows are drawn on (exposed for tests and for callers aligning tables).

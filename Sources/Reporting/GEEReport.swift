@@ -57,12 +57,13 @@ public struct GEEReport: Sendable {
   public var jsonBody: [String: JSONValue] {
     [
       "formula": .string(fit.formula), "n": .int(fit.n), "n_dropped": .int(fit.droppedRowCount),
-      "clusters": .int(fit.clusterCount), "id": .string(idColumn),
+      "clusters": .int(fit.clusterCount), "cluster": .string(idColumn),
       "correlation": .string(fit.correlation.rawValue), "alpha": .number(fit.alpha),
       "scale": .number(fit.scale), "iterations": .int(fit.iterations),
       "converged": .bool(fit.converged), "variance": .string("robust"),
-      "ci_method": .string("wald-robust"),
-      "coefficients": .array(fit.coefficients.map { .object($0.jsonFields) }),
+      "variance_detail": .string("sandwich (geepack \"san.se\") by \(idColumn)"),
+      "ci_method": .string("wald"), "confidence_level": .number(fit.confidenceLevel),
+      "coefficients": .array(fit.coefficients.map { $0.json(robust: true, ciMethod: "wald") }),
       "warnings": .array(fit.diagnostics.map { .string($0.description) }),
     ]
   }

@@ -144,7 +144,7 @@ public struct KaplanMeierReport: Sendable {
     let strata: [JSONValue] = fit.curves.map { c in
       let m = c.median
       var o: [String: JSONValue] = [
-        "label": .string(c.label), "n": .int(c.count), "events": .number(c.events),
+        "label": .string(c.label), "n": .int(c.count), "n_events": .number(c.events),
         "median": .number(m.estimate), "median_conf_low": .number(m.low),
         "median_conf_high": .number(m.high),
         "steps": .array(
@@ -177,7 +177,7 @@ public struct KaplanMeierReport: Sendable {
         o["cumulative_hazard"] = .array(
           c.cumulativeHazard(type).map { p in
             .object([
-              "time": .number(p.time), "cumhaz": .number(p.cumulativeHazard),
+              "time": .number(p.time), "cumulative_hazard": .number(p.cumulativeHazard),
               "std_error": .number(p.standardError),
             ])
           })
@@ -186,7 +186,7 @@ public struct KaplanMeierReport: Sendable {
     }
     return [
       "formula": .string(formula), "conf_type": .string(fit.confidenceType.rawValue),
-      "conf_level": .number(fit.confidenceLevel), "strata": .array(strata),
+      "confidence_level": .number(fit.confidenceLevel), "strata": .array(strata),
     ]
   }
 }

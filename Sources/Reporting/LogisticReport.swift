@@ -38,11 +38,33 @@ public struct LogisticReport: Sendable {
     }
   }
 
-  /// The CI method of the fit as one word for JSON (`wald`, `wald-robust`, `profile-penalized-likelihood`).
+  /// An interval method in the JSON vocabulary: `wald`, `profile` or `profile_penalized`
+  /// (robust or not is the `variance` key's business); nil for no interval.
+  public static func ciMethod(_ m: IntervalMethod) -> String? {
+    switch m {
+    case .wald, .waldRobust: "wald"
+    case .profileLikelihood: "profile"
+    case .profilePenalizedLikelihood: "profile_penalized"
+    case .none: nil
+    }
+  }
+
+  /// The fit's interval method for JSON: the most refined one any coefficient got
+  /// (`profile_penalized`, then `profile`, then `wald`); each coefficient's own `ci_method`
+  /// says which it got.
   public var ciMethod: String {
-    let methods = Set(fit.coefficients.map(\.intervalMethod).filter { $0 != .none })
-    if methods.count == 1, let m = methods.first { return m.rawValue }
-    return methods.isEmpty ? "none" : "mixed"
+    let methods = Set(fit.coefficients.compactMap { Self.ciMethod($0.intervalMethod) })
+    return ["profile_penalized", "profile", "wald"].first { methods.contains($0) } ?? "wald"
+  }
+
+  /// The variance in words for JSON's `variance_detail`.
+  public var varianceDetail: String {
+    guard fit.variance == .robust else {
+      return fit.isFirth ? "inverse penalized information" : "inverse information"
+    }
+    var text = "cluster-robust HC0 (no small-sample factor)"
+    if let clusterColumn { text += " by \(clusterColumn)" }
+    return text
   }
 
   /// Dropped rows as `cramp 533, age 2`, sorted by name.
@@ -148,10 +170,9 @@ public struct LogisticReport: Sendable {
 
   /// The JSON object of the contract (without the envelope fields).
   public var jsonBody: [String: JSONValue] {
+    let robust = fit.variance == .robust
     let coefficients: [JSONValue] = fit.coefficients.map { c in
-      var row = c.jsonFields
-      row["ci_method"] = .string(c.intervalMethod == .none ? nil : c.intervalMethod.rawValue)
-      return .object(row)
+      c.json(robust: robust, ciMethod: Self.ciMethod(c.intervalMethod))
     }
     var tests: [String: JSONValue] = [:]
     if let lr = fit.likelihoodRatio {
@@ -168,7 +189,8 @@ public struct LogisticReport: Sendable {
       "null_log_likelihood": .number(fit.nullLogLikelihood), "deviance": .number(fit.deviance),
       "null_deviance": .number(fit.nullDeviance), "aic": .number(fit.aic),
       "df_residual": .int(fit.dfResidual), "variance": .string(fit.variance.rawValue),
-      "ci_method": .string(ciMethod), "confidence_level": .number(fit.confidenceLevel),
+      "variance_detail": .string(varianceDetail), "ci_method": .string(ciMethod),
+      "confidence_level": .number(fit.confidenceLevel),
       "coefficients": .array(coefficients), "tests": .object(tests),
       "firth": .bool(fit.isFirth),
       "warnings": .array(fit.diagnostics.map { .string($0.description) }),
@@ -186,7 +208,7 @@ public struct LogisticReport: Sendable {
     if let hl = fit.hosmerLemeshow, let t = hl.test {
       body["hosmer_lemeshow"] = .object([
         "statistic": .number(t.statistic), "df": .int(t.degreesOfFreedom),
-        "p_value": .number(t.pValue), "groups": .int(hl.groups.count),
+        "p_value": .number(t.pValue), "n_groups": .int(hl.groups.count),
       ])
     } else {
       body["hosmer_lemeshow"] = .null
@@ -205,16 +227,14 @@ public struct LogisticReport: Sendable {
 }
 
 extension CoefficientEstimate {
-  /// The coefficient keys of the logistic and GEE JSON contract (NA as null):
-  /// `term, estimate, std_error, model_std_error, z, p_value, conf_low, conf_high,
-  /// exp_estimate, exp_conf_low, exp_conf_high`.
-  var jsonFields: [String: JSONValue] {
-    [
-      "term": .string(term), "estimate": .number(estimate), "std_error": .number(standardError),
-      "model_std_error": .number(modelStandardError), "z": .number(z),
-      "p_value": .number(pValue), "conf_low": .number(confLow), "conf_high": .number(confHigh),
-      "exp_estimate": .number(expEstimate), "exp_conf_low": .number(expConfLow),
-      "exp_conf_high": .number(expConfHigh),
-    ]
+  /// The coefficient in the common JSON row (``CoefficientJSON``); `robust` says whether
+  /// ``standardError`` is a robust one.
+  func json(robust: Bool, ciMethod: String?) -> JSONValue {
+    CoefficientJSON(
+      term: term, estimate: estimate, standardError: standardError,
+      modelStandardError: modelStandardError, robustStandardError: robust ? standardError : nil,
+      statistic: z, pValue: pValue, confidenceLow: confLow, confidenceHigh: confHigh,
+      ratio: expEstimate, ratioLow: expConfLow, ratioHigh: expConfHigh, ciMethod: ciMethod
+    ).json
   }
 }

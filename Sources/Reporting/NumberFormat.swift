@@ -59,11 +59,9 @@ public enum NumberFormat {
     return m + "e" + (exponent < 0 ? "-" : "+") + (e.count < 2 ? "0" + e : e)
   }
 
-  /// R's `format.pval`: `< 2e-16` below machine precision, else 3 significant digits.
+  /// One p-value as R's `format.pval(p, digits = 3)`: `<2e-16` below machine epsilon.
   public static func pValue(_ p: Double?) -> String {
-    guard let p, !p.isNaN else { return "NA" }
-    if p < 2.220446049250313e-16 { return "<2e-16" }
-    return significant(p, digits: 3)
+    rFormatPValues([p]).first ?? "NA"
   }
 
   /// An integer with no grouping.

@@ -69,13 +69,9 @@ public struct RecurrentCoxReport: Sendable {
 
   public var jsonBody: [String: JSONValue] {
     var body = cox.jsonBody
-    body["coefficients"] = .array(
-      fit.cox.coefficients.map { c in
-        RecurrentReportParts.coefficientJSON(
-          term: c.term, estimate: c.estimate, standardError: c.standardError,
-          modelStandardError: c.modelStandardError, z: c.z, pValue: c.pValue,
-          low: c.confidenceLow, high: c.confidenceHigh)
-      })
+    body["coefficients"] = .array(fit.cox.coefficients.map(CoxReport.coefficientJSON))
+    body["variance_detail"] = .string(
+      fit.isRobust ? "robust sandwich (grouped dfbeta) by patient_id" : "inverse information")
     body["formula"] = .string(formula)
     body["model"] = .string(fit.model.rawValue)
     body["model_formula"] = .string(fit.modelFormula)

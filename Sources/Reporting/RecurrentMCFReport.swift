@@ -87,7 +87,7 @@ public struct RecurrentMCFReport: Sendable {
   public var jsonBody: [String: JSONValue] {
     let groups: [JSONValue] = fit.groups.map { g in
       .object([
-        "label": .string(g.label), "patients": .int(g.patients), "events": .int(g.events),
+        "label": .string(g.label), "n_patients": .int(g.patients), "n_events": .int(g.events),
         "time": .array(g.steps.map { .number($0.time) }),
         "n_risk": .array(g.steps.map { .int($0.atRisk) }),
         "n_event": .array(g.steps.map { .int($0.events) }),
@@ -108,9 +108,11 @@ public struct RecurrentMCFReport: Sendable {
       "model": .string(RecurrentModel.meanCumulativeFunction.rawValue),
       "formula": .string(formula),
       "estimand": .string(RecurrentModel.meanCumulativeFunction.estimand),
-      "variance": .string("Lawless-Nadeau robust"), "conf_type": .string("log"),
+      "variance": .string("robust"),
+      "variance_detail": .string("Lawless-Nadeau robust (patient influence)"),
+      "conf_type": .string("log"),
       "confidence_level": .number(fit.confidenceLevel),
-      "ties": RecurrentReportParts.tiesJSON(ties, method: "none (Nelson-Aalen)"),
+      "ties": RecurrentReportParts.tiesJSON(ties, method: "none"),
       "groups": .array(groups), "comparison": comparison, "coefficients": .array([]),
       "warnings": .array([]),
     ]

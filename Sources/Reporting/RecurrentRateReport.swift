@@ -98,22 +98,28 @@ public struct RecurrentRateReport: Sendable {
 
   public var jsonBody: [String: JSONValue] {
     let coefficients = fit.coefficients.map { c in
-      RecurrentReportParts.coefficientJSON(
+      CoefficientJSON(
         term: c.term, estimate: c.estimate, standardError: c.standardError,
-        modelStandardError: c.modelStandardError, z: c.z, pValue: c.pValue,
-        low: c.confidenceLow, high: c.confidenceHigh)
+        modelStandardError: c.modelStandardError,
+        robustStandardError: fit.isRobust ? c.standardError : nil, statistic: c.z,
+        pValue: c.pValue, confidenceLow: c.confidenceLow, confidenceHigh: c.confidenceHigh,
+        ciMethod: "wald"
+      ).json
     }
     var body: [String: JSONValue] = [
       "model": .string(fit.family.rawValue), "formula": .string(formula), "call": .string(call),
       "estimand": .string(fit.family.estimand), "outcome": .string(fit.outcome),
-      "variance": .string(fit.isRobust ? "robust (HC0, clustered by patient)" : "model"),
+      "variance": .string(fit.isRobust ? "robust" : "model"),
+      "variance_detail": .string(
+        fit.isRobust ? "cluster-robust HC0 by patient_id" : "inverse information"),
+      "ci_method": .string("wald"),
       "coefficients": .array(coefficients), "deviance": .number(fit.deviance),
       "null_deviance": .number(fit.nullDeviance),
       "df_residual": .int(fit.residualDegreesOfFreedom), "df_null": .int(fit.nullDegreesOfFreedom),
       "log_likelihood": .number(fit.logLikelihood), "aic": .number(fit.aic),
       "iterations": .int(fit.iterations), "converged": .bool(fit.converged),
       "n_patients": .int(fit.patients), "n_dropped": .int(fit.droppedRowCount),
-      "total_events": .number(fit.totalEvents), "total_nights": .number(fit.totalNights),
+      "n_events": .number(fit.totalEvents), "total_nights": .number(fit.totalNights),
       "crude_rate_per_week": .number(fit.crudeRatePerWeek),
       "confidence_level": .number(fit.confidenceLevel), "ties": .null,
       "warnings": .array(fit.warnings.map { .string($0) }),

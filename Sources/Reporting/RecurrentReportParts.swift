@@ -1,11 +1,5 @@
 import Recurrent
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Pieces shared by the recurrent-event reports: model titles, the tie note, JSON rows.
 enum RecurrentReportParts {
   /// The model's title line.
@@ -29,11 +23,14 @@ enum RecurrentReportParts {
         + "another event (\(ties.distinctTimes) distinct event times)"
     ]
     if ties.dominates {
+      // The command stands on its own line so that wrapping the note leaves it whole.
       lines.append(
         "Note: ties dominate (nightly data). A discrete-time model for nights is the natural "
-          + "alternative: crampstat logit DIARY --formula \"cramp \(formula)\" --cluster "
-          + "patient_id (logistic; a complementary log-log link estimates the same rate ratios "
-          + "as a grouped-time proportional hazards model).")
+          + "alternative:")
+      lines.append("  crampstat logit DIARY --formula \"cramp \(formula)\" --cluster patient_id")
+      lines.append(
+        "(logistic; a complementary log-log link estimates the same rate ratios as a "
+          + "grouped-time proportional hazards model).")
     }
     return lines
   }
@@ -41,24 +38,9 @@ enum RecurrentReportParts {
   /// The `ties` JSON object.
   static func tiesJSON(_ ties: TieSummary, method: String) -> JSONValue {
     .object([
-      "method": .string(method), "events": .int(ties.events),
+      "method": .string(method), "n_events": .int(ties.events),
       "tied_events": .int(ties.tiedEvents), "tied_share": .number(ties.tiedShare),
       "distinct_times": .int(ties.distinctTimes), "ties_dominate": .bool(ties.dominates),
-    ])
-  }
-
-  /// One coefficient row with the JSON keys.
-  static func coefficientJSON(
-    term: String, estimate: Double?, standardError: Double?, modelStandardError: Double?,
-    z: Double?, pValue: Double?, low: Double?, high: Double?
-  ) -> JSONValue {
-    func ratio(_ v: Double?) -> Double? { v.map { exp($0) } }
-    return .object([
-      "term": .string(term), "estimate": .number(estimate), "std_error": .number(standardError),
-      "model_std_error": .number(modelStandardError), "z": .number(z),
-      "p_value": .number(pValue), "conf_low": .number(low), "conf_high": .number(high),
-      "exp_estimate": .number(ratio(estimate)), "exp_conf_low": .number(ratio(low)),
-      "exp_conf_high": .number(ratio(high)),
     ])
   }
 }

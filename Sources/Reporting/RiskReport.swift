@@ -125,7 +125,9 @@ public struct RiskReport: Sendable {
     out += "Fitted on \(model.source) (\(model.trainingRows) rows); model file \(modelFile)\n\n"
 
     out += heading("Patient factors")
-    var factors = DataTable(headers: ["variable", "value", "cohort median", "note"])
+    var factors = DataTable(
+      headers: ["variable", "value", "cohort median", "note"],
+      alignments: [.left, .right, .right, .left])
     for (name, value) in patient.values {
       var notes: [String] = []
       if patient.filled.contains(name) { notes.append("not given: cohort median") }
@@ -148,17 +150,23 @@ public struct RiskReport: Sendable {
       "term", abbreviation, "lower", "upper", "patient x", "applies", "vs median patient",
     ])
     var forest: [ForestPlot.Row] = []
-    for (j, term) in model.terms.enumerated() where term != "(Intercept)" {
-      let r = model.ratios.first { $0.term == term }?.ratio
+    let shown = model.terms.indices.filter { model.terms[$0] != "(Intercept)" }
+    let terms = shown.map { model.terms[$0] }
+    let estimates = terms.map { term in model.ratios.first { $0.term == term }?.ratio }
+    // Each numeric column is formatted as R prints a matrix column (digits = 4).
+    let value = NumberFormat.rRatioColumn(estimates.map { $0?.value })
+    let low = NumberFormat.rRatioColumn(estimates.map { $0?.low })
+    let high = NumberFormat.rRatioColumn(estimates.map { $0?.high })
+    let versus = NumberFormat.rRatioColumn(shown.map(versusMedian))
+    for (k, j) in shown.enumerated() {
+      let r = estimates[k]
       let x = patient.row[j]
       ratios.append([
-        term, ForestPlot.formatRatio(r?.value), ForestPlot.formatRatio(r?.low),
-        ForestPlot.formatRatio(r?.high), NumberFormat.significant(x, digits: 6),
-        r == nil ? "aliased" : (x != 0 ? "yes" : "no"),
-        ForestPlot.formatRatio(versusMedian(j)),
+        terms[k], value[k], low[k], high[k], NumberFormat.significant(x, digits: 6),
+        r == nil ? "aliased" : (x != 0 ? "yes" : "no"), versus[k],
       ])
       forest.append(
-        ForestPlot.Row(label: term, estimate: r?.value, lower: r?.low, upper: r?.high))
+        ForestPlot.Row(label: terms[k], estimate: r?.value, lower: r?.low, upper: r?.high))
     }
     out += table(ratios)
     out +=
@@ -193,14 +201,16 @@ public struct RiskReport: Sendable {
     return out
   }
 
-  /// A `- ` list item, wrapped at 80 columns in text (Markdown keeps one line).
+  /// A `- ` list item, wrapped at ``TextWidth/current`` (80 without one) in text; Markdown
+  /// keeps one line.
   private func bullet(_ text: String, markdown: Bool) -> String {
     guard !markdown else { return "- \(text)\n" }
+    let width = TextWidth.current ?? TextWidth.defaultWidth
     var lines: [String] = []
     var line = "-"
     for word in text.split(separator: " ") {
       // A lone "-" stays on its line, so no continuation line starts like a list item.
-      if line.count + 1 + word.count > 80, line.count > 2, word != "-" {
+      if line.count + 1 + word.count > width, line.count > 2, word != "-" {
         lines.append(line)
         line = " "
       }
@@ -212,18 +222,24 @@ public struct RiskReport: Sendable {
 
   private static func estimateJSON(_ e: RiskEstimate?) -> JSONValue {
     guard let e else { return .null }
-    return .object(["estimate": .number(e.value), "low": .number(e.low), "high": .number(e.high)])
+    return .object([
+      "estimate": .number(e.value), "conf_low": .number(e.low), "conf_high": .number(e.high),
+    ])
   }
 
   /// The prediction as JSON: values, linear predictor, horizons, expected per week.
+  ///
+  /// `values` holds the bare values by variable; where a value came from is said apart, in
+  /// `filled_from` (variable -> `cohort_median`) and the list `filled_from_cohort_median`.
   public static func predictionJSON(_ p: RiskPrediction) -> JSONValue {
     .object([
       "values": .object(
         Dictionary(p.values.map { ($0.name, JSONValue.string($0.value)) }) { a, _ in a }),
+      "filled_from": filledFromJSON(p.filled),
       "filled_from_cohort_median": .array(p.filled.map { .string($0) }),
       "outside_training_range": .array(p.outsideRange.map { .string($0) }),
       "linear_predictor": .number(p.linearPredictor),
-      "linear_predictor_se": .number(p.standardError),
+      "linear_predictor_std_error": .number(p.standardError),
       "horizons": .array(
         p.horizons.map { h in
           .object([
@@ -235,6 +251,11 @@ public struct RiskReport: Sendable {
     ])
   }
 
+  /// `{"variable": "cohort_median"}` for each variable filled in rather than given.
+  public static func filledFromJSON(_ filled: [String]) -> JSONValue {
+    .object(Dictionary(filled.map { ($0, JSONValue.string("cohort_median")) }) { a, _ in a })
+  }
+
   /// The JSON body (the command adds the envelope).
   public var jsonBody: [String: JSONValue] {
     [
@@ -242,7 +263,10 @@ public struct RiskReport: Sendable {
         "kind": .string(model.kind.rawValue), "formula": .string(model.formula),
         "source": .string(model.source), "training_rows": .int(model.trainingRows),
         "confidence_level": .number(model.confidenceLevel),
-        "robust_variance": .bool(model.robustVariance),
+        "variance": .string(model.robustVariance ? "robust" : "model"),
+        "variance_detail": .string(
+          model.robustVariance ? "cluster-robust by patient" : "inverse information"),
+        "ci_method": .string("wald"),
       ]),
       "patient": Self.predictionJSON(patient),
       "cohort_median_patient": Self.predictionJSON(median),

@@ -82,9 +82,12 @@ struct BringYourOwnDiaryCommandTests {
       ["validate"],
     ] {
       // `--patient-id`, as `logit`'s own `--id` names GEE clusters.
+      // The two paths differ in length: a wide width keeps the wrapping out of the comparison.
+      let wide = ["COLUMNS": "300"]
       let mine = runCLI(
-        [command[0], Self.diary] + command.dropFirst() + ["--patient-id"] + Self.flags.dropFirst())
-      let house = runCLI([command[0], canonical] + command.dropFirst())
+        [command[0], Self.diary] + command.dropFirst() + ["--patient-id"] + Self.flags.dropFirst(),
+        environment: wide)
+      let house = runCLI([command[0], canonical] + command.dropFirst(), environment: wide)
       #expect(mine.status == house.status)
       #expect(
         mine.out.replacingOccurrences(of: Self.diary, with: "FILE")

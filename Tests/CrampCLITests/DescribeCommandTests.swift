@@ -32,7 +32,7 @@ struct DescribeCommandTests {
       "describe", repositoryPath("Datasets/teaching/diary_nights.csv"), "--format", "json",
     ])
     #expect(r.status == 0)
-    #expect(r.out.contains("\"patients\": 200"))
+    #expect(r.out.contains("\"n_patients\": 200"))
     #expect(r.out.contains("\"patient_nights\": 16901"))
   }
 }

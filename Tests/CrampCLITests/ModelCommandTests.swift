@@ -136,7 +136,7 @@ struct ModelCommandTests {
     ])
     #expect(out.status == 0, "\(out.err)")
     let j = try Self.json(out.out)
-    #expect(j["ci_method"] as? String == "profile-likelihood")
+    #expect(j["ci_method"] as? String == "profile")
     let ours = try #require(j["coefficients"] as? [[String: Any]])
     for (a, b) in zip(ours, r) {
       #expect(a["term"] as? String == b["term"] as? String)

@@ -46,7 +46,7 @@ struct RecurrentCommandTests {
         #expect(c[key] != nil, "missing \(key)")
       }
     }
-    #expect(j["schema_version"] as? Int == 1)
+    #expect(j["schema_version"] as? Int == 2)
     #expect(j["command"] as? String == "recurrent")
     #expect((j["parameters"] as? [String: Any])?["model"] as? String == "ag")
     #expect((j["estimand"] as? String)?.contains("intensity") == true)

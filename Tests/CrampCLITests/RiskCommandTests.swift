@@ -74,14 +74,14 @@ struct RiskCommandTests {
     ])
     let patient = try #require(j["patient"] as? [String: Any])
     #expect(Self.close(Self.number(patient, "linear_predictor"), eta))
-    #expect(Self.close(Self.number(patient, "linear_predictor_se"), se))
+    #expect(Self.close(Self.number(patient, "linear_predictor_std_error"), se))
     let horizons = try #require(patient["horizons"] as? [[String: Any]])
     #expect(horizons.map { $0["nights"] as? Int } == [7, 30])
     for (h, k) in zip(horizons, [7.0, 30.0]) {
       let p = { (e: Double) in 1 - pow(1 - Self.expit(e), k) }
       #expect(Self.close(Self.number(h, "probability", "estimate"), p(eta)))
-      #expect(Self.close(Self.number(h, "probability", "low"), p(eta - Self.z * se)))
-      #expect(Self.close(Self.number(h, "probability", "high"), p(eta + Self.z * se)))
+      #expect(Self.close(Self.number(h, "probability", "conf_low"), p(eta - Self.z * se)))
+      #expect(Self.close(Self.number(h, "probability", "conf_high"), p(eta + Self.z * se)))
       #expect(Self.close(Self.number(h, "expected", "estimate"), k * Self.expit(eta)))
     }
     #expect(Self.close(Self.number(patient, "expected_per_week", "estimate"), 7 * Self.expit(eta)))
@@ -127,9 +127,9 @@ struct RiskCommandTests {
       ratios.map { $0["term"] as? String } == ["age_over_50", "dialysis", "site[2]", "site[3]"])
     let median = try #require(j["cohort_median_patient"] as? [String: Any])
     let low = try #require(
-      Self.number((median["horizons"] as? [[String: Any]])?.first, "probability", "low"))
+      Self.number((median["horizons"] as? [[String: Any]])?.first, "probability", "conf_low"))
     let high = try #require(
-      Self.number((median["horizons"] as? [[String: Any]])?.first, "probability", "high"))
+      Self.number((median["horizons"] as? [[String: Any]])?.first, "probability", "conf_high"))
     #expect(low < high)
   }
 
@@ -294,7 +294,7 @@ struct RiskCommandTests {
         "assumptions", "cohort_median_patient", "command", "model", "parameters", "patient",
         "ratios", "schema_version", "warnings",
       ])
-    #expect(j["schema_version"] as? Int == 1)
+    #expect(j["schema_version"] as? Int == 2)
     #expect(j["command"] as? String == "risk")
     let parameters = try #require(j["parameters"] as? [String: String])
     #expect(parameters["patient"] == "age_over_50=1")

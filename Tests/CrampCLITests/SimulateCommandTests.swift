@@ -45,7 +45,7 @@ struct LayoutSimulateFormatTests {
     #expect(csv.status == 0)
     #expect(csv.out.hasPrefix("patient_id,cramps,cramp_nights,nights\nP01,2,2,14\n"))
     let json = runCLI(["layout", diary, "--to", "counts", "--format", "json"])
-    #expect(json.out.contains("\"schema_version\": 1"))
+    #expect(json.out.contains("\"schema_version\": 2"))
     #expect(json.out.contains("\"rows\": 8"))
     let text = runCLI([
       "layout", diary, "--to", "ag", "--covariates", "trimester", "--format", "text",

@@ -78,7 +78,7 @@ struct ValidateCommandTests {
     #expect(r.status == 0)
     #expect(r.out.isEmpty)
     let written = try TemporaryFile.read(out)
-    #expect(written.contains("\"schema_version\": 1"))
+    #expect(written.contains("\"schema_version\": 2"))
     #expect(written.contains("\"valid\": true"))
   }
 }

@@ -24,9 +24,13 @@ enum DescribeCommand {
       path, options: options, context: context, quiet: parsed.flag("quiet"))
     let summaries = table.columns.map { ColumnSummary($0) }
     let diary = DiaryLayout.detect(table) == .nights ? DiarySummary(table) : nil
-    let text = render(
-      file: table.source, table: table, summaries: summaries, diary: diary,
-      format: CommonOptions.outputFormat(parsed), parsed: parsed)
+    let format = CommonOptions.outputFormat(parsed)
+    let make = {
+      render(
+        file: table.source, table: table, summaries: summaries, diary: diary, format: format,
+        parsed: parsed)
+    }
+    let text = format == .text ? CommonOptions.fitted(context, make) : make()
     try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
     return ExitCode.success
   }
@@ -117,7 +121,7 @@ enum DescribeCommand {
       ]
       if let d = diary {
         body["diary"] = .object([
-          "patients": .int(d.patients), "patient_nights": .int(d.patientNights),
+          "n_patients": .int(d.patients), "patient_nights": .int(d.patientNights),
           "nights_per_patient_min": .int(d.nightsPerPatientMin),
           "nights_per_patient_median": .number(d.nightsPerPatientMedian),
           "nights_per_patient_max": .int(d.nightsPerPatientMax),

@@ -94,7 +94,9 @@ enum LayoutCommand {
     let bytes: [UInt8]
     switch format {
     case .csv: bytes = TableCSVEncoder.encode(result)
-    case .text: bytes = Array(TableRendering.dataTable(result).renderText().utf8)
+    case .text:
+      let text = CommonOptions.fitted(context) { TableRendering.dataTable(result).renderText() }
+      bytes = Array(text.utf8)
     case .markdown: bytes = Array(TableRendering.dataTable(result).renderMarkdown().utf8)
     case .json:
       let body: [String: JSONValue] = [

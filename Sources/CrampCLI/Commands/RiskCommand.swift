@@ -146,7 +146,7 @@ enum RiskCommand {
     let out: String
     switch format {
     case .csv: out = scored.renderCSV()
-    case .text: out = scored.renderText()
+    case .text: out = CommonOptions.fitted(context) { scored.renderText() }
     case .markdown: out = scored.renderMarkdown()
     case .json:
       let body: [String: JSONValue] = [

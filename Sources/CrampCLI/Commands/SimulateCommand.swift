@@ -85,7 +85,7 @@ enum SimulateCommand {
     table.append(["files", files.joined(separator: ", ")])
     let text: String
     switch OutputFormat(rawValue: parsed.value("format") ?? "text") ?? .text {
-    case .text: text = quiet ? "" : table.renderText()
+    case .text: text = quiet ? "" : CommonOptions.fitted(context) { table.renderText() }
     case .markdown: text = table.renderMarkdown()
     case .csv: text = table.renderCSV()
     case .json:
@@ -93,7 +93,7 @@ enum SimulateCommand {
         command: "simulate", parsed: parsed,
         body: [
           "preset": .string(preset.rawValue), "seed": .string(String(seed)),
-          "patients": .int(summary.patients), "rows": .int(summary.rows),
+          "n_patients": .int(summary.patients), "rows": .int(summary.rows),
           "files": .array(files.map { .string($0) }),
         ]
       ).rendered()

@@ -209,14 +209,23 @@ enum CoxCommand {
         path: parsed.value("save-model"))
     }
     if let type = parsed.value("residuals") {
-      let csv = try CoxOutputs.residuals(type, fit: fit, design: design, names: names)
-      try OutputWriter.deliver(csv, to: parsed.value("output"), console: context.console)
+      let residuals = try CoxOutputs.residuals(type, fit: fit, design: design, names: names)
+      // CSV unless JSON is asked for: one record per row, keyed by the CSV's columns.
+      let text =
+        CommonOptions.outputFormat(parsed) == .json
+        ? JSONEnvelope.make(
+          command: "cox", parsed: parsed,
+          body: ["residuals": .string(type), "records": CoxOutputs.records(residuals)]
+        ).rendered()
+        : residuals.renderCSV()
+      try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
       return ExitCode.success
     }
     var report = CoxReport(
       fit: fit, formula: design.formula.text, source: design.source,
       subjects: design.clusters?.count ?? fit.count, droppedRowCount: design.droppedRowCount,
       droppedByVariable: design.droppedByVariable, confidenceLevel: level)
+    report.clusterColumn = clusterColumn(design.formula.text)
     do {
       report.concordance = fit.concordance
       report.robustScore = try fit.robustScoreTest()
@@ -246,6 +255,14 @@ enum CoxCommand {
       })
     return ExitCode.success
   }
+}
+
+/// The column inside `cluster(...)` of a formula's text, if any.
+func clusterColumn(_ formula: String) -> String? {
+  guard let open = formula.range(of: "cluster(") else { return nil }
+  let rest = formula[open.upperBound...]
+  guard let close = rest.firstIndex(of: ")") else { return nil }
+  return String(rest[..<close]).trimmingSpaces()
 }
 
 /// Option handling shared by the survival commands.

@@ -56,7 +56,10 @@ enum ValidateCommand {
     let report = ValidationReport(
       file: table.source, layout: layout, rows: table.rowCount, findings: findings, errors: errors,
       warnings: warnings)
-    let text = report.render(CommonOptions.outputFormat(parsed), parsed: parsed)
+    let format = CommonOptions.outputFormat(parsed)
+    // The text lines are compiler-style diagnostics (`file:line: ...`, then `file: ...`), kept
+    // on one line whatever COLUMNS says, for editors and grep.
+    let text = report.render(format, parsed: parsed)
     try OutputWriter.deliver(text, to: parsed.value("output"), console: context.console)
     if errors > 0 || (parsed.flag("strict") && warnings > 0) { return ExitCode.dataError }
     return ExitCode.success
@@ -72,13 +75,19 @@ struct ValidationReport {
   var errors: Int
   var warnings: Int
 
+  /// One `file:line: column: severity: message [rule]` line per finding.
+  var findingLines: String { findings.map { $0.description + "\n" }.joined() }
+
+  /// `file: layout, rows: errors, warnings`.
+  var summaryLine: String {
+    "\(file): \(layout.rawValue) layout, \(rows) rows: \(errors) error\(errors == 1 ? "" : "s"), "
+      + "\(warnings) warning\(warnings == 1 ? "" : "s")\n"
+  }
+
   func render(_ format: OutputFormat, parsed: ParsedArguments) -> String {
     switch format {
     case .text:
-      var out = findings.map { $0.description + "\n" }.joined()
-      out +=
-        "\(file): \(layout.rawValue) layout, \(rows) rows: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")\n"
-      return out
+      return findingLines + summaryLine
     case .markdown, .csv:
       var table = DataTable(
         headers: ["file", "line", "column", "severity", "rule", "message"],
