@@ -55,6 +55,12 @@ public enum CoefficientTable {
       estimate: "Estimate", standardError: "Std. Error", modelStandardError: "Model SE",
       statistic: "z value", pValue: "Pr(>|z|)", ratio: "OR")
 
+    /// logistf's headers for Firth's fit: the p-value is the penalized likelihood-ratio
+    /// test's, so its statistic is the chi-square, not a Wald z.
+    public static let firth = Headers(
+      estimate: "Estimate", standardError: "Std. Error", modelStandardError: "Model SE",
+      statistic: "Chisq", pValue: "Pr(>Chisq)", ratio: "OR")
+
     /// R's `summary.coxph` headers with hazard ratios.
     public static let cox = Headers(
       estimate: "coef", standardError: "se(coef)", modelStandardError: "se(coef)",

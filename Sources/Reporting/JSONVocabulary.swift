@@ -168,6 +168,10 @@ public enum JSONVocabulary {
     ("strata", "km: one object per curve"),
     ("survival", "survival probability"),
     ("term", "model term, e.g. trimester[2]"),
+    (
+      "test",
+      "coefficients: the test behind statistic and p_value (wald | penalized_likelihood_ratio)"
+    ),
     ("terms", "cox.zph: per-term tests"),
     ("tests", "model tests by name"),
     ("theta", "negative binomial shape"),
@@ -189,8 +193,12 @@ public enum JSONVocabulary {
     ("variance", "model or robust"),
     ("variance_detail", "the variance in words, e.g. cluster-robust HC0 by patient_id"),
     ("wald", "Wald test"),
+    ("wald_p_value", "Firth coefficients: the Wald p-value of z, beside the penalized LR p_value"),
     ("warnings", "warnings, as sentences (validate: the number of warnings)"),
-    ("z", "coefficients: alias of statistic, kept for schema version 2 only"),
+    (
+      "z",
+      "coefficients: the Wald z (alias of statistic for Wald rows, kept for schema version 2 only)"
+    ),
   ]
 
   /// Keys kept for one schema version beside the key that replaced them (alias -> key).

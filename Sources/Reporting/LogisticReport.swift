@@ -21,7 +21,8 @@ public struct LogisticReport: Sendable {
     fit.coefficients.map { c in
       CoefficientRow(
         term: c.term, estimate: c.estimate, standardError: c.standardError,
-        modelStandardError: c.modelStandardError, statistic: c.z, pValue: c.pValue,
+        modelStandardError: c.modelStandardError,
+        statistic: fit.isFirth ? c.likelihoodRatioStatistic : c.z, pValue: c.pValue,
         ratio: c.expEstimate, ratioLow: c.expConfLow, ratioHigh: c.expConfHigh,
         intervalMethod: LogisticReport.methodLabel(c.intervalMethod))
     }
@@ -106,9 +107,13 @@ public struct LogisticReport: Sendable {
       "Fisher scoring: \(fit.converged ? "converged" : "did NOT converge") after \(fit.iterations) iterations\n\n"
     let rows = self.rows
     let estimates = CoefficientTable.estimates(
-      rows, headers: .logistic, showModelSE: fit.variance == .robust)
+      rows, headers: fit.isFirth ? .firth : .logistic, showModelSE: fit.variance == .robust)
     out += markdown ? "### Coefficients\n\n" : "Coefficients:\n"
     out += markdown ? estimates.renderMarkdown() : estimates.renderText()
+    if fit.isFirth {
+      out +=
+        "(Chisq and Pr(>Chisq): penalized likelihood-ratio test of each coefficient = 0, as logistf; Wald z in JSON)\n"
+    }
     if !markdown { out += "---\n" + CoefficientTable.signifLegend + "\n" }
     out += "\n"
     let methods = Set(rows.map(\.intervalMethod).filter { !$0.isEmpty })
@@ -229,12 +234,26 @@ public struct LogisticReport: Sendable {
 extension CoefficientEstimate {
   /// The coefficient in the common JSON row (``CoefficientJSON``); `robust` says whether
   /// ``standardError`` is a robust one.
+  ///
+  /// Firth's rows carry the penalized likelihood-ratio test as `statistic`/`p_value` with
+  /// `test: "penalized_likelihood_ratio"`, and the Wald `z` with its own `wald_p_value`.
   func json(robust: Bool, ciMethod: String?) -> JSONValue {
-    CoefficientJSON(
+    let isFirth = likelihoodRatioStatistic != nil
+    var row = CoefficientJSON(
       term: term, estimate: estimate, standardError: standardError,
       modelStandardError: modelStandardError, robustStandardError: robust ? standardError : nil,
-      statistic: z, pValue: pValue, confidenceLow: confLow, confidenceHigh: confHigh,
-      ratio: expEstimate, ratioLow: expConfLow, ratioHigh: expConfHigh, ciMethod: ciMethod
+      statistic: isFirth ? likelihoodRatioStatistic : z, pValue: pValue, confidenceLow: confLow,
+      confidenceHigh: confHigh, ratio: expEstimate, ratioLow: expConfLow,
+      ratioHigh: expConfHigh, ciMethod: ciMethod
     ).json
+    if case .object(var object) = row {
+      object["test"] = .string(isFirth ? "penalized_likelihood_ratio" : "wald")
+      if isFirth {
+        object["z"] = .number(z)
+        object["wald_p_value"] = .number(waldPValue)
+      }
+      row = .object(object)
+    }
+    return row
   }
 }

@@ -109,4 +109,27 @@ struct MisleadingNumberTests {
     let j = try Self.json(result.out)
     #expect(j["variance"] as? String == "model")
   }
+
+  @Test("Firth: p-values labelled as logistf's penalized LR test; Wald z only beside Wald p")
+  func firthLabels() throws {
+    let arguments = [
+      "logit", Self.diary, "--formula", "cramp ~ age_over_50 + dialysis_day", "--firth",
+    ]
+    let text = runCLI(arguments)
+    #expect(text.status == 0, "\(text.err)")
+    #expect(text.out.contains("Chisq  Pr(>Chisq)"))
+    #expect(!text.out.contains("z value"))
+    let result = runCLI(arguments + ["--format", "json"])
+    let rows = try #require(try Self.json(result.out)["coefficients"] as? [[String: Any]])
+    for row in rows {
+      #expect(row["test"] as? String == "penalized_likelihood_ratio")
+      let chisq = try #require(row["statistic"] as? Double)
+      let p = try #require(row["p_value"] as? Double)
+      // The p-value is the chi-square's (1 df): P(X > chisq) = erfc(sqrt(chisq / 2)).
+      #expect(abs(p - erfc((chisq / 2).squareRoot())) < 1e-12 * max(1, p))
+      let z = try #require(row["z"] as? Double)
+      let wald = try #require(row["wald_p_value"] as? Double)
+      #expect(abs(wald - erfc(abs(z) / 2.0.squareRoot())) < 1e-12)
+    }
+  }
 }
