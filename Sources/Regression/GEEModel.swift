@@ -84,6 +84,13 @@ public struct GEEModel: Sendable, Equatable {
     guard p > 0 else { throw RegressionError.emptyModel }
     let (aliased, kept, x, crossProduct) = try LogisticModel.estimableColumns(design)
     var diagnostics = aliased.map { FitDiagnostic.aliased(term: design.columnNames[$0]) }
+    // GEE's only variance is the sandwich, whose rank is at most the cluster count.
+    guard clusters.count >= max(2, kept.count) else {
+      throw RegressionError.unsupported(
+        "GEE with \(clusters.count) cluster\(clusters.count == 1 ? "" : "s") for "
+          + "\(kept.count) parameters (its sandwich variance needs at least 2 clusters and at "
+          + "least as many as parameters); use an ordinary logistic model")
+    }
 
     // geeglm's start: the glm estimate (R's glm.control defaults).
     var glm = try IRLS(

@@ -132,4 +132,14 @@ struct MisleadingNumberTests {
       #expect(abs(wald - erfc(abs(z) / 2.0.squareRoot())) < 1e-12)
     }
   }
+
+  @Test("GEE with fewer clusters than parameters is refused, naming the count")
+  func geeTooFewClusters() throws {
+    let result = runCLI([
+      "logit", Self.diary, "--formula", "cramp ~ age_over_50 + dialysis_day + diabetes",
+      "--gee", "exchangeable", "--id", "sex",
+    ])
+    #expect(result.status == 65)
+    #expect(result.err.contains("GEE with 2 clusters for 4 parameters"), "\(result.err)")
+  }
 }
