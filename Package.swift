@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Dependencies point one way:
-// COpenBLAS <- LinearAlgebra <- {Regression, Survival} <- Reporting <- CrampCLI <- crampstat.
+// COpenBLAS <- LinearAlgebra <- {Regression, Survival} <- Reporting <- CrampCLI <- crampstat;
+// MixedModels (glmer) sits on Regression beside Survival.
 // Parallelism (fixed row partitions, two-way fork) sits at the bottom; CrampData, Formula,
 // Distributions and DiarySimulation sit low.
 let package = Package(
@@ -15,6 +16,7 @@ let package = Package(
     .library(name: "Distributions", targets: ["Distributions"]),
     .library(name: "Regression", targets: ["Regression"]),
     .library(name: "Survival", targets: ["Survival"]),
+    .library(name: "MixedModels", targets: ["MixedModels"]),
   ],
   targets: [
     .systemLibrary(
@@ -34,6 +36,12 @@ let package = Package(
     ),
     .target(name: "Survival", dependencies: ["LinearAlgebra", "Distributions", "Parallelism"]),
     .target(
+      name: "MixedModels",
+      dependencies: [
+        "CrampData", "Distributions", "Formula", "LinearAlgebra", "Parallelism", "Regression",
+      ]
+    ),
+    .target(
       name: "Recurrent",
       dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra", "Survival"]
     ),
@@ -45,21 +53,22 @@ let package = Package(
     ),
     .target(
       name: "Reporting",
-      dependencies: ["Analysis", "Formula", "Recurrent", "Regression", "Survival"]
+      dependencies: ["Analysis", "Formula", "MixedModels", "Recurrent", "Regression", "Survival"]
     ),
     .target(name: "DiarySimulation"),
     .target(
       name: "CrampCLI",
       dependencies: [
         "Analysis", "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra",
-        "Parallelism", "Recurrent", "Regression", "Reporting", "Survival",
+        "MixedModels", "Parallelism", "Recurrent", "Regression", "Reporting", "Survival",
       ]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI", "LinearAlgebra"]),
     .executableTarget(
       name: "CrampBench",
       dependencies: [
-        "CrampCLI", "CrampData", "Formula", "LinearAlgebra", "Regression", "Survival",
+        "CrampCLI", "CrampData", "Formula", "LinearAlgebra", "MixedModels", "Regression",
+        "Survival",
       ],
       path: "Benchmarks/CrampBench"
     ),
@@ -78,6 +87,8 @@ let package = Package(
       name: "RecurrentTests",
       dependencies: ["Recurrent", "CrampData", "Survival", "LinearAlgebra"]
     ),
+    .testTarget(
+      name: "MixedModelsTests", dependencies: ["MixedModels", "Formula", "CrampData"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CrampData", "Formula"]),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
     .testTarget(

@@ -9,7 +9,8 @@ struct BenchCommand: Sendable {
 
   /// Every benchmark, in the order `help` lists them.
   static let all: [BenchCommand] = [
-    CSVBenchmark.command, LogitBenchmark.command, CoxBenchmark.command, StartupBenchmark.command,
+    CSVBenchmark.command, LogitBenchmark.command, MixedLogitBenchmark.command, CoxBenchmark.command,
+    StartupBenchmark.command,
   ]
 
   /// Dispatches `arguments` (without the program name) and returns the exit code.

@@ -61,6 +61,10 @@ struct JSONVocabularyTests {
     ),
     ("logit --firth", ["logit", teaching, "--formula", "cramp ~ age_over_50 + sex", "--firth"]),
     (
+      "logit (1 | patient_id)",
+      ["logit", example, "--formula", "cramp ~ age_over_50 + dialysis_day + (1 | patient_id)"]
+    ),
+    (
       "logit --ci profile",
       [
         "logit", teaching, "--formula", "cramp ~ age_over_50 + sex", "--ci",

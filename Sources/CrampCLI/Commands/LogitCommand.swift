@@ -1,3 +1,4 @@
+import Formula
 import Regression
 import Reporting
 
@@ -12,7 +13,9 @@ enum LogitCommand {
       model, the AUC with DeLong's interval, the Hosmer-Lemeshow test (10 groups) and a \
       calibration table. '--cluster id' gives cluster-robust (HC0) standard errors, as \
       sandwich::vcovCL(type = "HC0", cadjust = FALSE); '--firth' fits Firth's penalized \
-      likelihood with profile penalized-likelihood intervals (logistf). Example: \
+      likelihood with profile penalized-likelihood intervals (logistf). A random-effects term \
+      '(1 | patient_id)' or '(1 + x | patient_id)' fits a mixed logistic model as lme4::glmer \
+      (Laplace, or '--nagq K' adaptive quadrature; '--link cloglog'; '--ranef FILE'). Example: \
       crampstat logit diary.csv --formula "cramp ~ age_over_50 + factor(trimester)" --cluster patient_id
       """,
     arguments: [ArgumentSpec(name: "file", help: "CSV with one row per observation.")],
@@ -33,8 +36,8 @@ enum LogitCommand {
       .option("id", value: "column", help: "Cluster column for --gee, e.g. patient_id."),
       .option("level", value: "p", help: "Confidence level of intervals.", default: "0.95"),
       RiskModelExport.option,
-    ] + CommonOptions.csv.filter { $0.name != ColumnMapping.id.name } + CommonOptions.rendering
-      + [CommonOptions.strict, CommonOptions.quiet],
+    ] + mixedOptions + CommonOptions.csv.filter { $0.name != ColumnMapping.id.name }
+      + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
     run: run)
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
@@ -42,6 +45,9 @@ enum LogitCommand {
       level < 1
     else {
       throw .usage("'--level' needs a number between 0 and 1.", command: "logit")
+    }
+    if let formula = parsed.value("formula"), MixedFormula.hasRandomTerm(formula) {
+      return try runMixed(parsed, context: context, level: level)
     }
     if let correlation = parsed.value("gee") {
       return try runGEE(parsed, context: context, correlation: correlation, level: level)
