@@ -48,7 +48,8 @@ let package = Package(
     .target(
       name: "Analysis",
       dependencies: [
-        "CrampData", "Distributions", "Formula", "LinearAlgebra", "Regression", "Survival",
+        "CrampData", "Distributions", "Formula", "LinearAlgebra", "MixedModels", "Regression",
+        "Survival",
       ]
     ),
     .target(

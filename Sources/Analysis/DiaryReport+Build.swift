@@ -1,6 +1,7 @@
 import CrampData
 import Formula
 import LinearAlgebra
+import MixedModels
 import Regression
 import Survival
 
@@ -61,6 +62,7 @@ extension DiaryReport {
     let outcomes = outcomeCounts(first)
     let rhs = covariates.map { $0 == "trimester" ? "factor(trimester)" : $0 }
     var logistic: ModelResult<LogisticFit>?
+    var mixedLogistic: ModelResult<MixedLogisticFit>?
     if outcomes.events == 0 {
       notes.append(
         "no cramp night in the diary: the nightly logistic and Andersen-Gill models, the mean cumulative function and the proportional-hazards check need at least one; not fitted"
@@ -78,6 +80,8 @@ extension DiaryReport {
       } catch {
         notes.append("nightly logistic model: \(error)")
       }
+      mixedLogistic = mixedLogisticModel(
+        text + " + (1 | patient_id)", table: table, notes: &notes)
     }
 
     // Andersen-Gill model on merged intervals, and the mean cumulative function.
@@ -124,17 +128,41 @@ extension DiaryReport {
       "Kaplan-Meier: Greenwood variance, log-transformed 95% pointwise intervals (R survfit defaults); medians by R's print.survfit rule.",
       "Log-rank: survdiff (rho = 0).",
       "Logistic model: IRLS as R glm; cluster-robust sandwich variance by patient (HC0, no small-sample factor), Wald intervals on the robust SE.",
+      "Random-intercept logistic model: glmer's Laplace approximation (nAGQ = 1), a normal random intercept per patient; conditional (patient-specific) odds ratios with Wald intervals.",
       "Andersen-Gill model: Cox partial likelihood with Efron ties on merged (start, stop] intervals; robust sandwich variance clustered by patient (R coxph cluster()), Wald intervals on the robust SE.",
       "Mean cumulative function: Nelson-Aalen estimate of the expected number of cramp nights per patient.",
       "Proportional hazards: cox.zph score tests on the Andersen-Gill model (Kaplan-Meier time transform), per term and global.",
     ]
     return DiaryReport(
       findings: findings, summary: summary, totalCramps: total, prevalence: prevalence,
-      firstCramp: firstCramp, logistic: logistic, andersenGill: andersenGill,
+      firstCramp: firstCramp, logistic: logistic, mixedLogistic: mixedLogistic,
+      andersenGill: andersenGill,
       proportionalHazards: proportionalHazards, severityCounts: severityCounts(table),
       eventStrips: eventStrips(table, patients: 20), tiedEventShare: tiedShare,
       meanCumulativeFunction: mcf, notes: notes,
       conventions: conventions, source: table.source, factors: factors, covariates: covariates)
+  }
+
+  /// The nightly model with a random intercept per patient, or `nil` with a note when it
+  /// cannot be fitted. Its warnings (a singular fit, a large gradient) become notes.
+  static func mixedLogisticModel(
+    _ text: String, table: Table, notes: inout [String]
+  ) -> ModelResult<MixedLogisticFit>? {
+    do {
+      let mixed = try MixedFormula.parse(text, columns: table.columnNames)
+      let design = try DesignMatrix.build(
+        mixed.fixed, table: table, options: DesignOptions(cluster: mixed.random.group))
+      let random = try RandomEffects.build(mixed.random, design: design, table: table)
+      let fit = try MixedLogisticModel().fit(design, random: random)
+      for diagnostic in fit.diagnostics {
+        notes.append("random-intercept logistic model: \(diagnostic)")
+      }
+      return ModelResult(
+        formula: text, fit: fit, rows: design.rowCount, droppedRows: design.droppedRowCount)
+    } catch {
+      notes.append("random-intercept logistic model: \(error)")
+      return nil
+    }
   }
 
   /// Cramps on a cramp night with recorded count `value`: the count when it is a whole

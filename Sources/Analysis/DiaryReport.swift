@@ -1,4 +1,5 @@
 import CrampData
+import MixedModels
 import Regression
 import Survival
 
@@ -18,6 +19,9 @@ public struct DiaryReport: Sendable {
   public var firstCramp: [FactorSurvival]
   /// The nightly logistic model with cluster-robust standard errors.
   public var logistic: ModelResult<LogisticFit>?
+  /// The same nightly model with a random intercept per patient (glmer, Laplace): conditional
+  /// odds ratios and the between-patient variance.
+  public var mixedLogistic: ModelResult<MixedLogisticFit>?
   /// The Andersen-Gill model on merged counting-process intervals, robust variance.
   public var andersenGill: ModelResult<CoxFit>?
   /// Proportional-hazards check of the Andersen-Gill model (cox.zph, km transform).

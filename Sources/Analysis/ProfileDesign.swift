@@ -154,9 +154,14 @@ public enum ProfileError: Error, Equatable, Sendable, CustomStringConvertible {
   case malformed(String)
   /// The profile names a variable twice (`age=63,age=36`): which one was meant is unknown.
   case duplicateVariable(name: String)
+  /// `--patient-id` names a group the mixed model was not fitted on.
+  case unknownGroup(column: String, value: String)
 
   public var description: String {
     switch self {
+    case .unknownGroup(let column, let value):
+      return "\(column) '\(value)' is not in the model's training data; leave out "
+        + "--patient-id for the risk of a new patient (marginal over patients)"
     case .unknownVariable(let name, let suggestion):
       let hint = suggestion.map { "; did you mean '\($0)'?" } ?? ""
       return "the model has no variable '\(name)'" + hint

@@ -54,8 +54,11 @@ public struct RiskPrediction: Sendable, Equatable {
   public var standardError: Double
   /// Risks at each horizon asked for.
   public var horizons: [HorizonRisk]
-  /// Expected events per week (see ``RiskModel/predict(_:horizons:)``); `nil` for cox.
+  /// Expected events per week (see ``RiskModel/predict(_:horizons:group:)``); `nil` for cox.
   public var expectedPerWeek: RiskEstimate?
+  /// How a mixed model's random effect entered (marginal or a patient's mode); `nil` for a
+  /// model without random effects.
+  public var randomEffect: RandomEffectUse?
 
   public static func == (a: RiskPrediction, b: RiskPrediction) -> Bool {
     a.values.map(\.name) == b.values.map(\.name) && a.values.map(\.value) == b.values.map(\.value)
@@ -63,6 +66,7 @@ public struct RiskPrediction: Sendable, Equatable {
       && a.outsideRange == b.outsideRange && a.row == b.row
       && a.linearPredictor == b.linearPredictor && a.standardError == b.standardError
       && a.horizons == b.horizons && a.expectedPerWeek == b.expectedPerWeek
+      && a.randomEffect == b.randomEffect
   }
 }
 
@@ -94,6 +98,19 @@ extension RiskModel {
       "Intervals: delta method on the linear predictor x'b (se = sqrt(x'Vx), V the saved "
       + (robustVariance ? "cluster-robust" : "model-based") + " covariance), transformed."
     switch kind {
+    case .logistic where randomEffects != nil:
+      let group = randomEffects?.group ?? "patient"
+      let link = randomEffects?.link == .cloglog ? "1 - exp(-exp(.))" : "expit(.)"
+      return [
+        "Random-intercept model: for a patient of the training data (--patient-id) the nightly "
+          + "probability is p = \(link) of x'b + z'b_i with b_i that patient's conditional mode; "
+          + "k nights: 1 - (1 - p)^k.",
+        "For a new patient the risk is averaged over the random effect N(0, Sigma) of the "
+          + "\(group) groups (marginal, 25-point Gauss-Hermite): a night's probability is the "
+          + "average of p, and the chance of >= 1 cramp night in k nights averages 1 - (1 - p)^k, "
+          + "since one patient's nights share the effect.",
+        ci + " Sigma and the conditional modes are held fixed.",
+      ]
     case .logistic:
       return [
         "Nightly probability p = expit(x'b); chance of >= 1 cramp night in k nights = "
@@ -151,8 +168,11 @@ extension RiskModel {
   ///   `P_k = 1 - (1 + E_k / theta)^(-theta)`.
   /// - Throws: ``ProfileError`` for an unknown variable, an unreadable number or an unknown
   ///   level.
+  /// - mixed logistic (``randomEffects`` set): see ``mixedRisk(_:design:use:)``; marginal over
+  ///   `N(0, Sigma)` unless `group` names a training patient, whose conditional mode is used.
+  ///   The interval reflects the fixed effects' uncertainty (`Sigma` and the mode held fixed).
   public func predict(
-    _ given: [String: String], horizons: [Int] = [7, 30]
+    _ given: [String: String], horizons: [Int] = [7, 30], group: String? = nil
   ) throws(ProfileError) -> RiskPrediction {
     let values = given.filter { !$0.value.isEmpty }
     let built = try designRow(values)
@@ -188,7 +208,22 @@ extension RiskModel {
     }
     var risks: [HorizonRisk] = []
     var perWeek: RiskEstimate?
+    var randomUse: RandomEffectUse?
     switch kind {
+    case .logistic where randomEffects != nil:
+      guard let random = randomEffects else { break }
+      let use: RandomEffectUse = group.map { .conditional(group: $0) } ?? .marginal
+      let z = try randomDesign(random, row: row, used: used)
+      let risk = try mixedRisk(random, design: z, use: use)
+      for k in horizons {
+        let n = Double(k)
+        risks.append(
+          HorizonRisk(
+            nights: k, probability: estimate { risk.within($0, k) },
+            expected: estimate { n * risk.nightly($0) }, beyondFollowUp: false))
+      }
+      perWeek = estimate { 7 * risk.nightly($0) }
+      randomUse = use
     case .logistic:
       for k in horizons {
         let n = Double(k)
@@ -232,7 +267,7 @@ extension RiskModel {
     return RiskPrediction(
       values: used, filled: built.filled, outsideRange: outside, aliasedInUse: aliasedInUse,
       row: row, linearPredictor: eta, standardError: se, horizons: risks,
-      expectedPerWeek: perWeek)
+      expectedPerWeek: perWeek, randomEffect: randomUse)
   }
 
   /// The design row of a profile over ``terms``.

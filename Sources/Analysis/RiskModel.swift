@@ -92,6 +92,8 @@ public struct RiskModel: Codable, Sendable, Equatable {
   public var centre: [Double]?
   /// Negative binomial theta (`var = mu + mu^2 / theta`), negbin only.
   public var theta: Double?
+  /// The random part of a mixed logistic model (`nil` for every other model).
+  public var randomEffects: SavedRandomEffects?
   /// What an event is (`cramp night`, `cramp`), for the text of predictions.
   public var outcome: String
   /// Unit of time of the baseline and of predictions.
@@ -111,6 +113,7 @@ public struct RiskModel: Codable, Sendable, Equatable {
     case confidenceLevel = "confidence_level"
     case baselineCumulativeHazard = "baseline_cumulative_hazard"
     case centre, theta, outcome
+    case randomEffects = "random_effects"
     case timeUnit = "time_unit"
     case trainingRows = "training_rows"
     case source
@@ -162,6 +165,7 @@ public struct RiskModel: Codable, Sendable, Equatable {
       [HazardStep].self, forKey: .baselineCumulativeHazard)
     centre = try c.decodeIfPresent([Double].self, forKey: .centre)
     theta = try c.decodeIfPresent(Double.self, forKey: .theta)
+    randomEffects = try c.decodeIfPresent(SavedRandomEffects.self, forKey: .randomEffects)
     outcome = try c.decode(String.self, forKey: .outcome)
     timeUnit = try c.decode(String.self, forKey: .timeUnit)
     trainingRows = try c.decode(Int.self, forKey: .trainingRows)
@@ -185,6 +189,7 @@ public struct RiskModel: Codable, Sendable, Equatable {
     try c.encodeIfPresent(baselineCumulativeHazard, forKey: .baselineCumulativeHazard)
     try c.encodeIfPresent(centre, forKey: .centre)
     try c.encodeIfPresent(theta, forKey: .theta)
+    try c.encodeIfPresent(randomEffects, forKey: .randomEffects)
     try c.encode(outcome, forKey: .outcome)
     try c.encode(timeUnit, forKey: .timeUnit)
     try c.encode(trainingRows, forKey: .trainingRows)
@@ -232,6 +237,17 @@ public struct RiskModel: Codable, Sendable, Equatable {
     return full
   }
 
+  /// The name of `exp(coefficient)`: the kind's, except that a cloglog mixed model's
+  /// coefficients are log hazard ratios.
+  public var ratioName: String {
+    randomEffects?.link == .cloglog ? "hazard ratio" : kind.ratioName
+  }
+
+  /// Short column header for the ratio (`OR`, `HR`, `RR`).
+  public var ratioAbbreviation: String {
+    randomEffects?.link == .cloglog ? "HR" : kind.ratioAbbreviation
+  }
+
   /// Terms whose coefficient is not estimable (aliased).
   public var aliasedTerms: [String] {
     zip(terms, coefficients).filter { $0.1 == nil }.map(\.0)
@@ -263,6 +279,12 @@ public struct RiskModel: Codable, Sendable, Equatable {
       model.covariance.allSatisfy({ $0.count == p })
     else {
       throw .inconsistent("terms, coefficients and covariance differ in size")
+    }
+    if let random = model.randomEffects {
+      guard model.kind == .logistic else {
+        throw .inconsistent("random_effects are only read for a logistic model")
+      }
+      try random.validate()
     }
     if model.kind == .cox || model.kind == .ag {
       guard let steps = model.baselineCumulativeHazard, !steps.isEmpty else {

@@ -32,6 +32,9 @@ struct ColumnMapping: Equatable {
   /// Commands whose own `--id` means something else (`logit --gee ... --id`): there only
   /// `--patient-id` maps the patient id.
   static let commandsWithOwnID: Set<String> = ["logit"]
+  /// Commands whose own `--patient-id` means something else (`risk --patient-id P000123`, a
+  /// training patient of a mixed model): there only `--id` maps the patient id column.
+  static let commandsWithOwnPatientID: Set<String> = ["risk"]
 
   /// The mapping and date options, shared by every command that reads CSV.
   static let options: [OptionSpec] = [
@@ -72,6 +75,7 @@ struct ColumnMapping: Equatable {
     var flags: [(role: String, option: String)] = [
       ("patient_id", "patient-id"), ("night", "night"), ("date", "date"), ("cramp", "cramp"),
     ]
+    if commandsWithOwnPatientID.contains(parsed.command) { flags.removeFirst() }
     if !commandsWithOwnID.contains(parsed.command) { flags.insert(("patient_id", "id"), at: 0) }
     for (role, option) in flags {
       guard let column = parsed.value(option) else { continue }

@@ -1,5 +1,6 @@
 import CrampData
 import Formula
+import Recurrent
 
 /// Reads a CSV and builds a design matrix for a model command: the shared front half of
 /// `logit`, `cox` and the other model commands.
@@ -21,6 +22,29 @@ enum ModelInput {
       allowed: ["drop", "fail"], default: "drop"),
   ]
 
+  /// `--patients`: a one-row-per-patient CSV joined on `patient_id` (logit).
+  static let patientsOption = OptionSpec.option(
+    "patients", value: "file",
+    help: "One-row-per-patient CSV whose extra columns are joined on patient_id (baseline).",
+    path: .input)
+
+  /// The table with the `--patients` file's columns joined when the option was given, and
+  /// the header names a formula may use (the diary's and the patient file's).
+  static func joinPatients(
+    _ table: Table, header: [String], parsed: ParsedArguments, context: Context
+  ) throws(CLIError) -> (Table, [String]) {
+    guard let path = parsed.value("patients") else { return (table, header) }
+    let patients = try TableLoader.load(
+      path, options: try CommonOptions.csvOptions(parsed), context: context,
+      quiet: parsed.flag("quiet"), kind: .sideTable)
+    do {
+      let joined = try PatientJoin.join(diary: table, patients: patients)
+      return (joined, header + patients.columnNames.filter { !header.contains($0) })
+    } catch {
+      throw .data(error.description)
+    }
+  }
+
   /// The parsed formula and the design matrix built on the table in `path`.
   static func load(
     _ parsed: ParsedArguments, context: Context, cluster clusterName: String? = nil
@@ -41,10 +65,14 @@ enum ModelInput {
       }
       references[parts[0]] = parts[1]
     }
-    let (table, header) = try TableLoader.load(
-      path, formulas: [formulaText], extra: [cluster, parsed.value("weights")].compactMap { $0 },
+    let (loaded, fileHeader) = try TableLoader.load(
+      path, formulas: [formulaText],
+      extra: [cluster, parsed.value("weights"), parsed.value("patients").map { _ in "patient_id" }]
+        .compactMap { $0 },
       options: try CommonOptions.csvOptions(parsed), context: context,
       quiet: parsed.flag("quiet"))
+    let (table, header) = try joinPatients(
+      loaded, header: fileHeader, parsed: parsed, context: context)
     do {
       // Check names against the whole header, so suggestions cover every column.
       _ = try Formula.parse(formulaText, columns: header)

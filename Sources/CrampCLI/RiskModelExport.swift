@@ -3,6 +3,7 @@ import CrampData
 import Formula
 import Glibc
 import LinearAlgebra
+import MixedModels
 import Recurrent
 import Regression
 import Survival
@@ -32,6 +33,43 @@ enum RiskModelExport {
       covariance: RiskModel.expandCovariance(fit.covariance, coefficients: coefficients),
       robustVariance: fit.variance == .robust, confidenceLevel: fit.confidenceLevel,
       outcome: "cramp night", trainingRows: fit.n, source: design.source)
+    try write(model, to: path)
+  }
+
+  /// Saves a random-intercept (or slope) logistic fit: the fixed effects with their model
+  /// covariance, `Sigma` and every training group's conditional mode.
+  static func mixedLogistic(
+    _ fit: MixedLogisticFit, design: DesignMatrix, table: Table, parsed: ParsedArguments
+  ) throws(CLIError) {
+    guard let path = parsed.value("save-model") else { return }
+    guard design.offset == nil else {
+      throw .data("--save-model: models with an offset cannot be saved for 'risk'")
+    }
+    let coefficients = fit.coefficients.map(\.estimate)
+    let sd = fit.variances.map(\.standardDeviation)
+    var sigma = fit.variances.indices.map { i in
+      fit.variances.indices.map { j in i == j ? fit.variances[i].variance : 0 }
+    }
+    for c in fit.correlations {
+      guard c.terms.count == 2, let i = fit.variances.firstIndex(where: { $0.term == c.terms[0] }),
+        let j = fit.variances.firstIndex(where: { $0.term == c.terms[1] })
+      else { continue }
+      sigma[i][j] = c.estimate * sd[i] * sd[j]
+      sigma[j][i] = sigma[i][j]
+    }
+    var modes: [String: [Double]] = [:]
+    for m in fit.conditionalModes { modes[m.group] = m.modes }
+    var model = RiskModel(
+      kind: .logistic, formula: fit.formula,
+      rightHandSide: ProfileDesign.rightHandSide(design.formula),
+      variables: ProfileDesign.variables(of: design.formula, design: design, table: table),
+      terms: design.columnNames, coefficients: coefficients,
+      covariance: RiskModel.expandCovariance(fit.covariance, coefficients: coefficients),
+      robustVariance: false, confidenceLevel: fit.confidenceLevel,
+      outcome: "cramp night", trainingRows: fit.n, source: design.source)
+    model.randomEffects = SavedRandomEffects(
+      group: fit.group, link: fit.link, terms: fit.variances.map(\.term), covariance: sigma,
+      modes: modes)
     try write(model, to: path)
   }
 

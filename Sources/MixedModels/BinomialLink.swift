@@ -25,7 +25,7 @@ public enum BinomialLink: String, Sendable, Equatable, Codable, CaseIterable {
   }
 
   /// `mu = linkinv(eta)`.
-  @inline(__always) func mean(_ eta: Double) -> Double {
+  @inline(__always) public func mean(_ eta: Double) -> Double {
     switch self {
     case .logit: return 1 / (1 + exp(-eta))
     case .cloglog: return -expm1(-exp(eta))

@@ -1,3 +1,5 @@
+import Distributions
+import Foundation
 import Regression
 
 /// A condition of a mixed-model fit that exists but deserves a warning.
@@ -103,6 +105,9 @@ public struct MixedLogisticFit: Sendable, Equatable, Codable {
   public let covariance: [[Double]]
   /// lme4's `theta` (relative covariance factor, lower triangle by columns).
   public let theta: [Double]
+  /// Covariance of ``theta``: the `theta` block of `2 H^-1` (empty when the Hessian is not
+  /// positive definite). Wald-type; lme4 offers profile intervals (`confint`) instead.
+  public let thetaCovariance: [[Double]]
   /// Variances and SDs of the random effects.
   public let variances: [RandomEffectVariance]
   /// Correlations between random effects (empty for a random intercept).
@@ -135,6 +140,18 @@ public struct MixedLogisticFit: Sendable, Equatable, Codable {
   public let isSingular: Bool
   /// Per group conditional modes and SDs, in order of first appearance.
   public let conditionalModes: [ConditionalMode]
+  /// Wald interval of the random-intercept SD `sigma = theta_1` on the log scale,
+  /// `exp(log sigma -/+ z se(theta_1) / sigma)` at ``confidenceLevel``; `nil` at the boundary
+  /// (`sigma = 0`), without a random intercept, or without a positive-definite Hessian.
+  public var interceptStandardDeviationInterval: (low: Double, high: Double)? {
+    guard variances.first?.term == "(Intercept)", let sigma = theta.first, sigma > 1e-4,
+      let v = thetaCovariance.first?.first, v > 0, v.isFinite
+    else { return nil }
+    let z = Normal.quantile(1 - (1 - confidenceLevel) / 2)
+    let spread = z * v.squareRoot() / sigma
+    return (sigma * exp(-spread), sigma * exp(spread))
+  }
+
   /// Conditions worth a warning.
   public let diagnostics: [MixedFitDiagnostic]
 }

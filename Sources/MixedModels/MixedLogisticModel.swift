@@ -142,8 +142,12 @@ public struct MixedLogisticModel: Sendable, Equatable {
     let (gradient, hessian) = try optimizer.accurateDerivatives(
       phi, f0: evaluation.deviance, modes: evaluation.modes)
     let covariance: Matrix
+    var thetaCovariance: [[Double]] = []
     var scaledGradient = gradient.map(abs).max() ?? 0
     if let factor = try? Cholesky(hessian), let inverse = try? factor.inverse() {
+      thetaCovariance = (0..<thetaCount).map { a in
+        (0..<thetaCount).map { b in 2 * inverse[a, b] }
+      }
       var block = Matrix(rows: p, columns: p)
       for a in 0..<p {
         for b in 0..<p { block[a, b] = 2 * inverse[thetaCount + a, thetaCount + b] }
@@ -165,14 +169,16 @@ public struct MixedLogisticModel: Sendable, Equatable {
 
     return assemble(
       design: design, random: random, kept: kept, theta: theta, beta: beta,
-      covariance: covariance, evaluation: evaluation, gradient: gradient,
+      covariance: covariance, thetaCovariance: thetaCovariance, evaluation: evaluation,
+      gradient: gradient,
       scaledGradient: scaledGradient, iterations: result.iterations,
       converged: result.converged, isSingular: isSingular, diagnostics: diagnostics)
   }
 
   private func assemble(
     design: DesignMatrix, random: RandomEffects, kept: [Int], theta: [Double], beta: [Double],
-    covariance: Matrix, evaluation: GLMMDeviance.Evaluation, gradient: [Double],
+    covariance: Matrix, thetaCovariance: [[Double]], evaluation: GLMMDeviance.Evaluation,
+    gradient: [Double],
     scaledGradient: Double, iterations: Int, converged: Bool, isSingular: Bool,
     diagnostics: [MixedFitDiagnostic]
   ) -> MixedLogisticFit {
@@ -261,7 +267,8 @@ public struct MixedLogisticModel: Sendable, Equatable {
       droppedRowCount: design.droppedRowCount, group: random.group,
       groupCount: random.grouping.count, confidenceLevel: confidenceLevel,
       coefficients: coefficients, covariance: covarianceRows, theta: theta,
-      variances: variances, correlations: correlations, logLikelihood: -deviance / 2,
+      thetaCovariance: thetaCovariance, variances: variances, correlations: correlations,
+      logLikelihood: -deviance / 2,
       deviance: deviance, aic: deviance + 2 * Double(parameterCount),
       bic: deviance + log(Double(design.rowCount)) * Double(parameterCount),
       parameterCount: parameterCount, intraclassCorrelation: icc, medianOddsRatio: mor,

@@ -230,6 +230,12 @@ public struct DiaryReportRenderer: Sendable {
       out += "\n"
     }
 
+    // Random-intercept logistic model.
+    close("mixed-logistic", &out)
+    if let m = report.mixedLogistic {
+      out += mixedLogisticSection(m, markdown: md, table: table)
+    }
+
     // Andersen-Gill.
     close("andersen-gill", &out)
     if let m = report.andersenGill {
@@ -377,6 +383,10 @@ public struct DiaryReportRenderer: Sendable {
     if let m = report.logistic {
       body["logistic"] = .object(
         LogisticReport(fit: m.fit, source: report.source, clusterColumn: "patient_id").jsonBody)
+    }
+    if let m = report.mixedLogistic {
+      body["mixed_logistic"] = .object(
+        MixedLogisticReport(fit: m.fit, source: report.source).jsonBody)
     }
     if let m = report.andersenGill {
       var cox = CoxReport(

@@ -81,7 +81,15 @@ public struct MixedLogisticReport: Sendable {
     }
     out += markdown ? random.renderMarkdown() : random.renderText()
     out += markdown ? "\n" : ""
-    out += "Number of obs: \(fit.n), groups:  \(fit.group), \(fit.groupCount)\n\n"
+    out += "Number of obs: \(fit.n), groups:  \(fit.group), \(fit.groupCount)\n"
+    if let ci = fit.interceptStandardDeviationInterval {
+      out +=
+        "Std.Dev. of (Intercept) \(NumberFormat.significant(100 * fit.confidenceLevel, digits: 3))% "
+        + "CI: \(NumberFormat.significant(ci.low, digits: 4)) to "
+        + "\(NumberFormat.significant(ci.high, digits: 4)) (Wald on log SD from the Hessian; "
+        + "lme4's confint gives profile limits)\n"
+    }
+    out += "\n"
     let estimates = CoefficientTable.estimates(rows, headers: .logistic, showModelSE: false)
     out += markdown ? "### Fixed effects\n\n" : "Fixed effects:\n"
     out += markdown ? estimates.renderMarkdown() : estimates.renderText()
@@ -137,11 +145,16 @@ public struct MixedLogisticReport: Sendable {
     let random: JSONValue = .object([
       "group": .string(fit.group), "n_groups": .int(fit.groupCount),
       "terms": .array(
-        fit.variances.map {
-          .object([
-            "term": .string($0.term), "variance": .number($0.variance),
-            "std_dev": .number($0.standardDeviation),
-          ])
+        fit.variances.enumerated().map { index, v in
+          var term: [String: JSONValue] = [
+            "term": .string(v.term), "variance": .number(v.variance),
+            "std_dev": .number(v.standardDeviation),
+          ]
+          if index == 0, let ci = fit.interceptStandardDeviationInterval {
+            term["std_dev_conf_low"] = .number(ci.low)
+            term["std_dev_conf_high"] = .number(ci.high)
+          }
+          return .object(term)
         }),
       "correlations": .array(
         fit.correlations.map {

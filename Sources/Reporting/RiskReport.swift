@@ -122,7 +122,16 @@ public struct RiskReport: Sendable {
     func heading(_ s: String) -> String { markdown ? "### \(s)\n\n" : "\(s)\n" }
     var out = markdown ? "## Cramp risk for one patient\n\n" : "Cramp risk for one patient\n"
     out += "Model: \(model.kind.rawValue), \(model.formula)\n"
-    out += "Fitted on \(model.source) (\(model.trainingRows) rows); model file \(modelFile)\n\n"
+    out += "Fitted on \(model.source) (\(model.trainingRows) rows); model file \(modelFile)\n"
+    if let random = model.randomEffects {
+      switch patient.randomEffect {
+      case .conditional(let group):
+        out += "Random effect: \(random.group) \(group)'s conditional mode (a training patient)\n"
+      case .marginal, nil:
+        out += "Random effect: averaged over \(random.group) groups (a new patient, marginal)\n"
+      }
+    }
+    out += "\n"
 
     out += heading("Patient factors")
     var factors = DataTable(
@@ -142,9 +151,9 @@ public struct RiskReport: Sendable {
     }
     out += table(factors) + "\n"
 
-    let abbreviation = model.kind.ratioAbbreviation
+    let abbreviation = model.ratioAbbreviation
     out += heading(
-      "\(model.kind.ratioName.capitalizedFirst)s (\(percent)% CI, Wald, "
+      "\(model.ratioName.capitalizedFirst)s (\(percent)% CI, Wald, "
         + (model.robustVariance ? "cluster-robust" : "model-based") + " covariance)")
     var ratios = DataTable(headers: [
       "term", abbreviation, "lower", "upper", "patient x", "applies", "vs median patient",
@@ -185,7 +194,7 @@ public struct RiskReport: Sendable {
 
     if let style, !forest.isEmpty, forest.count <= 12 {
       let plot = ForestPlot(
-        rows: forest, axisTitle: "\(model.kind.ratioName.capitalizedFirst) (log scale)",
+        rows: forest, axisTitle: "\(model.ratioName.capitalizedFirst) (log scale)",
         estimateHeader: "\(abbreviation) (\(percent)% CI)"
       ).render(style: style)
       out += markdown ? "\n```text\n" + plot + "```\n" : "\n" + plot
@@ -232,7 +241,19 @@ public struct RiskReport: Sendable {
   /// `values` holds the bare values by variable; where a value came from is said apart, in
   /// `filled_from` (variable -> `cohort_median`) and the list `filled_from_cohort_median`.
   public static func predictionJSON(_ p: RiskPrediction) -> JSONValue {
-    .object([
+    var body = predictionFields(p)
+    switch p.randomEffect {
+    case .marginal: body["random_effect"] = .string("marginal")
+    case .conditional(let group):
+      body["random_effect"] = .string("conditional")
+      body["random_effect_group"] = .string(group)
+    case nil: break
+    }
+    return .object(body)
+  }
+
+  private static func predictionFields(_ p: RiskPrediction) -> [String: JSONValue] {
+    [
       "values": .object(
         Dictionary(p.values.map { ($0.name, JSONValue.string($0.value)) }) { a, _ in a }),
       "filled_from": filledFromJSON(p.filled),
@@ -248,7 +269,7 @@ public struct RiskReport: Sendable {
           ])
         }),
       "expected_per_week": estimateJSON(p.expectedPerWeek),
-    ])
+    ]
   }
 
   /// `{"variable": "cohort_median"}` for each variable filled in rather than given.
@@ -288,6 +309,7 @@ public struct RiskReport: Sendable {
       "expected_per_week", "expected_per_week_low", "expected_per_week_high", "linear_predictor",
       "filled", "outside_range", "warnings",
     ]
+    if model.randomEffects != nil { headers.append("random_effect") }
     return headers
   }
 
@@ -307,6 +329,7 @@ public struct RiskReport: Sendable {
       p.filled.joined(separator: ";"), p.outsideRange.joined(separator: ";"),
       warnings.joined(separator: "; "),
     ]
+    if let use = p.randomEffect { row.append(use.name) }
     return row
   }
 }

@@ -24,7 +24,12 @@ struct JSONVocabularyTests {
     "Surv(start, stop, cramp) ~ age_over_50 + magnesium + dialysis + cluster(patient_id)"
 
   /// Saved models for `risk`, written once.
-  static let models: (logistic: String, cox: String, poisson: String) = {
+  static let models: (logistic: String, cox: String, poisson: String, mixed: String) = {
+    let mixed = (try? TemporaryFile.path("mixed.json")) ?? "/tmp/crampstat-mixed.json"
+    _ = runCLI([
+      "logit", fixturePath("Reference/data/logistic_diary.csv"), "--formula",
+      "cramp ~ age_over_50 + dialysis + (1 | patient_id)", "--save-model", mixed, "-q",
+    ])
     let logistic = (try? TemporaryFile.path("logit.json")) ?? "/tmp/crampstat-logit.json"
     let cox = (try? TemporaryFile.path("cox.json")) ?? "/tmp/crampstat-cox.json"
     let poisson = (try? TemporaryFile.path("poisson.json")) ?? "/tmp/crampstat-poisson.json"
@@ -37,7 +42,7 @@ struct JSONVocabularyTests {
       "recurrent", teaching, "--model", "poisson", "--formula", "~ age_over_50 + sex",
       "--save-model", poisson, "-q",
     ])
-    return (logistic, cox, poisson)
+    return (logistic, cox, poisson, mixed)
   }()
 
   /// Every command and the options that change its JSON.
@@ -149,6 +154,11 @@ struct JSONVocabularyTests {
       ("risk cox", ["risk", "--model", models.cox, "--patient", "age_over_50=1,dialysis=1"]),
       ("risk poisson", ["risk", "--model", models.poisson, "--patient", "sex=F"]),
       ("risk --patients", ["risk", "--model", models.logistic, "--patients", patients]),
+      ("risk mixed", ["risk", "--model", models.mixed, "--patient", "dialysis=1"]),
+      (
+        "risk mixed --patient-id",
+        ["risk", "--model", models.mixed, "--patient", "dialysis=1", "--patient-id", "P001"]
+      ),
     ]
   }
 

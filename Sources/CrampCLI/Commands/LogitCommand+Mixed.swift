@@ -32,11 +32,6 @@ extension LogitCommand {
         "'--\(option)' does not apply to a random-effects formula '(1 | group)'.",
         command: "logit")
     }
-    if parsed.value("save-model") != nil {
-      throw .usage(
-        "'--save-model' is not supported for random-effects models yet.",
-        command: "logit")
-    }
     if parsed.flag("firth") || parsed.value("ci") == "profile" {
       throw .usage(
         "'--firth' and '--ci profile' do not apply to a random-effects formula.", command: "logit"
@@ -59,6 +54,7 @@ extension LogitCommand {
     try ModelInput.report(
       diagnostics: fit.diagnostics.map(\.description), parsed: parsed, context: context)
     let report = MixedLogisticReport(fit: fit, source: parsed.argument("file") ?? "")
+    try RiskModelExport.mixedLogistic(fit, design: design, table: table, parsed: parsed)
     if let path = parsed.value("ranef") {
       try OutputWriter.write(Array(report.conditionalModesCSV.utf8), to: path)
     }
@@ -93,10 +89,14 @@ extension LogitCommand {
     } catch {
       throw .data(String(describing: error))
     }
-    let (table, header) = try TableLoader.load(
-      path, formulas: [split.fixed.text], extra: [split.random.group] + split.random.slopes,
+    let (loaded, fileHeader) = try TableLoader.load(
+      path, formulas: [split.fixed.text],
+      extra: [split.random.group] + split.random.slopes
+        + (parsed.value("patients") == nil ? [] : ["patient_id"]),
       options: try CommonOptions.csvOptions(parsed), context: context,
       quiet: parsed.flag("quiet"))
+    let (table, header) = try ModelInput.joinPatients(
+      loaded, header: fileHeader, parsed: parsed, context: context)
     do {
       _ = try MixedFormula.parse(formulaText, columns: header)
       let mixed = try MixedFormula.parse(formulaText, columns: table.columnNames)

@@ -35,7 +35,7 @@ enum LogitCommand {
         allowed: ["exchangeable", "independence"]),
       .option("id", value: "column", help: "Cluster column for --gee, e.g. patient_id."),
       .option("level", value: "p", help: "Confidence level of intervals.", default: "0.95"),
-      RiskModelExport.option,
+      RiskModelExport.option, ModelInput.patientsOption,
     ] + mixedOptions + CommonOptions.csv.filter { $0.name != ColumnMapping.id.name }
       + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
     run: run)

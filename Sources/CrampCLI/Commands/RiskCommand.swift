@@ -25,7 +25,9 @@ enum RiskCommand {
       values outside the training range or factors not given (those take the cohort median \
       patient's value). '--patients file.csv' scores one patient per row (columns named as \
       the model's variables; a patient_id or id column is carried through) to CSV unless \
-      --format says otherwise.
+      --format says otherwise. A random-intercept model (logit with '(1 | patient_id)') \
+      averages the risk over patients for a new patient (marginal) and uses a training \
+      patient's own random effect with '--patient-id P000123' (or a patient_id in --patients).
       """,
     arguments: [],
     options: [
@@ -36,7 +38,13 @@ enum RiskCommand {
         help: "The patient as name=value pairs, e.g. \"age=63,sex=F,dialysis_day=1\"."),
       .option(
         "patients", value: "file", help: "CSV with one patient per row to score.", path: .input),
-    ] + CommonOptions.csv + CommonOptions.rendering + CommonOptions.charts + [
+      .option(
+        "patient-id", value: "id",
+        help:
+          "Mixed model: a training patient whose conditional mode (random effect) to use; without it the risk is averaged over patients."
+      ),
+    ] + CommonOptions.csv.filter { $0.name != "patient-id" } + CommonOptions.rendering
+      + CommonOptions.charts + [
       CommonOptions.strict, CommonOptions.quiet,
     ],
     run: run)
@@ -53,8 +61,10 @@ enum RiskCommand {
       throw .data("\(path): the cohort median patient cannot be scored: \(error)")
     }
     if let patientsPath = parsed.value("patients") {
-      guard parsed.value("patient") == nil else {
-        throw .usage("Give either '--patient' or '--patients', not both.", command: "risk")
+      guard parsed.value("patient") == nil, parsed.value("patient-id") == nil else {
+        throw .usage(
+          "Give either '--patient' (with '--patient-id') or '--patients', not both.",
+          command: "risk")
       }
       return try scoreMany(patientsPath, model: model, median: median, parsed: parsed, context)
     }
@@ -62,11 +72,17 @@ enum RiskCommand {
       throw .usage(
         "Missing '--patient \"name=value,...\"' or '--patients <file>'.", command: "risk")
     }
+    let group = parsed.value("patient-id")
+    if group != nil, model.randomEffects == nil {
+      throw .usage(
+        "'--patient-id' applies to a model with a random effect '(1 | patient_id)'; this model "
+          + "has none.", command: "risk")
+    }
     let given: [String: String]
     let patient: RiskPrediction
     do {
       given = try ProfileError.parse(text)
-      patient = try model.predict(given)
+      patient = try model.predict(given, group: group)
     } catch {
       throw .usage("--patient: \(error)", command: "risk")
     }
@@ -118,7 +134,11 @@ enum RiskCommand {
       let id = idColumn?.text(at: row) ?? String(table.lineNumbers[row])
       let prediction: RiskPrediction
       do {
-        prediction = try model.predict(values)
+        // A training patient of a mixed model is scored with their own random effect.
+        let group = idColumn?.text(at: row).flatMap {
+          model.randomEffects?.modes[$0] != nil ? $0 : nil
+        }
+        prediction = try model.predict(values, group: group)
       } catch {
         // Every bad row is listed before the command fails, so a batch is fixed in one pass.
         errors.append("\(line): patient '\(id)': \(error)")
