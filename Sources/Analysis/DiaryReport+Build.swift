@@ -143,8 +143,10 @@ extension DiaryReport {
       conventions: conventions, source: table.source, factors: factors, covariates: covariates)
   }
 
-  /// The nightly model with a random intercept per patient, or `nil` with a note when it
-  /// cannot be fitted. Its warnings (a singular fit, a large gradient) become notes.
+  /// The nightly model with a random intercept per patient.
+  ///
+  /// `nil` with a note when it cannot be fitted; its warnings (a singular fit, a large
+  /// gradient) become notes.
   static func mixedLogisticModel(
     _ text: String, table: Table, notes: inout [String]
   ) -> ModelResult<MixedLogisticFit>? {

@@ -105,8 +105,10 @@ public struct MixedLogisticFit: Sendable, Equatable, Codable {
   public let covariance: [[Double]]
   /// lme4's `theta` (relative covariance factor, lower triangle by columns).
   public let theta: [Double]
-  /// Covariance of ``theta``: the `theta` block of `2 H^-1` (empty when the Hessian is not
-  /// positive definite). Wald-type; lme4 offers profile intervals (`confint`) instead.
+  /// Covariance of ``theta``: the `theta` block of `2 H^-1`.
+  ///
+  /// Empty when the Hessian is not positive definite. Wald-type; lme4 offers profile
+  /// intervals (`confint`) instead.
   public let thetaCovariance: [[Double]]
   /// Variances and SDs of the random effects.
   public let variances: [RandomEffectVariance]

@@ -45,8 +45,8 @@ enum RiskCommand {
       ),
     ] + CommonOptions.csv.filter { $0.name != "patient-id" } + CommonOptions.rendering
       + CommonOptions.charts + [
-      CommonOptions.strict, CommonOptions.quiet,
-    ],
+        CommonOptions.strict, CommonOptions.quiet,
+      ],
     run: run)
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
