@@ -237,7 +237,11 @@ struct GroupView {
         -(h22 * state.g.0 - h21 * state.g.1) / det, -(h11 * state.g.1 - h21 * state.g.0) / det
       )
       var candidate = (u.0 + step.0, u.1 + step.1)
-      var value = objective(range, candidate)
+      // The full Newton step is evaluated with its derivatives in one sweep (it is nearly
+      // always accepted); only a halved step is screened by the objective alone first. `pass`
+      // sums `h` in the same order as `objective`, so the values are identical.
+      var trial = pass(range, candidate)
+      var value = trial.h
       var halvings = 0
       // Accept a rise only at the rounding level of h (near the mode both values agree to
       // the last bits).
@@ -248,8 +252,9 @@ struct GroupView {
         halvings += 1
       }
       if !(value <= state.h + 1e-13 * (1 + abs(state.h))) { break }
+      if halvings > 0 { trial = pass(range, candidate) }
       u = candidate
-      state = pass(range, u)
+      state = trial
       if max(abs(step.0), abs(step.1)) <= 1e-11 * (1 + max(abs(u.0), abs(u.1))) {
         converged = true
         break
