@@ -21,6 +21,11 @@ enum SimulateCommand {
       .option("seed", value: "n", help: "Random seed (unsigned 64-bit integer)."),
       .option("output", short: "o", value: "dir", help: "Directory to write (created if missing)."),
       .option(
+        "spell-tau", value: "sd",
+        help:
+          "SD of the within-patient AR(1) spells on log rate (default 0.5; 0 turns them off, so a cloglog random-intercept model is exactly the generating model)."
+      ),
+      .option(
         "format", value: "format", help: "Format of the summary printed on stdout.",
         allowed: OutputFormat.allCases.map(\.rawValue), default: "text"),
       CommonOptions.quiet,
@@ -48,8 +53,15 @@ enum SimulateCommand {
       }
       return n
     }
-    let request = SimulationRequest(
+    var request = SimulationRequest(
       preset: preset, patients: try count("patients"), nights: try count("nights"), seed: seed)
+    if let text = parsed.value("spell-tau") {
+      guard let tau = Double(text), tau.isFinite, (0...3).contains(tau) else {
+        throw .usage(
+          "'--spell-tau' needs a number from 0 to 3, not '\(text)'.", command: "simulate")
+      }
+      request.parameters.spellTau = tau
+    }
     let console = context.console
     let quiet = parsed.flag("quiet")
     let summary: SimulationSummary
