@@ -21,7 +21,7 @@ public struct OrdinalData: Sendable {
 
   /// `n` x `p` covariates, column-major, no intercept.
   public var covariates: Matrix
-  /// Column names of ``covariates`` (e.g. `stretch_bedtime`, `trimester[2]`).
+  /// Column names of ``covariates``, such as `stretch_bedtime` or `trimester[2]`.
   public var covariateNames: [String]
   /// Columns grouped by term, for per-term tests.
   public var termGroups: [TermGroup]
@@ -35,8 +35,9 @@ public struct OrdinalData: Sendable {
   public var clusters: [Int32]?
   /// Number of distinct clusters.
   public var clusterCount: Int
-  /// Values inside the observed range with no row (e.g. severity 7), which polr's
-  /// `factor()` response does not have as levels.
+  /// Values inside the observed range with no row, such as severity 7.
+  ///
+  /// polr's `factor()` response does not have them as levels.
   public var unusedLevels: [String]
 
   /// Number of rows `n`.

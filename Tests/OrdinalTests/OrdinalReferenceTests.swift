@@ -6,7 +6,9 @@ import Testing
 
 /// Tolerances against R (Tests/Reference/ordinal.R), one per quantity, with the reason.
 enum OrdinalTolerance {
-  /// Estimates, standard errors (model and cluster-robust), z: 1e-8 relative. Both sides
+  /// Estimates, standard errors (model and cluster-robust), z: 1e-8 relative.
+  ///
+  /// Both sides
   /// maximise the same log-likelihood to a step below 1e-10 (R's Newton polish to 1e-13)
   /// and invert the same analytic information, so what is left is rounding times the
   /// condition number of the information.
