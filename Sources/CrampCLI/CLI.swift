@@ -24,6 +24,7 @@ public enum CLI {
     LogRankCommand.spec,
     CoxCommand.spec,
     RecurrentCommand.spec,
+    SeverityCommand.spec,
     RiskCommand.spec,
     LayoutCommand.spec,
     SimulateCommand.spec,
