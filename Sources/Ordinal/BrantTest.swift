@@ -71,10 +71,13 @@ public struct BrantTest: Sendable, Equatable {
         response: data.response.map { $0 > j ? 1 : 0 }, levels: ["0", "1"],
         weights: data.weights)
       let likelihood = OrdinalLikelihood(data: split, link: .logit)
-      let label = "Y > \(data.levels[j])"
+      let above = data.response.filter { $0 > j }.count
+      let label =
+        "Y > \(data.levels[j]) (\(data.rowCount - above) rows at or below, \(above) above)"
       guard let result = try? binary.newton(likelihood), result.converged else {
         throw BrantFailure(
-          reason: "the binary logit of \(label) does not converge (a separated split)")
+          reason: "the binary logit of \(label) does not converge: a separated split; "
+            + "merging sparse levels would allow the test")
       }
       // P(Y > j) = 1 - F(zeta - x'b): slopes b, intercept -zeta.
       let beta = Array(result.theta[0..<p])

@@ -29,7 +29,7 @@ public struct OrdinalReport: Sendable {
 
   public var fit: CumulativeLinkFit
   public var formula: String
-  /// Response column name (e.g. `severity`).
+  /// Response column name, such as `severity`.
   public var response: String
   /// Data file name shown in the header.
   public var source: String
@@ -136,7 +136,7 @@ public struct OrdinalReport: Sendable {
     if droppedRowCount > 0 {
       let dropped = droppedByVariable.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }
         .joined(separator: ", ")
-      out += " (\(droppedRowCount) rows without a value dropped: \(dropped))"
+      out += " (\(droppedRowCount) rows dropped for missing values: \(dropped))"
     }
     out += "\n"
     out += "Levels of \(response): \(fit.levels.joined(separator: " "))\n"
@@ -166,14 +166,17 @@ public struct OrdinalReport: Sendable {
         rows(fit.coefficients, ratios: true), headers: .logistic, level: fit.confidenceLevel,
         showMethod: false)
       out += markdown ? ratios.renderMarkdown() : ratios.renderText()
-      out += "(\(NumberFormat.significant(100 * fit.confidenceLevel, digits: 3))% intervals: Wald)\n"
+      out +=
+        "(\(NumberFormat.significant(100 * fit.confidenceLevel, digits: 3))% intervals: Wald)\n"
     }
     out += "\n"
     out += "Residual deviance: \(NumberFormat.significant(fit.deviance, digits: 6))\n"
     out += "AIC: \(NumberFormat.significant(fit.aic, digits: 6))\n"
     out +=
       "Log-likelihood: \(NumberFormat.significant(fit.logLikelihood, digits: 7)) (df = \(fit.parameterCount))\n"
-    out += "\n" + sub("Proportional odds (Brant test: binary logits of Y > k, Wald test of equal slopes)")
+    out +=
+      "\n"
+      + sub("Proportional odds (Brant test: binary logits of Y > k, Wald test of equal slopes)")
     switch fit.proportionalOdds {
     case .brant(let test):
       var table = DataTable(headers: ["", "X2", "df", "Pr(>X2)"])

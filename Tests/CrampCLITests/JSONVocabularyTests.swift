@@ -139,6 +139,24 @@ struct JSONVocabularyTests {
       ]
     ),
     ("layout", ["layout", example, "--to", "ag", "--covariates", "trimester"]),
+    (
+      "severity",
+      [
+        "severity", teaching, "--formula", "severity ~ stretch_bedtime + mg_supp",
+        "--cluster", "patient_id", "--predict", "mg_supp=1",
+      ]
+    ),
+    (
+      "severity --link probit",
+      ["severity", teaching, "--formula", "severity ~ mg_supp", "--link", "probit"]
+    ),
+    (
+      "severity (Brant test)",
+      [
+        "severity", repositoryPath("Tests/Reference/data/ordinal_teaching.csv"), "--formula",
+        "band ~ stretch_bedtime + mg_supp",
+      ]
+    ),
   ]
 
   /// The risk cases, which need the saved models.
