@@ -88,8 +88,17 @@ public struct CumulativeIncidence: Sendable, Equatable {
           label: label, time: rows.map { time[$0] }, status: rows.map { codes[$0] },
           causes: causes, z: z))
     }
+    // Gray's test per cause between the groups (cuminc), for causes with events.
+    let tests =
+      groupLabels.count < 2
+      ? []
+      : causes.compactMap { cause in
+        GrayTest.compute(
+          time: time, status: codes, groups: groupCodes, groupCount: groupLabels.count,
+          cause: cause)
+      }
     return CumulativeIncidenceFit(
-      causes: causes, curves: curves, confidenceLevel: confidenceLevel)
+      causes: causes, curves: curves, confidenceLevel: confidenceLevel, grayTests: tests)
   }
 
   /// One group's curve (see the type's formulas).

@@ -41,4 +41,6 @@ public struct CumulativeIncidenceFit: Sendable, Equatable {
   public var causes: [Int]
   public var curves: [Curve]
   public var confidenceLevel: Double
+  /// Gray's test between the groups for each cause with events (empty for one group).
+  public var grayTests: [GrayTest]
 }

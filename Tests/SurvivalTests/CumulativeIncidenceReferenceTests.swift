@@ -29,8 +29,19 @@ struct CumulativeIncidenceReferenceTests {
     }
     let name: String
     let call: String
+    struct Gray: Decodable {
+      let cause: Int
+      let statistic: Double
+      let pValue: Double
+      let df: Int
+      enum CodingKeys: String, CodingKey {
+        case cause, statistic, df
+        case pValue = "p_value"
+      }
+    }
     let causes: [Int]
     let curves: [Curve]
+    let gray: [Gray]
     var testDescription: String { name }
   }
 
@@ -109,6 +120,21 @@ struct CumulativeIncidenceReferenceTests {
       }
     }
     print("cif \(reference.name): max relative error \(worst)")
+  }
+
+  @Test("Gray's test as cmprsk::cuminc", arguments: cases)
+  func gray(_ reference: Case) throws {
+    // R: cuminc(time, status, group, cencode = 0)$Tests
+    let fit = try Self.fit(reference.name)
+    #expect(fit.grayTests.map(\.cause) == reference.gray.map(\.cause))
+    for (ours, r) in zip(fit.grayTests, reference.gray) {
+      #expect(ours.degreesOfFreedom == r.df)
+      #expect(Self.close(ours.statistic, r.statistic), "\(ours.statistic) vs \(r.statistic)")
+      #expect(abs(ours.pValue - r.pValue) < 1e-12)
+      print(
+        "gray \(reference.name) cause \(r.cause): relative error "
+          + "\(abs(ours.statistic - r.statistic) / r.statistic)")
+    }
   }
 
   @Test("survival and the cumulative incidences sum to 1 at every time", arguments: cases)
