@@ -73,8 +73,8 @@ let package = Package(
     .executableTarget(
       name: "CrampBench",
       dependencies: [
-        "CrampCLI", "CrampData", "Formula", "LinearAlgebra", "MixedModels", "Regression",
-        "Survival",
+        "CrampCLI", "CrampData", "Formula", "LinearAlgebra", "MixedModels", "Ordinal",
+        "Regression", "Survival",
       ],
       path: "Benchmarks/CrampBench"
     ),

@@ -23,6 +23,7 @@ public enum CLI {
     KaplanMeierCommand.spec,
     LogRankCommand.spec,
     CoxCommand.spec,
+    CumulativeIncidenceCommand.spec,
     RecurrentCommand.spec,
     SeverityCommand.spec,
     RiskCommand.spec,

@@ -147,6 +147,13 @@ struct JSONVocabularyTests {
       ]
     ),
     (
+      "cif",
+      [
+        "cif", repositoryPath("Tests/Reference/data/competing_teaching.csv"), "--formula",
+        "Surv(time, status) ~ group", "--causes", "1=cramp,2=delivery,3=dropout",
+      ]
+    ),
+    (
       "severity --link probit",
       ["severity", teaching, "--formula", "severity ~ mg_supp", "--link", "probit"]
     ),
