@@ -11,6 +11,7 @@ struct BenchCommand: Sendable {
   static let all: [BenchCommand] = [
     CSVBenchmark.command, LogitBenchmark.command, MixedLogitBenchmark.command, CoxBenchmark.command,
     StartupBenchmark.command, PolrBenchmark.command,
+    CumulativeIncidenceBenchmark.command,
   ]
 
   /// Dispatches `arguments` (without the program name) and returns the exit code.

@@ -28,9 +28,12 @@ import Distributions
 /// "Multi-state models and competing risks" (survival package vignette).
 public struct CumulativeIncidence: Sendable, Equatable {
   public var confidenceLevel: Double
+  /// Whether to compute Gray's test between the groups.
+  public var grayTest: Bool
 
-  public init(confidenceLevel: Double = 0.95) {
+  public init(confidenceLevel: Double = 0.95, grayTest: Bool = true) {
     self.confidenceLevel = confidenceLevel
+    self.grayTest = grayTest
   }
 
   /// Errors with no estimate.
@@ -90,7 +93,7 @@ public struct CumulativeIncidence: Sendable, Equatable {
     }
     // Gray's test per cause between the groups (cuminc), for causes with events.
     let tests =
-      groupLabels.count < 2
+      !grayTest || groupLabels.count < 2
       ? []
       : causes.compactMap { cause in
         GrayTest.compute(
