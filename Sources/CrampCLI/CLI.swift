@@ -24,6 +24,7 @@ public enum CLI {
     LogRankCommand.spec,
     CoxCommand.spec,
     CumulativeIncidenceCommand.spec,
+    FineGrayCommand.spec,
     RecurrentCommand.spec,
     SeverityCommand.spec,
     RiskCommand.spec,

@@ -125,6 +125,7 @@ public enum JSONVocabulary {
     ("n_dropped_by_variable", "variable -> rows dropped for it"),
     ("n_event", "events at a step"),
     ("n_events", "number of events (fit, curve, group, tie summary, total count)"),
+    ("n_expanded", "finegray: rows of the finegray() data the Cox model is fitted to"),
     ("n_groups", "number of groups of a test"),
     ("n_intervals", "recurrent: intervals of the layout"),
     ("n_patients", "number of patients (cohort, group, prevalence row, fit, simulation)"),

@@ -82,4 +82,40 @@ struct CumulativeIncidenceCommandTests {
     ])
     #expect(r.status == 64)
   }
+
+  @Test("finegray JSON on mgus2 equals finegray() + coxph(weights = fgwt)", arguments: [1, 2])
+  func fineGray(cause: Int) throws {
+    let data = try Data(
+      contentsOf: URL(fileURLWithPath: fixturePath("Reference/competing_finegray.json")))
+    let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let cases = try #require(root["cases"] as? [[String: Any]])
+    let r = try #require(cases.first { $0["cause"] as? Int == cause })
+    let out = runCLI(
+      [
+        "finegray", "Tests/Reference/data/competing_finegray_mgus2.csv", "--formula",
+        "Surv(time, status) ~ age + male + hgb", "--cause", String(cause), "--format", "json",
+      ], cwd: repositoryPath(""))
+    #expect(out.status == 0, "\(out.err)")
+    let j = try #require(
+      try JSONSerialization.jsonObject(with: Data(out.out.utf8)) as? [String: Any])
+    #expect(j["n_expanded"] as? Int == r["n_expanded"] as? Int)
+    let rows = try #require(j["coefficients"] as? [[String: Any]])
+    let estimates = try #require(r["estimate"] as? [Double])
+    let se = try #require(r["std_error"] as? [Double])
+    for (i, row) in rows.enumerated() {
+      #expect(abs((row["estimate"] as? Double ?? .nan) - estimates[i]) <= 1e-8 * abs(estimates[i]))
+      #expect(abs((row["std_error"] as? Double ?? .nan) - se[i]) <= 1e-8 * se[i])
+    }
+  }
+
+  @Test("finegray for a cause with no events is a data error naming the causes present")
+  func fineGrayNoEvents() {
+    let r = runCLI(
+      [
+        "finegray", Self.teaching, "--formula", "Surv(time, status) ~ group", "--cause", "2",
+      ], cwd: repositoryPath(""))
+    #expect(r.status == 65)
+    #expect(r.err.contains("cause 2 has no events"), "\(r.err)")
+    #expect(r.err.contains("causes with events: 1, 3"), "\(r.err)")
+  }
 }

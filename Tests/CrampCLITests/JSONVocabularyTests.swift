@@ -154,6 +154,13 @@ struct JSONVocabularyTests {
       ]
     ),
     (
+      "finegray",
+      [
+        "finegray", repositoryPath("Tests/Reference/data/competing_finegray_mgus2.csv"),
+        "--formula", "Surv(time, status) ~ age + male", "--cause", "1",
+      ]
+    ),
+    (
       "severity --link probit",
       ["severity", teaching, "--formula", "severity ~ mg_supp", "--link", "probit"]
     ),

@@ -88,3 +88,40 @@ result <- list(
 writeLines(toJSON(result, digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null", matrix = "columnmajor"),
            file.path(out_dir, "competing.json"))
 cat("wrote", length(cases), "cases\n")
+
+# ---- Fine-Gray: finegray() + coxph(weights = fgwt), cross-checked with cmprsk::crr ----------
+# Written to competing_finegray.json: the expanded data's size and weights, coxph's
+# coefficients, model and robust SEs (coxph's default variance with fractional weights), and
+# crr's estimates and SEs for comparison (crr's own variance differs by construction).
+fg_case <- function(name, d, cause, covariates) {
+  d$fstatus <- factor(d$status, levels = c(0, sort(unique(d$status[d$status != 0]))))
+  f <- as.formula(paste("Surv(time, fstatus) ~", paste(covariates, collapse = " + ")))
+  fg <- finegray(f, data = d, etype = as.character(cause))
+  cf <- as.formula(paste("Surv(fgstart, fgstop, fgstatus) ~", paste(covariates, collapse = " + ")))
+  fit <- coxph(cf, data = fg, weights = fgwt)
+  cr <- crr(d$time, d$status, as.matrix(d[, covariates, drop = FALSE]), failcode = cause,
+            cencode = 0)
+  list(name = name, cause = cause, covariates = covariates,
+       call = sprintf("fg <- finegray(%s, data, etype = '%s'); coxph(%s, data = fg, weights = fgwt)",
+                      deparse(f), cause, deparse(cf)),
+       n_expanded = nrow(fg), weight_sum = sum(fg$fgwt),
+       fgstart = fg$fgstart, fgstop = fg$fgstop, fgstatus = fg$fgstatus, fgwt = fg$fgwt,
+       row = as.integer(rownames(fg)),
+       estimate = unname(coef(fit)), std_error = unname(sqrt(diag(fit$var))),
+       model_std_error = unname(sqrt(diag(fit$naive.var %||% fit$var))),
+       loglik = fit$loglik,
+       crr_estimate = unname(cr$coef), crr_std_error = unname(sqrt(diag(cr$var))))
+}
+`%||%` <- function(a, b) if (is.null(a)) b else a
+mg <- mgus2[!is.na(mgus2$hgb) & !is.na(mgus2$age), ]
+mg$time <- ifelse(mg$pstat == 0, mg$futime, mg$ptime)
+mg$status <- ifelse(mg$pstat == 0, 2 * mg$death, 1)
+mg$male <- as.integer(mg$sex == "M")
+fgd <- data.frame(time = mg$time, status = mg$status, age = mg$age, male = mg$male, hgb = mg$hgb)
+write.csv(fgd, file.path(data_dir, "competing_finegray_mgus2.csv"), row.names = FALSE)
+fg_cases <- list(fg_case("mgus2_pcm", fgd, 1, c("age", "male", "hgb")),
+                 fg_case("mgus2_death", fgd, 2, c("age", "male", "hgb")))
+writeLines(toJSON(list(generated_by = "Tests/Reference/competing.R", r_version = R.version.string,
+                       cases = fg_cases), digits = NA, auto_unbox = TRUE, pretty = TRUE, na = "null"),
+           file.path(out_dir, "competing_finegray.json"))
+cat("wrote", length(fg_cases), "Fine-Gray cases\n")
