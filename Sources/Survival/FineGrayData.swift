@@ -30,17 +30,28 @@ public struct FineGrayData: Sendable, Equatable {
     let causeTimes = Set(time.indices.filter { status[$0] == cause }.map { time[$0] }).sorted()
     guard !causeTimes.isEmpty, let maxTime = time.max() else { return nil }
     // Censoring Kaplan-Meier: at a tied time events leave before the censored are counted.
-    let censorTimes = Set(time.indices.filter { status[$0] == 0 }.map { time[$0] }).sorted()
+    // One pass over the times in decreasing order counts who is at risk for censoring.
+    let order = time.indices.sorted { time[$0] < time[$1] }
     var cutTimes: [Double] = []
     var cutProbability: [Double] = [1]  // G at the start of each interval
     var g = 1.0
-    for c in censorTimes {
-      let atRisk = time.indices.filter { time[$0] > c || (time[$0] == c && status[$0] == 0) }
-        .count
-      let censored = time.indices.filter { time[$0] == c && status[$0] == 0 }.count
-      g *= 1 - Double(censored) / Double(atRisk)
-      cutTimes.append(c)
-      cutProbability.append(g)
+    var position = 0
+    while position < n {
+      let t = time[order[position]]
+      var censored = 0
+      var end = position
+      while end < n, time[order[end]] == t {
+        if status[order[end]] == 0 { censored += 1 }
+        end += 1
+      }
+      if censored > 0 {
+        // At risk: everyone with a later time, plus the censored at t.
+        let atRisk = (n - end) + censored
+        g *= 1 - Double(censored) / Double(atRisk)
+        cutTimes.append(t)
+        cutProbability.append(g)
+      }
+      position = end
     }
     cutTimes.append(maxTime)
     let cuts = cutTimes.count
@@ -48,13 +59,13 @@ public struct FineGrayData: Sendable, Equatable {
     // event of the cause.
     var keep = [Bool](repeating: false, count: cuts)
     for t in causeTimes {
-      if let j = cutTimes.firstIndex(where: { $0 >= t }) { keep[j] = true }
+      if let j = lowerBound(cutTimes, t) { keep[j] = true }
     }
     keep[0] = true
     var out = FineGrayData(row: [], start: [], stop: [], status: [], weight: [])
     for i in 0..<n {
       let competing = status[i] != 0 && status[i] != cause
-      guard competing, let j = cutTimes.firstIndex(where: { $0 >= time[i] }) else {
+      guard competing, let j = lowerBound(cutTimes, time[i]) else {
         out.append(row: i, start: 0, stop: time[i], status: status[i] == cause, weight: 1)
         continue
       }
@@ -67,6 +78,16 @@ public struct FineGrayData: Sendable, Equatable {
       }
     }
     return out
+  }
+
+  /// The first index `j` of ascending `values` with `values[j] >= x`, `nil` if none.
+  static func lowerBound(_ values: [Double], _ x: Double) -> Int? {
+    var (low, high) = (0, values.count)
+    while low < high {
+      let middle = (low + high) / 2
+      if values[middle] < x { low = middle + 1 } else { high = middle }
+    }
+    return low < values.count ? low : nil
   }
 
   mutating func append(row: Int, start: Double, stop: Double, status: Bool, weight: Double) {
