@@ -63,8 +63,9 @@ public struct CumulativeLinkModel: Sendable, Equatable {
     let likelihood = OrdinalLikelihood(data: data, link: link)
     let result = try newton(likelihood)
     if !result.converged { diagnostics.append(.didNotConverge(iterations: result.iterations)) }
-    let at = try likelihood.evaluate(result.theta, derivatives: true)
-    guard let hessian = at.hessian, let scores = at.scores else {
+    let at = try likelihood.evaluate(
+      result.theta, derivatives: true, withScores: clusterRobust && data.clusters != nil)
+    guard let hessian = at.hessian else {
       throw OrdinalError.singularInformation(detail: "not finite at the estimate")
     }
     var information = hessian
@@ -78,7 +79,7 @@ public struct CumulativeLinkModel: Sendable, Equatable {
     let m = likelihood.parameterCount
     var robust: Matrix?
     var clusterCount: Int?
-    if clusterRobust, let clusters = data.clusters, data.clusterCount > 0 {
+    if clusterRobust, let clusters = data.clusters, data.clusterCount > 0, let scores = at.scores {
       clusterCount = data.clusterCount
       if data.clusterCount < 2 || data.clusterCount < m {
         diagnostics.append(.tooFewClusters(count: data.clusterCount, parameters: m))

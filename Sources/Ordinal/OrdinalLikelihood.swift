@@ -18,9 +18,8 @@ import LinearAlgebra
 ///     d2l/da1^2 = f'(a1)/pi - g1^2,  d2l/da2^2 = -f'(a2)/pi - g2^2,  d2l/da1 da2 = -g1 g2
 ///
 /// and the chain rule through `da/dtheta = (-x_i, e_k)` gives the score contributions and
-/// the Hessian. The Hessian is assembled as `A1'P1 + A2'P2` with BLAS (`dgemm`), where the
-/// rows of `A1`, `A2` are `da1/dtheta`, `da2/dtheta` and `P1`, `P2` the rows scaled by the
-/// second derivatives. This is exactly what MASS::polr's `vcov` approximates by finite
+/// the Hessian, assembled by blocks: `X'diag(.)X` and `X'C` with BLAS (`dgemm`), the
+/// tridiagonal threshold block by a tally over rows. This is exactly what MASS::polr's `vcov` approximates by finite
 /// differences. For a log-concave `F` (logistic, normal) `l` is concave in `(beta, zeta)`
 /// (Pratt 1981), so `-H` is positive semi-definite everywhere.
 struct OrdinalLikelihood: Sendable {
@@ -51,7 +50,10 @@ struct OrdinalLikelihood: Sendable {
   /// Evaluates at `theta`; an unordered `zeta` or a zero probability gives `-inf`.
   ///
   /// - Parameter derivatives: compute the gradient, Hessian and score rows too.
-  func evaluate(_ theta: [Double], derivatives: Bool) throws -> Evaluation {
+  /// - Parameter withScores: also return the per-row score contributions (`n` x `p + q`).
+  func evaluate(_ theta: [Double], derivatives: Bool, withScores: Bool = false) throws
+    -> Evaluation
+  {
     let (n, p, q, m) = (data.rowCount, covariateCount, thresholdCount, parameterCount)
     let beta = Array(theta[0..<p])
     let zeta = Array(theta[p..<m])
@@ -82,56 +84,73 @@ struct OrdinalLikelihood: Sendable {
       }
     }
     guard derivatives else { return Evaluation(logLikelihood: logLikelihood) }
-    // Rows of A1 = da1/dtheta and A2 = da2/dtheta; U = w (g1 A1 + g2 A2);
-    // P1 = w (h11 A1 + h12 A2), P2 = w (h12 A1 + h22 A2), with h12 = -g1 g2.
-    var a1 = Matrix(rows: n, columns: m)
-    var a2 = Matrix(rows: n, columns: m)
-    var scores = Matrix(rows: n, columns: m)
-    var p1 = Matrix(rows: n, columns: m)
-    var p2 = Matrix(rows: n, columns: m)
-    let x = data.covariates.storage
-    for j in 0..<p {
-      for i in 0..<n {
-        let v = -x[i + j * n]
-        let w = data.weights?[i] ?? 1
-        let h12 = -g1[i] * g2[i]
-        a1.storage[i + j * n] = v
-        a2.storage[i + j * n] = v
-        scores.storage[i + j * n] = w * (g1[i] + g2[i]) * v
-        p1.storage[i + j * n] = w * (h11[i] + h12) * v
-        p2.storage[i + j * n] = w * (h12 + h22[i]) * v
-      }
-    }
+    // Blocks of the Hessian. Both a1 and a2 have derivative -x in beta, so
+    //   H_bb = X' diag(w (h11 + 2 h12 + h22)) X                       (dgemm, n p^2)
+    //   H_bz = -X' C,  C[i, k] = w (h11 + h12) if k = y_i, w (h12 + h22) if k = y_i - 1
+    //   H_zz: each row adds w h11, w h22 to its two thresholds' diagonal and w h12 between
+    //         them, a tally into at most three entries (no product is formed by hand).
+    // The gradient: -X' (w (g1 + g2)) (dgemv) and a tally of w g1, w g2 for the thresholds.
+    var scaled = data.covariates
+    var c = Matrix(rows: n, columns: q)
+    var betaWeights = [Double](repeating: 0, count: n)
+    var zetaGradient = [Double](repeating: 0, count: q)
+    var zz = Matrix(rows: q, columns: q)
     for i in 0..<n {
       let k = data.response[i]
       let w = data.weights?[i] ?? 1
       let h12 = -g1[i] * g2[i]
+      betaWeights[i] = w * (g1[i] + g2[i])
+      let curvature = w * (h11[i] + 2 * h12 + h22[i])
+      for j in 0..<p { scaled.storage[i + j * n] *= curvature }
       if k < q {
-        let index = i + (p + k) * n
-        a1.storage[index] = 1
-        scores.storage[index] += w * g1[i]
-        p1.storage[index] += w * h11[i]
-        p2.storage[index] += w * h12
+        c.storage[i + k * n] = w * (h11[i] + h12)
+        zetaGradient[k] += w * g1[i]
+        zz.storage[k + k * q] += w * h11[i]
       }
       if k > 0 {
-        let index = i + (p + k - 1) * n
-        a2.storage[index] = 1
-        scores.storage[index] += w * g2[i]
-        p1.storage[index] += w * h12
-        p2.storage[index] += w * h22[i]
+        c.storage[i + (k - 1) * n] = w * (h12 + h22[i])
+        zetaGradient[k - 1] += w * g2[i]
+        zz.storage[(k - 1) + (k - 1) * q] += w * h22[i]
+      }
+      if k > 0, k < q {
+        zz.storage[k + (k - 1) * q] += w * h12
+        zz.storage[(k - 1) + k * q] += w * h12
       }
     }
-    let gradient = try BLAS.gemv(scores, [Double](repeating: 1, count: n), transpose: true)
-    var hessian = try BLAS.gemm(a1, p1, transposeA: true)
-    let second = try BLAS.gemm(a2, p2, transposeA: true)
-    for index in hessian.storage.indices { hessian.storage[index] += second.storage[index] }
-    // A1'P1 + A2'P2 is symmetric in exact arithmetic; make it so in floating point.
-    for j in 0..<m {
-      for i in (j + 1)..<m {
-        let mean = 0.5 * (hessian[i, j] + hessian[j, i])
-        hessian[i, j] = mean
-        hessian[j, i] = mean
+    var gradient = [Double](repeating: 0, count: m)
+    var hessian = Matrix(rows: m, columns: m)
+    if p > 0 {
+      let betaGradient = try BLAS.gemv(data.covariates, betaWeights, transpose: true)
+      let bb = try BLAS.gemm(data.covariates, scaled, transposeA: true)
+      let bz = try BLAS.gemm(data.covariates, c, transposeA: true)
+      for a in 0..<p {
+        gradient[a] = -betaGradient[a]
+        for b in 0..<p { hessian[a, b] = 0.5 * (bb[a, b] + bb[b, a]) }
+        for k in 0..<q {
+          hessian[a, p + k] = -bz[a, k]
+          hessian[p + k, a] = -bz[a, k]
+        }
       }
+    }
+    for k in 0..<q {
+      gradient[p + k] = zetaGradient[k]
+      for l in 0..<q { hessian[p + k, p + l] = zz[k, l] }
+    }
+    var scores: Matrix?
+    if withScores {
+      // Row i: w (g1 da1/dtheta + g2 da2/dtheta), for the cluster sandwich.
+      var u = Matrix(rows: n, columns: m)
+      let x = data.covariates.storage
+      for j in 0..<p {
+        for i in 0..<n { u.storage[i + j * n] = -betaWeights[i] * x[i + j * n] }
+      }
+      for i in 0..<n {
+        let k = data.response[i]
+        let w = data.weights?[i] ?? 1
+        if k < q { u.storage[i + (p + k) * n] += w * g1[i] }
+        if k > 0 { u.storage[i + (p + k - 1) * n] += w * g2[i] }
+      }
+      scores = u
     }
     return Evaluation(
       logLikelihood: logLikelihood, gradient: gradient, hessian: hessian, scores: scores)
