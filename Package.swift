@@ -3,7 +3,7 @@ import PackageDescription
 
 // Dependencies point one way:
 // COpenBLAS <- LinearAlgebra <- {Regression, Survival} <- Reporting <- CrampCLI <- crampstat;
-// MixedModels (glmer) sits on Regression beside Survival.
+// MixedModels (glmer) sits on Regression beside Survival; Ordinal (polr) on LinearAlgebra.
 // Parallelism (fixed row partitions, two-way fork) sits at the bottom; CrampData, Formula,
 // Distributions and DiarySimulation sit low.
 let package = Package(
@@ -17,6 +17,7 @@ let package = Package(
     .library(name: "Regression", targets: ["Regression"]),
     .library(name: "Survival", targets: ["Survival"]),
     .library(name: "MixedModels", targets: ["MixedModels"]),
+    .library(name: "Ordinal", targets: ["Ordinal"]),
   ],
   targets: [
     .systemLibrary(
@@ -42,6 +43,8 @@ let package = Package(
       ]
     ),
     .target(
+      name: "Ordinal", dependencies: ["Distributions", "Formula", "LinearAlgebra"]),
+    .target(
       name: "Recurrent",
       dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra", "Survival"]
     ),
@@ -54,22 +57,25 @@ let package = Package(
     ),
     .target(
       name: "Reporting",
-      dependencies: ["Analysis", "Formula", "MixedModels", "Recurrent", "Regression", "Survival"]
+      dependencies: [
+        "Analysis", "Formula", "MixedModels", "Ordinal", "Recurrent", "Regression", "Survival",
+      ]
     ),
     .target(name: "DiarySimulation"),
     .target(
       name: "CrampCLI",
       dependencies: [
         "Analysis", "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra",
-        "MixedModels", "Parallelism", "Recurrent", "Regression", "Reporting", "Survival",
+        "MixedModels", "Ordinal", "Parallelism", "Recurrent", "Regression", "Reporting",
+        "Survival",
       ]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI", "LinearAlgebra"]),
     .executableTarget(
       name: "CrampBench",
       dependencies: [
-        "CrampCLI", "CrampData", "Formula", "LinearAlgebra", "MixedModels", "Regression",
-        "Survival",
+        "CrampCLI", "CrampData", "Formula", "LinearAlgebra", "MixedModels", "Ordinal",
+        "Regression", "Survival",
       ],
       path: "Benchmarks/CrampBench"
     ),
@@ -92,6 +98,8 @@ let package = Package(
       name: "MixedModelsTests", dependencies: ["MixedModels", "Formula", "CrampData"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CrampData", "Formula"]),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
+    .testTarget(
+      name: "OrdinalTests", dependencies: ["Ordinal", "Formula", "CrampData", "LinearAlgebra"]),
     .testTarget(
       name: "CrampCLITests",
       dependencies: ["CrampCLI", "CrampData", "DiarySimulation", "Reporting"],

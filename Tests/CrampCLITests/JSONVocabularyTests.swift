@@ -144,6 +144,38 @@ struct JSONVocabularyTests {
       ]
     ),
     ("layout", ["layout", example, "--to", "ag", "--covariates", "trimester"]),
+    (
+      "severity",
+      [
+        "severity", teaching, "--formula", "severity ~ stretch_bedtime + mg_supp",
+        "--cluster", "patient_id", "--predict", "mg_supp=1",
+      ]
+    ),
+    (
+      "cif",
+      [
+        "cif", repositoryPath("Tests/Reference/data/competing_teaching.csv"), "--formula",
+        "Surv(time, status) ~ group", "--causes", "1=cramp,2=delivery,3=dropout",
+      ]
+    ),
+    (
+      "finegray",
+      [
+        "finegray", repositoryPath("Tests/Reference/data/competing_finegray_mgus2.csv"),
+        "--formula", "Surv(time, status) ~ age + male", "--cause", "1",
+      ]
+    ),
+    (
+      "severity --link probit",
+      ["severity", teaching, "--formula", "severity ~ mg_supp", "--link", "probit"]
+    ),
+    (
+      "severity (Brant test)",
+      [
+        "severity", repositoryPath("Tests/Reference/data/ordinal_teaching.csv"), "--formula",
+        "band ~ stretch_bedtime + mg_supp",
+      ]
+    ),
   ]
 
   /// The risk cases, which need the saved models.
