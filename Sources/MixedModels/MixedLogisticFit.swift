@@ -110,6 +110,9 @@ public struct MixedLogisticFit: Sendable, Equatable, Codable {
   /// Empty when the Hessian is not positive definite. Wald-type; lme4 offers profile
   /// intervals (`confint`) instead.
   public let thetaCovariance: [[Double]]
+  /// Profile-likelihood interval `[low, high]` of the random-intercept SD (lme4's
+  /// `confint(method = "profile")` for `.sig01`), when asked for and defined.
+  public let interceptStandardDeviationProfile: [Double]?
   /// Variances and SDs of the random effects.
   public let variances: [RandomEffectVariance]
   /// Correlations between random effects (empty for a random intercept).

@@ -29,6 +29,10 @@ public struct MixedLogisticModel: Sendable, Equatable {
   public var confidenceLevel: Double
   /// Newton iteration limit of the optimizer.
   public var maxIterations: Int
+  /// Whether to compute the profile-likelihood interval of a scalar random-intercept SD
+  /// (``DevianceOptimizer/profileInterval(phi:deviance:modes:hessian:level:)``; about 100
+  /// more deviance evaluations).
+  public var profileStandardDeviation: Bool = false
 
   /// Creates a configuration; the defaults are glmer's (logit, Laplace).
   public init(
@@ -166,10 +170,19 @@ public struct MixedLogisticModel: Sendable, Equatable {
       covariance = p == 0 ? betaBlock : try Cholesky(betaBlock).inverse()
     }
     if scaledGradient > 0.002 { diagnostics.append(.largeGradient(maximum: scaledGradient)) }
+    var profile: [Double]?
+    if profileStandardDeviation,
+      let interval = try optimizer.profileInterval(
+        phi: phi, deviance: evaluation.deviance, modes: evaluation.modes, hessian: hessian,
+        level: confidenceLevel)
+    {
+      profile = [interval.low, interval.high]
+    }
 
     return assemble(
       design: design, random: random, kept: kept, theta: theta, beta: beta,
-      covariance: covariance, thetaCovariance: thetaCovariance, evaluation: evaluation,
+      covariance: covariance, thetaCovariance: thetaCovariance, profile: profile,
+      evaluation: evaluation,
       gradient: gradient,
       scaledGradient: scaledGradient, iterations: result.iterations,
       converged: result.converged, isSingular: isSingular, diagnostics: diagnostics)
@@ -177,7 +190,8 @@ public struct MixedLogisticModel: Sendable, Equatable {
 
   private func assemble(
     design: DesignMatrix, random: RandomEffects, kept: [Int], theta: [Double], beta: [Double],
-    covariance: Matrix, thetaCovariance: [[Double]], evaluation: GLMMDeviance.Evaluation,
+    covariance: Matrix, thetaCovariance: [[Double]], profile: [Double]?,
+    evaluation: GLMMDeviance.Evaluation,
     gradient: [Double],
     scaledGradient: Double, iterations: Int, converged: Bool, isSingular: Bool,
     diagnostics: [MixedFitDiagnostic]
@@ -267,7 +281,8 @@ public struct MixedLogisticModel: Sendable, Equatable {
       droppedRowCount: design.droppedRowCount, group: random.group,
       groupCount: random.grouping.count, confidenceLevel: confidenceLevel,
       coefficients: coefficients, covariance: covarianceRows, theta: theta,
-      thetaCovariance: thetaCovariance, variances: variances, correlations: correlations,
+      thetaCovariance: thetaCovariance, interceptStandardDeviationProfile: profile,
+      variances: variances, correlations: correlations,
       logLikelihood: -deviance / 2,
       deviance: deviance, aic: deviance + 2 * Double(parameterCount),
       bic: deviance + log(Double(design.rowCount)) * Double(parameterCount),

@@ -185,6 +185,7 @@ public enum JSONVocabulary {
     ("source", "risk: the data the saved model was fitted on"),
     ("statistic", "a test statistic (Wald z for coefficients, chi-square for tests)"),
     ("std_dev", "standard deviation of a random effect"),
+    ("std_dev_ci_method", "mixed models: how the SD interval was made (wald or profile)"),
     ("std_dev_conf_high", "mixed models: upper limit of the random-intercept SD (Wald, log scale)"),
     ("std_dev_conf_low", "mixed models: lower limit of the random-intercept SD (Wald, log scale)"),
     ("std_error", "standard error used for the p-value and interval"),

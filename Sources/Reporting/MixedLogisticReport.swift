@@ -82,12 +82,15 @@ public struct MixedLogisticReport: Sendable {
     out += markdown ? random.renderMarkdown() : random.renderText()
     out += markdown ? "\n" : ""
     out += "Number of obs: \(fit.n), groups:  \(fit.group), \(fit.groupCount)\n"
-    if let ci = fit.interceptStandardDeviationInterval {
+    if let ci = standardDeviationInterval {
+      let how =
+        ci.method == "profile"
+        ? "profile likelihood, as lme4's confint(method = \"profile\")"
+        : "Wald on log SD from the Hessian; '--ci profile' gives lme4's profile limits"
       out +=
         "Std.Dev. of (Intercept) \(NumberFormat.significant(100 * fit.confidenceLevel, digits: 3))% "
         + "CI: \(NumberFormat.significant(ci.low, digits: 4)) to "
-        + "\(NumberFormat.significant(ci.high, digits: 4)) (Wald on log SD from the Hessian; "
-        + "lme4's confint gives profile limits)\n"
+        + "\(NumberFormat.significant(ci.high, digits: 4)) (\(how))\n"
     }
     out += "\n"
     let estimates = CoefficientTable.estimates(rows, headers: .logistic, showModelSE: false)
@@ -126,6 +129,15 @@ public struct MixedLogisticReport: Sendable {
     return out
   }
 
+  /// The random-intercept SD's interval: the profile one when computed, else Wald on the
+  /// log scale; `method` is `profile` or `wald`.
+  var standardDeviationInterval: (low: Double, high: Double, method: String)? {
+    if let p = fit.interceptStandardDeviationProfile, p.count == 2 {
+      return (p[0], p[1], "profile")
+    }
+    return fit.interceptStandardDeviationInterval.map { ($0.low, $0.high, "wald") }
+  }
+
   /// `< 1e-6` for a converged gradient (its digits are rounding), else `= 2.3e-04`.
   private static func small(_ value: Double) -> String {
     value < 1e-6 ? "< 1e-6" : "= " + NumberFormat.scientific(value, digits: 2)
@@ -150,9 +162,10 @@ public struct MixedLogisticReport: Sendable {
             "term": .string(v.term), "variance": .number(v.variance),
             "std_dev": .number(v.standardDeviation),
           ]
-          if index == 0, let ci = fit.interceptStandardDeviationInterval {
+          if index == 0, let ci = standardDeviationInterval {
             term["std_dev_conf_low"] = .number(ci.low)
             term["std_dev_conf_high"] = .number(ci.high)
+            term["std_dev_ci_method"] = .string(ci.method)
           }
           return .object(term)
         }),

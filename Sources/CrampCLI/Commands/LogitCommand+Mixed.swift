@@ -32,10 +32,8 @@ extension LogitCommand {
         "'--\(option)' does not apply to a random-effects formula '(1 | group)'.",
         command: "logit")
     }
-    if parsed.flag("firth") || parsed.value("ci") == "profile" {
-      throw .usage(
-        "'--firth' and '--ci profile' do not apply to a random-effects formula.", command: "logit"
-      )
+    if parsed.flag("firth") {
+      throw .usage("'--firth' does not apply to a random-effects formula.", command: "logit")
     }
     guard let nagqText = parsed.value("nagq"), let nagq = Int(nagqText), (1...25).contains(nagq)
     else {
@@ -46,8 +44,10 @@ extension LogitCommand {
     let fit: MixedLogisticFit
     do {
       let random = try RandomEffects.build(mixed.random, design: design, table: table)
-      fit = try MixedLogisticModel(link: link, quadraturePoints: nagq, confidenceLevel: level)
-        .fit(design, random: random)
+      var model = MixedLogisticModel(link: link, quadraturePoints: nagq, confidenceLevel: level)
+      // '--ci profile': the random-intercept SD's profile interval; fixed effects stay Wald.
+      model.profileStandardDeviation = parsed.value("ci") == "profile"
+      fit = try model.fit(design, random: random)
     } catch {
       throw .data(String(describing: error))
     }

@@ -27,7 +27,7 @@ enum LogitCommand {
       .option(
         "ci", value: "method",
         help:
-          "Confidence intervals: Wald, or exact profile likelihood (R's confint.glm computes a spline approximation of the same limits).",
+          "Confidence intervals: Wald, or exact profile likelihood (R's confint.glm computes a spline approximation of the same limits); for a '(1 | id)' model, profile applies to the random-intercept SD and fixed effects keep Wald.",
         allowed: ["wald", "profile"], default: "wald"),
       .option(
         "gee", value: "correlation",
