@@ -81,7 +81,9 @@ let package = Package(
       name: "RegressionTests",
       dependencies: ["Regression", "Formula", "CrampData", "LinearAlgebra"]
     ),
-    .testTarget(name: "SurvivalTests", dependencies: ["Survival", "LinearAlgebra"]),
+    .testTarget(
+      name: "SurvivalTests",
+      dependencies: ["Survival", "LinearAlgebra", "Analysis", "CrampData", "Formula"]),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Snapshots"]),
     .testTarget(
       name: "RecurrentTests",
