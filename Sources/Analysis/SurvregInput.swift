@@ -60,7 +60,7 @@ public struct SurvregInput: Sendable {
     } catch SurvivalError.unrecognizedStatus(let row, let text) {
       throw Failure.status(
         source: design.source, line: Int(design.lineNumbers[row]),
-        column: statusExpression.label, text: text)
+        column: statusExpression.label, text: Double(text).map(Expression.format(number:)) ?? text)
     }
     let x = try Matrix(
       rows: design.rowCount, columns: design.columnCount, columnMajor: design.values)

@@ -23,6 +23,7 @@ public enum CLI {
     KaplanMeierCommand.spec,
     LogRankCommand.spec,
     CoxCommand.spec,
+    SurvregCommand.spec,
     RecurrentCommand.spec,
     RiskCommand.spec,
     LayoutCommand.spec,
