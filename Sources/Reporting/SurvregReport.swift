@@ -162,7 +162,9 @@ public struct SurvregReport: Sendable {
     if fit.isRobust { out += "(Loglikelihood assumes independent observations)\n" }
     out += "Number of Newton-Raphson Iterations: \(fit.iterations)\n"
     out += "n= \(fit.count)"
-    if droppedRowCount > 0 { out += " (\(droppedRowCount) observations deleted due to missingness)" }
+    if droppedRowCount > 0 {
+      out += " (\(droppedRowCount) observations deleted due to missingness)"
+    }
     out += "\n"
     if let hr = hazardRatioTable {
       let title = "Hazard ratios (proportional hazards reading: HR = exp(-coef/scale))"
@@ -235,7 +237,6 @@ public struct SurvregReport: Sendable {
       "ci_method": .string("wald"), "confidence_level": .number(fit.confidenceLevel),
       "coefficients": .array(fit.coefficients.map(row)),
       "scales": .array(fit.logScales.map(row)),
-      "scale": fit.scales.count == 1 ? .number(fit.scales[0]) : .null,
       "tests": .object([
         "likelihood_ratio": .object([
           "statistic": .number(lr.statistic), "df": .int(lr.degreesOfFreedom),
@@ -257,7 +258,8 @@ public struct SurvregReport: Sendable {
     if let k = fit.clusterCount { body["clusters"] = .int(k) }
     if let p = prediction {
       body["prediction"] = .object([
-        "values": .object(Dictionary(p.profile.map { ($0.0, JSONValue.string($0.1)) }) { a, _ in a }),
+        "values": .object(
+          Dictionary(p.profile.map { ($0.0, JSONValue.string($0.1)) }) { a, _ in a }),
         "filled_from": RiskReport.filledFromJSON(p.filled),
         "stratum": .string(p.stratum),
         "quantiles": .array(

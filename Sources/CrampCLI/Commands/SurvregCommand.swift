@@ -47,7 +47,8 @@ enum SurvregCommand {
     else {
       throw .usage("'--dist' needs one of the listed distributions.", command: "survreg")
     }
-    guard let iterationText = parsed.value("max-iterations"), let maxIterations = Int(iterationText),
+    guard let iterationText = parsed.value("max-iterations"),
+      let maxIterations = Int(iterationText),
       maxIterations >= 1, maxIterations <= 10_000
     else {
       throw .usage("'--max-iterations' needs a whole number from 1 to 10000.", command: "survreg")
@@ -114,7 +115,8 @@ enum SurvregCommand {
     var out: [Double] = []
     for item in text.split(separator: ",") {
       guard let v = Double(String(item).trimmingSpaces()), v.isFinite else {
-        throw .usage("'--\(option)' needs comma-separated numbers, not '\(text)'.", command: "survreg")
+        throw .usage(
+          "'--\(option)' needs comma-separated numbers, not '\(text)'.", command: "survreg")
       }
       out.append(v)
     }
