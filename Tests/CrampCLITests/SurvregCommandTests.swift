@@ -7,6 +7,8 @@ import Testing
 struct SurvregCommandTests {
   static let lung = fixturePath("Reference/data/survreg_lung.csv")
   static let formula = "Surv(time, status) ~ age + sex + ph_ecog"
+  /// The same file relative to the repository, for snapshots that print the path.
+  static let relativeLung = "Tests/Reference/data/survreg_lung.csv"
 
   static func object(_ text: String) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -14,10 +16,11 @@ struct SurvregCommandTests {
 
   @Test("text as summary(survreg): Weibull, hazard ratios and a profile's prediction")
   func weibullText() {
-    let r = runCLI([
-      "survreg", Self.lung, "--formula", Self.formula, "--predict", "age=60,sex=2",
-      "--times", "100,365",
-    ])
+    let r = runCLI(
+      [
+        "survreg", Self.relativeLung, "--formula", Self.formula, "--predict", "age=60,sex=2",
+        "--times", "100,365",
+      ], cwd: repositoryPath(""))
     #expect(r.status == 0, "\(r.err)")
     #expect(r.out.contains("Loglik(model)= -1132.4   Loglik(intercept only)= -1147.4"))
     #expect(r.out.contains("Chisq= 29.98 on 3 degrees of freedom, p= 1.4e-06"))
@@ -26,10 +29,11 @@ struct SurvregCommandTests {
 
   @Test("text with cluster(): Std. Err beside (Naive SE), as R")
   func robustText() {
-    let r = runCLI([
-      "survreg", Self.lung, "--formula", Self.formula + " + cluster(inst_group)", "--dist",
-      "lognormal",
-    ])
+    let r = runCLI(
+      [
+        "survreg", Self.relativeLung, "--formula", Self.formula + " + cluster(inst_group)",
+        "--dist", "lognormal",
+      ], cwd: repositoryPath(""))
     #expect(r.status == 0, "\(r.err)")
     #expect(r.out.contains("(Naive SE)"))
     #expect(r.out.contains("(Loglikelihood assumes independent observations)"))
