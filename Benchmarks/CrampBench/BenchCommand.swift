@@ -10,7 +10,7 @@ struct BenchCommand: Sendable {
   /// Every benchmark, in the order `help` lists them.
   static let all: [BenchCommand] = [
     CSVBenchmark.command, LogitBenchmark.command, MixedLogitBenchmark.command, CoxBenchmark.command,
-    StartupBenchmark.command,
+    StartupBenchmark.command, SurvregBenchmark.command,
   ]
 
   /// Dispatches `arguments` (without the program name) and returns the exit code.

@@ -213,9 +213,11 @@ struct SurvregLikelihood {
     return Evaluation(logLikelihood: logLikelihood, score: score, information: information)
   }
 
-  /// `X' diag(rowWeight) X` over row blocks. The weights are `>= 0` in exact arithmetic for
-  /// these log-concave distributions; a rounding-negative weight is summed separately and
-  /// subtracted, so the result is still exactly the weighted sum.
+  /// `X' diag(rowWeight) X`, summed over row blocks of 4096.
+  ///
+  /// The weights are `>= 0` in exact arithmetic for these log-concave distributions; a
+  /// rounding-negative weight is summed separately and subtracted, so the result is still
+  /// exactly the weighted sum.
   private func weightedCrossProduct() throws -> Matrix {
     let p = covariateCount
     let n = rowCount
