@@ -67,8 +67,8 @@ let package = Package(
     .executableTarget(
       name: "CrampBench",
       dependencies: [
-        "CrampCLI", "CrampData", "Formula", "LinearAlgebra", "MixedModels", "Regression",
-        "Survival",
+        "Analysis", "CrampCLI", "CrampData", "Formula", "LinearAlgebra", "MixedModels",
+        "Regression", "Survival",
       ],
       path: "Benchmarks/CrampBench"
     ),

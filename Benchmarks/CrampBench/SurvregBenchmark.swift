@@ -1,5 +1,9 @@
+import Analysis
 import CrampCLI
+import CrampData
+import Formula
 import Glibc
+import Survival
 
 /// `crampstat survreg` (Weibull) timed as a whole command, in-process (read, design, fit,
 /// render), next to R's `survreg` on the same file.
@@ -33,7 +37,7 @@ enum SurvregBenchmark {
     for (path, formula) in tasks {
       var lastStatus: Int32 = 0
       let console = Console(
-        out: { _ in }, err: { message in fputs(message, stderr) }, outputFailure: { nil })
+        out: { _ in }, err: { _ in }, outputFailure: { nil })
       let times = Measure.repeated(runs: runs) { () -> Int32 in
         lastStatus = CLI.run(
           arguments: ["survreg", path, "--formula", formula, "--format", "json", "-q"],
@@ -44,6 +48,25 @@ enum SurvregBenchmark {
       print(
         "crampstat survreg \(path) (\(formula)): whole command best \(fixed(timing.best, 3)) s, "
           + "median \(fixed(timing.median, 3)) s (\(timing.runs) runs), exit \(lastStatus)")
+      // The fit alone, on a design built once (R's figure below is its fit alone too).
+      let table = try CSVReader.read(path: path).table
+      let design = try DesignMatrix.build(Formula.parse(formula), table: table)
+      let input = try SurvregInput.make(design)
+      var summary = ""
+      let fitTimes = try Measure.repeated(runs: runs) { () -> Int in
+        let fit = try SurvregModel(distribution: .weibull).fit(
+          time: input.time, event: input.event, x: input.x, columnNames: input.columnNames,
+          cluster: input.cluster)
+        summary =
+          "  loglik \(fit.logLikelihood), null \(fit.nullLogLikelihood), "
+          + "iterations \(fit.iterations), clusters \(fit.clusterCount ?? 0)"
+        return fit.iterations
+      }
+      let fitTiming = Timing(fitTimes.wall)
+      print(
+        "  survreg fit alone (\(input.time.count) rows): best \(fixed(fitTiming.best, 3)) s, "
+          + "median \(fixed(fitTiming.median, 3)) s")
+      print(summary)
       if !parsed.has("--no-r") {
         // The same formula text: R's survreg reads factor() and cluster() in it.
         switch RBaseline.timeFit(

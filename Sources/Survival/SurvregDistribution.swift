@@ -160,6 +160,37 @@ struct SurvregKernel {
     }
   }
 
+  /// Below this `log f` the density is 0 in double precision (R tests `f <= 0`).
+  static let logUnderflow = log(Double.leastNonzeroMagnitude)
+
+  /// `(log f, f'/f, f''/f)` at `z`, without forming `f` where `log f` has a closed form:
+  /// `z - exp(z)` (extreme value), `-|z| - 2 log(1 + exp(-|z|))` (logistic) and
+  /// `-z^2/2 - log(sqrt(2 pi))` (Gaussian).
+  static func logExact(_ base: SurvregDistribution.Base, _ z: Double) -> (Double, Double, Double) {
+    switch base {
+    case .extremeValue:
+      let w = extremeW(z)
+      return (min(max(z, logFloor), -logFloor) - w, 1 - w, w * (w - 3) + 1)
+    case .logistic:
+      let (w, sign) = z > 0 ? (exp(-z), -1.0) : (exp(z), 1.0)
+      let t = 1 + w
+      return (-abs(z) - 2 * log1p(w), sign * (1 - w) / t, (w * w - 4 * w + 1) / (t * t))
+    case .gaussian:
+      return (-z * z / 2 - 0.91893853320467274178, -z, z * z - 1)
+    }
+  }
+
+  /// `(log(1 - F), 1 - F, f, f')` at `z`; `log(1 - F)` is `-exp(z)` for the extreme value.
+  static func logCensored(
+    _ base: SurvregDistribution.Base, _ z: Double
+  ) -> (Double, Double, Double, Double) {
+    let (_, surv, f, fPrime) = censored(base, z)
+    switch base {
+    case .extremeValue: return (-extremeW(z), surv, f, fPrime)
+    case .logistic, .gaussian: return (log(surv), surv, f, fPrime)
+    }
+  }
+
   /// `exp(z)` bounded to `[exp(-200), exp(200)]`, as R's extreme value code, so that far
   /// residuals give finite (if useless) answers that step-halving then rejects.
   private static func extremeW(_ z: Double) -> Double {

@@ -107,8 +107,19 @@ struct SurvregLikelihood {
       sigmas[s] = exp(fixedLogScale ?? parameters[p + s])
     }
     guard sigmas.allSatisfy({ $0.isFinite && $0 > 0 }) else { return nan }
-    var eta = p > 0 ? try BLAS.gemv(x, beta) : [Double](repeating: 0, count: rowCount)
+    // The design was checked once at construction: the products below do not rescan it.
+    var eta = [Double](repeating: 0, count: rowCount)
+    if p > 0 {
+      try x.withUnsafeBufferPointer { a in
+        try eta.withUnsafeMutableBufferPointer { y in
+          guard let base = a.baseAddress, let out = y.baseAddress else { return }
+          try BLAS.gemvRows(
+            base, rows: rowCount, columns: p, leadingDimension: rowCount, vector: beta, into: out)
+        }
+      }
+    }
     if let offset { for i in eta.indices { eta[i] += offset[i] } }
+    let logSigmas = sigmas.map { log($0) }
 
     let full = need != .logLikelihood
     let outer = need == .outerProduct
@@ -118,71 +129,74 @@ struct SurvregLikelihood {
     var scaleInformation = [Double](repeating: 0, count: scales)
     let n = rowCount
     let hasStrata = strataCount > 1
+    let hasWeights = weights != nil
     rightHandSides.withUnsafeMutableBufferPointer { rhs in
-      for i in 0..<n {
-        let s = hasStrata ? strata[i] : 0
-        let sigma = sigmas[s]
-        let sz = y[i] - eta[i]
-        let z = sz / sigma
-        var g: Double
-        var dg: Double
-        var ddg: Double
-        var dsig = 0.0
-        var ddsig = 0.0
-        var dsg = 0.0
-        if event[i] {
-          let (f, first, second) = SurvregKernel.exact(base, z)
-          if f <= 0 {
-            g = SurvregKernel.logFloor
-            dg = -z / sigma
-            ddg = -1 / sigma
-          } else {
-            g = log(f) - log(sigma)
-            let t1 = first / sigma
-            let t2 = second / (sigma * sigma)
-            dg = -t1
-            dsig = -t1 * sz
-            ddg = t2 - dg * dg
-            dsg = sz * t2 - dg * (dsig + 1)
-            ddsig = sz * sz * t2 - dsig * (1 + dsig)
-            dsig -= 1
+      etaScore.withUnsafeMutableBufferPointer { etaOut in
+        scaleScore.withUnsafeMutableBufferPointer { scaleOut in
+          rowWeight.withUnsafeMutableBufferPointer { weightOut in
+            for i in 0..<n {
+              let s = hasStrata ? strata[i] : 0
+              let sigma = sigmas[s]
+              let sz = y[i] - eta[i]
+              let z = sz / sigma
+              var g: Double
+              var dg: Double
+              var ddg: Double
+              var dsig = 0.0
+              var ddsig = 0.0
+              var dsg = 0.0
+              if event[i] {
+                let (logF, first, second) = SurvregKernel.logExact(base, z)
+                if logF < SurvregKernel.logUnderflow {
+                  g = SurvregKernel.logFloor
+                  dg = -z / sigma
+                  ddg = -1 / sigma
+                } else {
+                  g = logF - logSigmas[s]
+                  let t1 = first / sigma
+                  let t2 = second / (sigma * sigma)
+                  dg = -t1
+                  dsig = -t1 * sz
+                  ddg = t2 - dg * dg
+                  dsg = sz * t2 - dg * (dsig + 1)
+                  ddsig = sz * sz * t2 - dsig * (1 + dsig)
+                  dsig -= 1
+                }
+              } else {
+                let (logSurv, surv, f, fPrime) = SurvregKernel.logCensored(base, z)
+                if surv <= 0 {
+                  g = SurvregKernel.logFloor
+                  dg = z / sigma
+                  ddg = 0
+                } else {
+                  g = logSurv
+                  let t1 = -f / (surv * sigma)
+                  let t2 = -fPrime / (sigma * sigma * surv)
+                  dg = -t1
+                  dsig = -t1 * sz
+                  ddg = t2 - dg * dg
+                  dsg = sz * t2 - dg * (dsig + 1)
+                  ddsig = sz * sz * t2 - dsig * (1 + dsig)
+                }
+              }
+              let w = hasWeights ? (weights?[i] ?? 1) : 1
+              logLikelihood += g * w
+              guard full else { continue }
+              etaOut[i] = w * dg
+              scaleOut[i] = w * dsig
+              rhs[i] = w * dg
+              weightOut[i] = outer ? w * dg * dg : -w * ddg
+              if scales > 0 {
+                scaleScoreSum[s] += w * dsig
+                scaleInformation[s] += outer ? w * dsig * dsig : -w * ddsig
+                // Column 1 + s holds the cross term of stratum s; the other strata columns stay 0.
+                if hasStrata {
+                  for k in 0..<scales { rhs[i + (1 + k) * n] = 0 }
+                }
+                rhs[i + (1 + s) * n] = outer ? w * dsig * dg : -w * dsg
+              }
+            }
           }
-        } else {
-          let (_, surv, f, fPrime) = SurvregKernel.censored(base, z)
-          if surv <= 0 {
-            g = SurvregKernel.logFloor
-            dg = z / sigma
-            ddg = 0
-          } else {
-            g = log(surv)
-            let t1 = -f / (surv * sigma)
-            let t2 = -fPrime / (sigma * sigma * surv)
-            dg = -t1
-            dsig = -t1 * sz
-            ddg = t2 - dg * dg
-            dsg = sz * t2 - dg * (dsig + 1)
-            ddsig = sz * sz * t2 - dsig * (1 + dsig)
-          }
-        }
-        let w = weights?[i] ?? 1
-        logLikelihood += g * w
-        guard full else { continue }
-        etaScore[i] = w * dg
-        scaleScore[i] = w * dsig
-        rhs[i] = w * dg
-        if outer {
-          rowWeight[i] = w * dg * dg
-        } else {
-          rowWeight[i] = -w * ddg
-        }
-        if scales > 0 {
-          scaleScoreSum[s] += w * dsig
-          scaleInformation[s] += outer ? w * dsig * dsig : -w * ddsig
-          // Column 1 + s holds the cross term of stratum s; the other strata columns stay 0.
-          if hasStrata {
-            for k in 0..<scales { rhs[i + (1 + k) * n] = 0 }
-          }
-          rhs[i + (1 + s) * n] = outer ? w * dsig * dg : -w * dsg
         }
       }
     }
@@ -196,7 +210,18 @@ struct SurvregLikelihood {
     if p > 0 {
       let xx = try weightedCrossProduct()
       // X' [dg, cross terms]: the beta score and the beta-by-log-sigma information.
-      let products = try BLAS.gemm(x, rightHandSides, transposeA: true)
+      var products = Matrix(rows: p, columns: rightHandSides.columns)
+      try x.withUnsafeBufferPointer { a in
+        try rightHandSides.withUnsafeBufferPointer { b in
+          try products.withUnsafeMutableBufferPointer { c in
+            guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else {
+              return
+            }
+            try BLAS.gemmTransposedRows(
+              pa, pb, rows: rowCount, aColumns: p, bColumns: rightHandSides.columns, into: pc)
+          }
+        }
+      }
       for j in 0..<p {
         score[j] = products[j, 0]
         for k in 0..<p { information[j, k] = xx[j, k] }
