@@ -92,7 +92,7 @@ addCase <- function(id, file, data, formula, dist, crampFormula = formula, newda
   g <- if (is.null(trans)) function(t) t else trans
   surv <- sapply(times, function(t) {
     z <- (g(t) - lp) / scale
-    1 - base$density(z)[, 1]
+    base$density(z)[, 2]  # 1 - F computed directly (no cancellation in the tail)
   })
   # The profile as a full design row (intercept included).
   mm <- model.matrix(fit)[1, , drop = FALSE]  # newdata is the data's first row
@@ -159,7 +159,7 @@ meta <- list(r_version = R.version.string,
              jsonlite_version = as.character(packageVersion("jsonlite")),
              note = paste("predict(fit, newdata = data[1, ], type = 'quantile',",
                           "p = c(0.1, 0.5, 0.9), se.fit = TRUE); survival at times is",
-                          "1 - F((g(t) - lp) / scale) for the profile"))
+                          "1 - F((g(t) - lp) / scale) for the profile (the density's second column)"))
 writeLines(toJSON(list(meta = meta, cases = cases), auto_unbox = TRUE, digits = I(17),
                   pretty = TRUE),
            file.path(outdir, "survreg.json"))
