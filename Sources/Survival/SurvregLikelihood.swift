@@ -1,5 +1,6 @@
 import Foundation
 import LinearAlgebra
+import Parallelism
 
 /// The log-likelihood of a location-scale model for right-censored data, with its score and
 /// information in `(beta, log sigma_1, ..., log sigma_S)`, as survival's `survregc1`.
@@ -108,25 +109,39 @@ struct SurvregLikelihood {
     }
     guard sigmas.allSatisfy({ $0.isFinite && $0 > 0 }) else { return nan }
     // The design was checked once at construction: the products below do not rescan it.
+    // Row passes run on a fixed partition (chunk sums combined in chunk order), so the bits
+    // do not depend on the worker count; data under two chunks is one plain pass.
+    let partition = RowPartition(rows: rowCount)
+    let chunkCount = partition.chunks.count
     var eta = [Double](repeating: 0, count: rowCount)
+    var failed = false
     if p > 0 {
-      try x.withUnsafeBufferPointer { a in
-        try eta.withUnsafeMutableBufferPointer { y in
+      let n = rowCount
+      x.withUnsafeBufferPointer { a in
+        eta.withUnsafeMutableBufferPointer { y in
           guard let base = a.baseAddress, let out = y.baseAddress else { return }
-          try BLAS.gemvRows(
-            base, rows: rowCount, columns: p, leadingDimension: rowCount, vector: beta, into: out)
+          partition.forEachChunk { _, range in
+            do {
+              try BLAS.gemvRows(
+                base + range.lowerBound, rows: range.count, columns: p, leadingDimension: n,
+                vector: beta, into: out + range.lowerBound)
+            } catch {
+              failed = true
+            }
+          }
         }
       }
     }
+    if failed { return nan }
     if let offset { for i in eta.indices { eta[i] += offset[i] } }
     let logSigmas = sigmas.map { log($0) }
 
     let full = need != .logLikelihood
     let outer = need == .outerProduct
     let scales = scaleCount
-    var logLikelihood = 0.0
-    var scaleScoreSum = [Double](repeating: 0, count: scales)
-    var scaleInformation = [Double](repeating: 0, count: scales)
+    // Per chunk: the log-likelihood, then per scale its score and information sums.
+    let stride = 1 + 2 * scales
+    var chunkSums = [Double](repeating: 0, count: chunkCount * stride)
     let n = rowCount
     let hasStrata = strataCount > 1
     let hasWeights = weights != nil
@@ -134,70 +149,88 @@ struct SurvregLikelihood {
       etaScore.withUnsafeMutableBufferPointer { etaOut in
         scaleScore.withUnsafeMutableBufferPointer { scaleOut in
           rowWeight.withUnsafeMutableBufferPointer { weightOut in
-            for i in 0..<n {
-              let s = hasStrata ? strata[i] : 0
-              let sigma = sigmas[s]
-              let sz = y[i] - eta[i]
-              let z = sz / sigma
-              var g: Double
-              var dg: Double
-              var ddg: Double
-              var dsig = 0.0
-              var ddsig = 0.0
-              var dsg = 0.0
-              if event[i] {
-                let (logF, first, second) = SurvregKernel.logExact(base, z)
-                if logF < SurvregKernel.logUnderflow {
-                  g = SurvregKernel.logFloor
-                  dg = -z / sigma
-                  ddg = -1 / sigma
-                } else {
-                  g = logF - logSigmas[s]
-                  let t1 = first / sigma
-                  let t2 = second / (sigma * sigma)
-                  dg = -t1
-                  dsig = -t1 * sz
-                  ddg = t2 - dg * dg
-                  dsg = sz * t2 - dg * (dsig + 1)
-                  ddsig = sz * sz * t2 - dsig * (1 + dsig)
-                  dsig -= 1
+            chunkSums.withUnsafeMutableBufferPointer { sums in
+              partition.forEachChunk { chunk, range in
+                var logLikelihood = 0.0
+                let slot = chunk * stride
+                for i in range {
+                  let s = hasStrata ? strata[i] : 0
+                  let sigma = sigmas[s]
+                  let sz = y[i] - eta[i]
+                  let z = sz / sigma
+                  var g: Double
+                  var dg: Double
+                  var ddg: Double
+                  var dsig = 0.0
+                  var ddsig = 0.0
+                  var dsg = 0.0
+                  if event[i] {
+                    let (logF, first, second) = SurvregKernel.logExact(base, z)
+                    if logF < SurvregKernel.logUnderflow {
+                      g = SurvregKernel.logFloor
+                      dg = -z / sigma
+                      ddg = -1 / sigma
+                    } else {
+                      g = logF - logSigmas[s]
+                      let t1 = first / sigma
+                      let t2 = second / (sigma * sigma)
+                      dg = -t1
+                      dsig = -t1 * sz
+                      ddg = t2 - dg * dg
+                      dsg = sz * t2 - dg * (dsig + 1)
+                      ddsig = sz * sz * t2 - dsig * (1 + dsig)
+                      dsig -= 1
+                    }
+                  } else {
+                    let (logSurv, surv, f, fPrime) = SurvregKernel.logCensored(base, z)
+                    if surv <= 0 {
+                      g = SurvregKernel.logFloor
+                      dg = z / sigma
+                      ddg = 0
+                    } else {
+                      g = logSurv
+                      let t1 = -f / (surv * sigma)
+                      let t2 = -fPrime / (sigma * sigma * surv)
+                      dg = -t1
+                      dsig = -t1 * sz
+                      ddg = t2 - dg * dg
+                      dsg = sz * t2 - dg * (dsig + 1)
+                      ddsig = sz * sz * t2 - dsig * (1 + dsig)
+                    }
+                  }
+                  let w = hasWeights ? (weights?[i] ?? 1) : 1
+                  logLikelihood += g * w
+                  guard full else { continue }
+                  etaOut[i] = w * dg
+                  scaleOut[i] = w * dsig
+                  rhs[i] = w * dg
+                  weightOut[i] = outer ? w * dg * dg : -w * ddg
+                  if scales > 0 {
+                    sums[slot + 1 + s] += w * dsig
+                    sums[slot + 1 + scales + s] += outer ? w * dsig * dsig : -w * ddsig
+                    // Column 1 + s holds the cross term of stratum s; the other strata columns stay 0.
+                    if hasStrata {
+                      for k in 0..<scales { rhs[i + (1 + k) * n] = 0 }
+                    }
+                    rhs[i + (1 + s) * n] = outer ? w * dsig * dg : -w * dsg
+                  }
                 }
-              } else {
-                let (logSurv, surv, f, fPrime) = SurvregKernel.logCensored(base, z)
-                if surv <= 0 {
-                  g = SurvregKernel.logFloor
-                  dg = z / sigma
-                  ddg = 0
-                } else {
-                  g = logSurv
-                  let t1 = -f / (surv * sigma)
-                  let t2 = -fPrime / (sigma * sigma * surv)
-                  dg = -t1
-                  dsig = -t1 * sz
-                  ddg = t2 - dg * dg
-                  dsg = sz * t2 - dg * (dsig + 1)
-                  ddsig = sz * sz * t2 - dsig * (1 + dsig)
-                }
-              }
-              let w = hasWeights ? (weights?[i] ?? 1) : 1
-              logLikelihood += g * w
-              guard full else { continue }
-              etaOut[i] = w * dg
-              scaleOut[i] = w * dsig
-              rhs[i] = w * dg
-              weightOut[i] = outer ? w * dg * dg : -w * ddg
-              if scales > 0 {
-                scaleScoreSum[s] += w * dsig
-                scaleInformation[s] += outer ? w * dsig * dsig : -w * ddsig
-                // Column 1 + s holds the cross term of stratum s; the other strata columns stay 0.
-                if hasStrata {
-                  for k in 0..<scales { rhs[i + (1 + k) * n] = 0 }
-                }
-                rhs[i + (1 + s) * n] = outer ? w * dsig * dg : -w * dsg
+                sums[slot] = logLikelihood
               }
             }
           }
         }
+      }
+    }
+    var logLikelihood = 0.0
+    var scaleScoreSum = [Double](repeating: 0, count: scales)
+    var scaleInformation = [Double](repeating: 0, count: scales)
+    for chunk in 0..<chunkCount {
+      let slot = chunk * stride
+      logLikelihood += chunkSums[slot]
+      for s in 0..<scales {
+        scaleScoreSum[s] += chunkSums[slot + 1 + s]
+        scaleInformation[s] += chunkSums[slot + 1 + scales + s]
       }
     }
     guard full else {
@@ -208,19 +241,33 @@ struct SurvregLikelihood {
     var score = [Double](repeating: 0, count: q)
     guard rowWeight.allSatisfy(\.isFinite), etaScore.allSatisfy(\.isFinite) else { return nan }
     if p > 0 {
-      let xx = try weightedCrossProduct()
-      // X' [dg, cross terms]: the beta score and the beta-by-log-sigma information.
-      var products = Matrix(rows: p, columns: rightHandSides.columns)
-      try x.withUnsafeBufferPointer { a in
-        try rightHandSides.withUnsafeBufferPointer { b in
-          try products.withUnsafeMutableBufferPointer { c in
+      let xx = try weightedCrossProduct(partition)
+      // X' [dg, cross terms]: the beta score and the beta-by-log-sigma information, one
+      // dgemm per chunk, summed in chunk order.
+      let k = rightHandSides.columns
+      var chunkProducts = [Double](repeating: 0, count: chunkCount * p * k)
+      x.withUnsafeBufferPointer { a in
+        rightHandSides.withUnsafeBufferPointer { b in
+          chunkProducts.withUnsafeMutableBufferPointer { c in
             guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else {
               return
             }
-            try BLAS.gemmTransposedRows(
-              pa, pb, rows: rowCount, aColumns: p, bColumns: rightHandSides.columns, into: pc)
+            partition.forEachChunk { chunk, range in
+              do {
+                try BLAS.gemmTransposedRows(
+                  pa + range.lowerBound, pb + range.lowerBound, rows: range.count, aColumns: p,
+                  bColumns: k, leadingDimension: n, into: pc + chunk * p * k)
+              } catch {
+                failed = true
+              }
+            }
           }
         }
+      }
+      if failed { return nan }
+      var products = Matrix(rows: p, columns: k)
+      for chunk in 0..<chunkCount {
+        for e in 0..<(p * k) { products.storage[e] += chunkProducts[chunk * p * k + e] }
       }
       for j in 0..<p {
         score[j] = products[j, 0]
@@ -243,40 +290,66 @@ struct SurvregLikelihood {
   /// The weights are `>= 0` in exact arithmetic for these log-concave distributions; a
   /// rounding-negative weight is summed separately and subtracted, so the result is still
   /// exactly the weighted sum.
-  private func weightedCrossProduct() throws -> Matrix {
+  private func weightedCrossProduct(_ partition: RowPartition) throws -> Matrix {
     let p = covariateCount
     let n = rowCount
     let blockRows = 4096
-    var positive = CrossProductAccumulator(columns: p)
-    var negative = CrossProductAccumulator(columns: p)
     let hasNegative = rowWeight.contains { $0 < 0 }
-    var plus = [Double](repeating: 0, count: min(blockRows, n))
-    var minus = [Double](repeating: 0, count: min(blockRows, n))
-    try x.withUnsafeBufferPointer { design in
-      var start = 0
-      while start < n {
-        let r = min(blockRows, n - start)
-        let block = UnsafeBufferPointer(rebasing: design[start...])
-        for i in 0..<r {
-          let w = rowWeight[start + i]
-          plus[i] = max(w, 0)
-          minus[i] = max(-w, 0)
-        }
-        try plus.withUnsafeBufferPointer { wp in
-          try positive.add(
-            block: block, rows: r, leadingDimension: n,
-            weights: UnsafeBufferPointer(rebasing: wp[0..<r]), response: nil, checkFinite: false)
-        }
-        if hasNegative {
-          try minus.withUnsafeBufferPointer { wm in
-            try negative.add(
-              block: block, rows: r, leadingDimension: n,
-              weights: UnsafeBufferPointer(rebasing: wm[0..<r]), response: nil,
-              checkFinite: false)
+    let chunkCount = partition.chunks.count
+    var positives = [CrossProductAccumulator](
+      repeating: CrossProductAccumulator(columns: p), count: chunkCount)
+    var negatives = [CrossProductAccumulator](
+      repeating: CrossProductAccumulator(columns: hasNegative ? p : 0), count: chunkCount)
+    var errors = [Error?](repeating: nil, count: chunkCount)
+    x.withUnsafeBufferPointer { design in
+      rowWeight.withUnsafeBufferPointer { weights in
+        positives.withUnsafeMutableBufferPointer { pos in
+          negatives.withUnsafeMutableBufferPointer { neg in
+            errors.withUnsafeMutableBufferPointer { err in
+              partition.forEachChunk { chunk, range in
+                var plus = [Double](repeating: 0, count: min(blockRows, range.count))
+                var minus = [Double](repeating: 0, count: min(blockRows, range.count))
+                var start = range.lowerBound
+                do {
+                  while start < range.upperBound {
+                    let r = min(blockRows, range.upperBound - start)
+                    let block = UnsafeBufferPointer(rebasing: design[start...])
+                    for i in 0..<r {
+                      let w = weights[start + i]
+                      plus[i] = max(w, 0)
+                      minus[i] = max(-w, 0)
+                    }
+                    try plus.withUnsafeBufferPointer { wp in
+                      try pos[chunk].add(
+                        block: block, rows: r, leadingDimension: n,
+                        weights: UnsafeBufferPointer(rebasing: wp[0..<r]), response: nil,
+                        checkFinite: false)
+                    }
+                    if hasNegative {
+                      try minus.withUnsafeBufferPointer { wm in
+                        try neg[chunk].add(
+                          block: block, rows: r, leadingDimension: n,
+                          weights: UnsafeBufferPointer(rebasing: wm[0..<r]), response: nil,
+                          checkFinite: false)
+                      }
+                    }
+                    start += r
+                  }
+                } catch {
+                  err[chunk] = error
+                }
+              }
+            }
           }
         }
-        start += r
       }
+    }
+    if let error = errors.compactMap({ $0 }).first { throw error }
+    var positive = CrossProductAccumulator(columns: p)
+    var negative = CrossProductAccumulator(columns: p)
+    for chunk in 0..<chunkCount {
+      try positive.merge(positives[chunk])
+      if hasNegative { try negative.merge(negatives[chunk]) }
     }
     var result = positive.crossProduct()
     if hasNegative {
