@@ -114,25 +114,28 @@ struct SurvregLikelihood {
     let partition = RowPartition(rows: rowCount)
     let chunkCount = partition.chunks.count
     var eta = [Double](repeating: 0, count: rowCount)
-    var failed = false
+    // Each chunk records its own BLAS error (shapes are fixed, so none is expected).
+    var chunkErrors = [(any Error)?](repeating: nil, count: chunkCount)
     if p > 0 {
       let n = rowCount
       x.withUnsafeBufferPointer { a in
         eta.withUnsafeMutableBufferPointer { y in
-          guard let base = a.baseAddress, let out = y.baseAddress else { return }
-          partition.forEachChunk { _, range in
-            do {
-              try BLAS.gemvRows(
-                base + range.lowerBound, rows: range.count, columns: p, leadingDimension: n,
-                vector: beta, into: out + range.lowerBound)
-            } catch {
-              failed = true
+          chunkErrors.withUnsafeMutableBufferPointer { errors in
+            guard let base = a.baseAddress, let out = y.baseAddress else { return }
+            partition.forEachChunk { chunk, range in
+              do {
+                try BLAS.gemvRows(
+                  base + range.lowerBound, rows: range.count, columns: p, leadingDimension: n,
+                  vector: beta, into: out + range.lowerBound)
+              } catch {
+                errors[chunk] = error
+              }
             }
           }
         }
       }
     }
-    if failed { return nan }
+    if let error = chunkErrors.compactMap({ $0 }).first { throw error }
     if let offset { for i in eta.indices { eta[i] += offset[i] } }
     let logSigmas = sigmas.map { log($0) }
 
@@ -249,22 +252,23 @@ struct SurvregLikelihood {
       x.withUnsafeBufferPointer { a in
         rightHandSides.withUnsafeBufferPointer { b in
           chunkProducts.withUnsafeMutableBufferPointer { c in
-            guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress else {
-              return
-            }
-            partition.forEachChunk { chunk, range in
-              do {
-                try BLAS.gemmTransposedRows(
-                  pa + range.lowerBound, pb + range.lowerBound, rows: range.count, aColumns: p,
-                  bColumns: k, leadingDimension: n, into: pc + chunk * p * k)
-              } catch {
-                failed = true
+            chunkErrors.withUnsafeMutableBufferPointer { errors in
+              guard let pa = a.baseAddress, let pb = b.baseAddress, let pc = c.baseAddress
+              else { return }
+              partition.forEachChunk { chunk, range in
+                do {
+                  try BLAS.gemmTransposedRows(
+                    pa + range.lowerBound, pb + range.lowerBound, rows: range.count,
+                    aColumns: p, bColumns: k, leadingDimension: n, into: pc + chunk * p * k)
+                } catch {
+                  errors[chunk] = error
+                }
               }
             }
           }
         }
       }
-      if failed { return nan }
+      if let error = chunkErrors.compactMap({ $0 }).first { throw error }
       var products = Matrix(rows: p, columns: k)
       for chunk in 0..<chunkCount {
         for e in 0..<(p * k) { products.storage[e] += chunkProducts[chunk * p * k + e] }
