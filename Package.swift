@@ -74,7 +74,8 @@ let package = Package(
     .executableTarget(
       name: "CrampBench",
       dependencies: [
-        "CrampCLI", "CrampData", "Formula", "LinearAlgebra", "MixedModels", "Ordinal",
+        "Analysis", "CrampCLI", "CrampData", "Formula", "LinearAlgebra", "MixedModels",
+        "Ordinal",
         "Regression", "Survival",
       ],
       path: "Benchmarks/CrampBench"
@@ -88,7 +89,9 @@ let package = Package(
       name: "RegressionTests",
       dependencies: ["Regression", "Formula", "CrampData", "LinearAlgebra"]
     ),
-    .testTarget(name: "SurvivalTests", dependencies: ["Survival", "LinearAlgebra"]),
+    .testTarget(
+      name: "SurvivalTests",
+      dependencies: ["Survival", "LinearAlgebra", "Analysis", "CrampData", "Formula"]),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Snapshots"]),
     .testTarget(
       name: "RecurrentTests",

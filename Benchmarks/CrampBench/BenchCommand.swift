@@ -11,7 +11,7 @@ struct BenchCommand: Sendable {
   static let all: [BenchCommand] = [
     CSVBenchmark.command, LogitBenchmark.command, MixedLogitBenchmark.command, CoxBenchmark.command,
     StartupBenchmark.command, PolrBenchmark.command,
-    CumulativeIncidenceBenchmark.command,
+    CumulativeIncidenceBenchmark.command, SurvregBenchmark.command,
   ]
 
   /// Dispatches `arguments` (without the program name) and returns the exit code.

@@ -25,6 +25,7 @@ public enum CLI {
     CoxCommand.spec,
     CumulativeIncidenceCommand.spec,
     FineGrayCommand.spec,
+    SurvregCommand.spec,
     RecurrentCommand.spec,
     SeverityCommand.spec,
     RiskCommand.spec,

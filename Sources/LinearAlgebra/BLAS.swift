@@ -61,6 +61,30 @@ public enum BLAS {
     }
   }
 
+  /// `C = A' B` (`dgemm`) for two column-major blocks of the same rows, addressed in place.
+  ///
+  /// `A` is `rows` x `aColumns` and `B` is `rows` x `bColumns`, both with leading dimension
+  /// `leadingDimension >= rows` (for rows `r0..<r1` of `n`-row designs pass `base + r0`, `n`);
+  /// `C` receives `aColumns` x `bColumns` values, column-major. Like
+  /// ``gemvRows(_:rows:columns:leadingDimension:vector:into:)`` nothing is scanned for
+  /// non-finite values: for a large design checked once and multiplied many times.
+  ///
+  /// - Throws: `.dimensionMismatch` for a short leading dimension, `.dimensionTooLarge`
+  ///   beyond 32-bit dimensions.
+  public static func gemmTransposedRows(
+    _ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, rows: Int, aColumns: Int,
+    bColumns: Int, leadingDimension: Int, into c: UnsafeMutablePointer<Double>
+  ) throws {
+    guard leadingDimension >= max(1, rows) else {
+      throw LinearAlgebraError.dimensionMismatch(
+        "gemm: \(rows) rows with leading dimension \(leadingDimension)")
+    }
+    let (m, n, k) = (try LAPACK.int(aColumns), try LAPACK.int(bColumns), try LAPACK.int(rows))
+    let ld = try LAPACK.int(leadingDimension)
+    let ldc = try LAPACK.int(max(1, aColumns))
+    cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, m, n, k, 1.0, a, ld, b, ld, 0.0, c, ldc)
+  }
+
   /// Matrix product `C = op(A) op(B)` where `op(M)` is `M'` when the flag is set (`dgemm`).
   ///
   /// - Throws: `.dimensionMismatch` if the inner dimensions differ; `.nonFinite`,

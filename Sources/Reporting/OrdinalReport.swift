@@ -282,7 +282,7 @@ public struct OrdinalReport: Sendable {
       for name in prediction.filled { filled[name] = .string("cohort_median") }
       body["prediction"] = .object([
         "values": .object(values), "filled_from": .object(filled),
-        "distribution": .array(
+        "level_probabilities": .array(
           zip(fit.levels, prediction.probabilities).map { level, p in
             .object(["level": .string(level), "probability": .number(p)])
           }),

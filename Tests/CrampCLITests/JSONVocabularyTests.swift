@@ -100,6 +100,20 @@ struct JSONVocabularyTests {
     ),
     ("cox", ["cox", lung, "--formula", "Surv(time, status) ~ age + sex"]),
     (
+      "survreg --predict",
+      [
+        "survreg", lung, "--formula", "Surv(time, status) ~ age + sex + cluster(inst_group)",
+        "--predict", "age=60", "--times", "100,365",
+      ]
+    ),
+    (
+      "survreg strata",
+      [
+        "survreg", lung, "--formula", "Surv(time, status) ~ age + strata(sex)", "--dist",
+        "lognormal", "--predict", "sex=2", "--times", "100",
+      ]
+    ),
+    (
       "cox --zph --predict",
       [
         "cox", diary, "--formula", coxFormula, "--zph", "--predict",

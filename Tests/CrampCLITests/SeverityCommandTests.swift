@@ -58,7 +58,7 @@ struct SeverityCommandTests {
     #expect(j["clusters"] as? Int == 124)
     #expect(j["variance"] as? String == "robust")
     let prediction = try #require(j["prediction"] as? [String: Any])
-    let distribution = try #require(prediction["distribution"] as? [[String: Any]])
+    let distribution = try #require(prediction["level_probabilities"] as? [[String: Any]])
     let profile = try #require(r["profile"] as? [String: Any])
     let probabilities = try #require(profile["probabilities"] as? [Double])
     for (row, p) in zip(distribution, probabilities) {

@@ -23,7 +23,7 @@ struct GLMMProfileTests {
     let cases: [Case]
   }
 
-  /// The direct roots in R (BFGS profile over beta, uniroot to 1e-10) and ours (chord Newton
+  /// The direct roots in R (nlminb profile over beta, uniroot to 1e-10) and ours (chord Newton
   /// over beta to a decrement of 1e-9, Illinois to 1e-6 relative in theta): measured gap
   /// below 2e-6 relative; 1e-5 leaves room for the two optimizers' stopping points.
   static let rootTolerance = 1e-5
