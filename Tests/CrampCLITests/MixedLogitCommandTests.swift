@@ -79,6 +79,31 @@ struct MixedLogitCommandTests {
       named: "logit-mixed-cbpp.txt")
   }
 
+  @Test("--ci profile: the SD's interval is the profile one (R's roots), fixed effects stay Wald")
+  func profileInterval() throws {
+    let out = runCLI([
+      "logit", Self.data, "--formula", Self.formula, "--ci", "profile", "--format", "json",
+    ])
+    #expect(out.status == 0, "\(out.err)")
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(out.out.utf8)) as? [String: Any])
+    let random = try #require(json["random_effects"] as? [String: Any])
+    let term = try #require((random["terms"] as? [[String: Any]])?.first)
+    #expect(term["std_dev_ci_method"] as? String == "profile")
+    let reference = try ModelCommandTests.reference("glmer_profile.json")
+    let cases = try #require(reference["cases"] as? [[String: Any]])
+    let cbpp = try #require(cases.first { $0["name"] as? String == "cbpp_laplace" })
+    let limits = try #require(cbpp["limits"] as? [Double])
+    let low = try #require(term["std_dev_conf_low"] as? Double)
+    let high = try #require(term["std_dev_conf_high"] as? Double)
+    // GLMMProfileTests' root tolerance.
+    #expect(abs(low - limits[0]) <= 1e-5 * limits[0])
+    #expect(abs(high - limits[1]) <= 1e-5 * limits[1])
+    #expect(json["ci_method"] as? String == "wald")
+    let wald = runCLI(["logit", Self.data, "--formula", Self.formula, "--format", "json"])
+    #expect(wald.out.contains("\"std_dev_ci_method\": \"wald\""))
+  }
+
   @Test("two grouping terms, a bad --nagq and --cluster are refused with a message")
   func refusals() {
     let two = runCLI([
