@@ -92,7 +92,7 @@ struct InnerFit {
       for g in 0..<q {
         let d = e.frailtyDiagonal[g] + penalty.second[g]
         // cholesky3 drops a pivot below its tolerance (that frailty is not moved).
-        guard d.isFinite, d > 1.8e-12 else { continue }
+        guard d.isFinite, d >= InnerFit.pivotTolerance else { continue }
         diagonal[g] = d
         active[g] = true
         let root = d.squareRoot()
@@ -118,7 +118,7 @@ struct InnerFit {
     var frailtyVariance = [Double](repeating: 0, count: q)
     for g in 0..<q where active[g] { frailtyVariance[g] = 1 / diagonal[g] }
     if p > 0 {
-      let factor = try InnerFit.factor(s)
+      let factor = InnerFit.Reduced(s)
       variance = try factor.inverse()
       // M = I_bw D^-1 (p x q) and W = S^-1 M: column g of W is (H^-1)_{b, g} up to sign.
       var m = Matrix(rows: p, columns: q)
@@ -157,7 +157,12 @@ struct InnerFit {
           b[r, c] = variance2[jr, jc]
         }
       }
-      let solved = try InnerFit.factor(a).solve(b)
+      // A dropped column (zero block) has no degrees of freedom.
+      guard let factor = try? Cholesky(a) else {
+        termDegrees.append(0)
+        continue
+      }
+      let solved = try factor.solve(b)
       var t = 0.0
       for r in 0..<k { t += solved[r, r] }
       termDegrees.append(t)
@@ -168,16 +173,78 @@ struct InnerFit {
       schur: s)
   }
 
-  /// Cholesky of a matrix that must be positive definite; a singular one means collinear
-  /// covariates (coxph would give NA), which the frailty fit does not support.
-  static func factor(_ a: Matrix) throws -> Cholesky {
-    do {
-      return try Cholesky(a)
-    } catch {
-      throw SurvivalError.invalidParameter(
-        "the information matrix of the frailty model is singular (collinear or constant covariates?)"
-      )
+  /// coxph's `toler.chol`, `.Machine$double.eps^0.75`: pivots below it are dropped.
+  static let pivotTolerance = pow(Double.ulpOfOne, 0.75)
+
+  /// The Schur complement restricted to the columns cholesky3 keeps, and its factor.
+  ///
+  /// survival's cholesky3 eliminates the columns in order and drops one whose pivot (given the
+  /// columns kept before it) is below `toler.chol`: that coefficient does not move in this
+  /// Newton step. The same choice made with LAPACK: column `k` is kept when the leading block
+  /// of the kept columns plus `k` still factors with a last pivot above the tolerance.
+  struct Reduced {
+    var kept: [Int]
+    var factor: Cholesky?
+    let dimension: Int
+
+    init(_ s: Matrix) {
+      dimension = s.rows
+      kept = []
+      factor = nil
+      for k in 0..<s.rows {
+        let trial = kept + [k]
+        guard let block = try? InnerFit.submatrix(s, trial),
+          let candidate = try? Cholesky(block)
+        else { continue }
+        let last = candidate.factor[trial.count - 1, trial.count - 1]
+        guard last * last >= InnerFit.pivotTolerance else { continue }
+        kept = trial
+        factor = candidate
+      }
     }
+
+    /// Solves on the kept columns; dropped entries are 0.
+    func solve(_ b: [Double]) throws -> [Double] {
+      var x = [Double](repeating: 0, count: dimension)
+      guard let factor else { return x }
+      let solved = try factor.solve(kept.map { b[$0] })
+      for (r, k) in kept.enumerated() { x[k] = solved[r] }
+      return x
+    }
+
+    /// Solves for every column of `b`; dropped rows are 0.
+    func solve(_ b: Matrix) throws -> Matrix {
+      var x = Matrix(rows: dimension, columns: b.columns)
+      guard let factor, b.columns > 0 else { return x }
+      var rhs = Matrix(rows: kept.count, columns: b.columns)
+      for c in 0..<b.columns {
+        for (r, k) in kept.enumerated() { rhs[r, c] = b[k, c] }
+      }
+      let solved = try factor.solve(rhs)
+      for c in 0..<b.columns {
+        for (r, k) in kept.enumerated() { x[k, c] = solved[r, c] }
+      }
+      return x
+    }
+
+    /// The generalized inverse: the inverse on the kept block, 0 elsewhere.
+    func inverse() throws -> Matrix {
+      var x = Matrix(rows: dimension, columns: dimension)
+      guard let factor else { return x }
+      let inverse = try factor.inverse()
+      for (r, kr) in kept.enumerated() {
+        for (c, kc) in kept.enumerated() { x[kr, kc] = inverse[r, c] }
+      }
+      return x
+    }
+  }
+
+  static func submatrix(_ a: Matrix, _ indices: [Int]) throws -> Matrix {
+    var block = Matrix(rows: indices.count, columns: indices.count)
+    for (r, kr) in indices.enumerated() {
+      for (c, kc) in indices.enumerated() { block[r, c] = a[kr, kc] }
+    }
+    return block
   }
 }
 
@@ -232,7 +299,7 @@ extension FrailtyCoxModel {
         let scale = uw[g] / diagonal[g]
         for j in 0..<p { rhs[j] -= e.cross.storage[g * p + j] * scale }
       }
-      let db = p > 0 ? try InnerFit.factor(s).solve(rhs) : []
+      let db = p > 0 ? try InnerFit.Reduced(s).solve(rhs) : []
       oldBeta = beta
       oldFrailty = frailty
       for j in 0..<p { beta[j] += db[j] }
