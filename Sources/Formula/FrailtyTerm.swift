@@ -33,21 +33,23 @@ public struct FrailtyTerm: Sendable, Equatable {
   ///
   /// - Throws: ``ParseError`` for unbalanced parentheses, a missing column, an unknown
   ///   argument or distribution, a method other than the distribution's default, or two terms.
-  public static func extract(from formula: String) throws -> (formula: String, term: FrailtyTerm?)
-  {
+  public static func extract(from formula: String) throws -> (formula: String, term: FrailtyTerm?) {
     let chars = Array(formula)
     var found: (range: Range<Int>, term: FrailtyTerm)?
     var i = 0
     while i < chars.count {
-      guard let name = ["frailty.gaussian", "frailty.gamma", "frailty"].first(where: {
-        matches($0 + "(", chars, at: i)
-      }) else {
+      guard
+        let name = ["frailty.gaussian", "frailty.gamma", "frailty"].first(where: {
+          matches($0 + "(", chars, at: i)
+        })
+      else {
         i += 1
         continue
       }
       // A name character before it means another identifier (e.g. my_frailty(x)).
-      if i > 0, chars[i - 1].isLetter || chars[i - 1].isNumber || chars[i - 1] == "_"
-        || chars[i - 1] == "."
+      if i > 0,
+        chars[i - 1].isLetter || chars[i - 1].isNumber || chars[i - 1] == "_"
+          || chars[i - 1] == "."
       {
         i += 1
         continue

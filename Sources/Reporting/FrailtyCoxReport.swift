@@ -82,8 +82,10 @@ public struct FrailtyCoxReport: Sendable {
     let padded = termDF.map { String(repeating: " ", count: width - $0.count) + $0 }
     out += "Degrees of freedom for terms= \(padded.joined(separator: " "))\n"
     let lr = fit.likelihoodRatioTest
-    let statistic = NumberFormat.rFormat([NumberFormat.rRound(lr.statistic, decimals: 2)], digits: 3)
-    let df = NumberFormat.rFormat([NumberFormat.rRound(lr.degreesOfFreedom, decimals: 2)], digits: 3)
+    let statistic = NumberFormat.rFormat(
+      [NumberFormat.rRound(lr.statistic, decimals: 2)], digits: 3)
+    let df = NumberFormat.rFormat(
+      [NumberFormat.rRound(lr.degreesOfFreedom, decimals: 2)], digits: 3)
     let p = NumberFormat.rFormatPValues([lr.pValue], digits: 1)
     out += "Likelihood ratio test=\(statistic[0])  on \(df[0]) df, p=\(p[0])\n"
     out += "n= \(fit.count), number of events= \(fit.eventCount)\n"
@@ -159,7 +161,8 @@ public struct FrailtyCoxReport: Sendable {
     return [
       "formula": .string(formula), "ties": .string(fit.ties == .efron ? "efron" : "breslow"),
       "n": .int(fit.count), "n_events": .int(fit.eventCount), "n_dropped": .int(droppedRowCount),
-      "converged": .bool(!fit.diagnostics.contains { if case .outerDidNotConverge = $0 { true } else { false } }),
+      "converged": .bool(
+        !fit.diagnostics.contains { if case .outerDidNotConverge = $0 { true } else { false } }),
       "iterations": .int(fit.newtonIterations), "outer_iterations": .int(fit.outerIterations),
       "log_likelihood": .number(fit.logLikelihood),
       "null_log_likelihood": .number(fit.nullLogLikelihood),

@@ -13,7 +13,8 @@ struct FrailtyEvaluation: Sendable {
   var informationBeta: Matrix
   /// `p` x `q` cross information `-d^2 l / d beta d w_g` (column `g` for group `g`).
   var cross: Matrix
-  /// Diagonal of the frailty-frailty information, the only part coxph's sparse code keeps
+  /// Diagonal of the frailty-frailty information, the only part coxph's sparse code keeps.
+  ///
   /// (`sum_t sum_k p_gk (1 - p_gk)`, `p_gk` the risk share of group `g` in the `k`-th Efron
   /// risk set at event time `t`). The off-diagonal `-p_g p_h` terms are dropped, as in
   /// survival's coxfit5/agfit5.
@@ -92,7 +93,10 @@ struct FrailtyKernel {
 
     for range in data.stratumRanges {
       var denom = 0.0
-      for j in 0..<p { ax[j] = 0; gCum[j] = 0 }
+      for j in 0..<p {
+        ax[j] = 0
+        gCum[j] = 0
+      }
       var hCum = 0.0
       var sCum = 0.0
       var leave = range.lowerBound
@@ -159,7 +163,10 @@ struct FrailtyKernel {
         var s = 0.0
         var s1 = 0.0
         var s2 = 0.0
-        for j in 0..<p { gSum[j] = 0; gDeath[j] = 0 }
+        for j in 0..<p {
+          gSum[j] = 0
+          gDeath[j] = 0
+        }
         for step in 0..<deaths {
           let temp = efron ? Double(step) / d : 0
           let d2 = denom - temp * efronWeight

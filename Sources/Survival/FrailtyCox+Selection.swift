@@ -7,10 +7,12 @@ struct FrailtyVarianceSearch {
   let distribution: FrailtyCoxModel.Distribution
   /// Events per group (`d_g`), for the gamma marginal likelihood.
   let eventsPerGroup: [Double]
+  /// The outer stopping tolerance.
+  ///
   /// Gamma: `frailty.gamma(eps = 1e-5)`. Gaussian REML: `frailty.controlgauss` reads
   /// `opt$eps`, which R's partial matching resolves to `eps2 = sqrt(coxph.control()$eps)`.
   let tolerance: Double
-  /// One row per fitted `theta`: `(theta, value, extra)`; value is the I-likelihood for the
+  /// One row per fitted `theta`: `(theta, value)`; value is the I-likelihood for the
   /// gamma search and the REML residual for the gaussian one.
   private(set) var history: [(theta: Double, value: Double)] = []
 

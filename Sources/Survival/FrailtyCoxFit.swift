@@ -8,8 +8,10 @@ public struct FrailtyCoxFit: Sendable {
   public struct Coefficient: Sendable, Equatable {
     public let term: String
     public let estimate: Double
-    /// R's `se(coef)`: `sqrt(diag(var))`, `var` the `beta` block of the inverse penalized
-    /// information. z, p and the interval use it, as coxph does.
+    /// R's `se(coef)`: `sqrt(diag(var))`.
+    ///
+    /// `var` is the `beta` block of the inverse penalized information; z, p and the interval
+    /// use it, as coxph does.
     public let standardError: Double
     /// R's `se2`: `sqrt(diag(var2))`, the sandwich `H^-1 I H^-1` with `I` the unpenalized
     /// information (Gray 1992).
@@ -110,7 +112,9 @@ public struct FrailtyCoxFit: Sendable {
           confidenceHigh: b + z * se))
     }
     var frailtyChi = 0.0
-    for (w, v) in zip(fit.frailty, variances.frailtyVariance) where v > 0 { frailtyChi += w * w / v }
+    for (w, v) in zip(fit.frailty, variances.frailtyVariance) where v > 0 {
+      frailtyChi += w * w / v
+    }
     let frailtyDF = variances.frailtyDegreesOfFreedom
     let frailty = Frailty(
       distribution: model.distribution, variance: fit.theta, degreesOfFreedom: frailtyDF,

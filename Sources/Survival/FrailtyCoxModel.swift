@@ -81,7 +81,8 @@ public struct FrailtyCoxModel: Sendable {
         what: "term names", expected: x.columns, actual: termNames.count)
     }
     guard groups.count == y.count else {
-      throw SurvivalError.lengthMismatch(what: "frailty groups", expected: y.count, actual: groups.count)
+      throw SurvivalError.lengthMismatch(
+        what: "frailty groups", expected: y.count, actual: groups.count)
     }
     guard confidenceLevel > 0, confidenceLevel < 1 else {
       throw SurvivalError.invalidParameter("confidence level \(confidenceLevel) not in (0, 1)")

@@ -45,7 +45,9 @@ enum FrailtyReference {
 
 /// Tolerance of the frailty comparisons.
 extension Tolerance {
-  /// Frailty fits: 1e-6 relative on every printed quantity. The outer search for the variance
+  /// Frailty fits: 1e-6 relative on every printed quantity.
+  ///
+  /// The outer search for the variance
   /// takes the same steps as coxph (same control functions, same stopping rules), and each
   /// inner Newton stops at `|1 - PPL_old / PPL_new| <= 1e-9`, one quadratic step past an
   /// error of ~1e-5 in the parameters; what is left is rounding in the risk-set sums.
@@ -59,7 +61,8 @@ struct FrailtyCoxReferenceTests {
     #expect(FrailtyReference.cases.count == 12)
   }
 
-  @Test("Estimates, se, se2, Wald, df, variance and I-likelihood", arguments: FrailtyReference.names)
+  @Test(
+    "Estimates, se, se2, Wald, df, variance and I-likelihood", arguments: FrailtyReference.names)
   func matchesCoxph(name: String) throws {
     let c = try FrailtyReference.named(name)
     let fit = try FrailtyReference.fit(c)
