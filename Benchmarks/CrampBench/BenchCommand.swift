@@ -10,7 +10,7 @@ struct BenchCommand: Sendable {
   /// Every benchmark, in the order `help` lists them.
   static let all: [BenchCommand] = [
     CSVBenchmark.command, LogitBenchmark.command, MixedLogitBenchmark.command, CoxBenchmark.command,
-    StartupBenchmark.command,
+    StartupBenchmark.command, FrailtyCoxBenchmark.command,
   ]
 
   /// Dispatches `arguments` (without the program name) and returns the exit code.
@@ -81,6 +81,9 @@ struct BenchArguments {
     }
     return value
   }
+
+  /// The text value of `name`, if given.
+  func value(_ name: String) -> String? { values[name] }
 
   /// Whether the flag `name` was given.
   func has(_ name: String) -> Bool { flags.contains(name) }
