@@ -3,8 +3,9 @@
 /// The term is taken out of the formula text before the rest is parsed (it names a grouping
 /// column, not a covariate): `Surv(t, d) ~ x + frailty(id)` becomes `Surv(t, d) ~ x` and a term
 /// with `column = "id"`. Accepted arguments: the column, then `distribution` (or `dist`) =
-/// `"gamma"` (default) or `"gaussian"`, and `method` = the default of that distribution
-/// (`"em"` for gamma, `"reml"` for gaussian). `frailty.gamma(id)` and `frailty.gaussian(id)`
+/// `"gamma"` (default) or `"gaussian"`, `theta` = a fixed variance (`method = "fixed"`), and
+/// `method` = the default of that choice (`"em"` for gamma, `"reml"` for gaussian, `"fixed"`
+/// with `theta`). `frailty.gamma(id)` and `frailty.gaussian(id)`
 /// are the same as with `distribution`.
 public struct FrailtyTerm: Sendable, Equatable {
   /// The grouping column.
@@ -13,6 +14,8 @@ public struct FrailtyTerm: Sendable, Equatable {
   public let distribution: String
   /// The term as written, R's row label (`frailty(id)`).
   public let label: String
+  /// `theta = v`: a fixed variance (coxph's `method = "fixed"`), else `nil`.
+  public let theta: Double?
 
   /// Why a frailty term could not be read.
   public enum ParseError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -109,6 +112,7 @@ public struct FrailtyTerm: Sendable, Equatable {
     }
     var distribution = preset
     var method: String?
+    var theta: Double?
     for part in parts.dropFirst() {
       let pieces = part.split(separator: "=", maxSplits: 1).map {
         String($0).trimmingLeadingSpaces().trimmingTrailingSpaces()
@@ -124,18 +128,23 @@ public struct FrailtyTerm: Sendable, Equatable {
         distribution = value
       case "method":
         method = value
+      case "theta":
+        guard let v = Double(value), v >= 0, v.isFinite else {
+          throw ParseError.unsupported("frailty theta must be a number >= 0, not '\(value)'")
+        }
+        theta = v
       default:
         throw ParseError.unsupported(
-          "frailty() argument '\(pieces[0])' is not supported (distribution, method)")
+          "frailty() argument '\(pieces[0])' is not supported (distribution, method, theta)")
       }
     }
-    let defaultMethod = distribution == "gamma" ? "em" : "reml"
+    let defaultMethod = theta != nil ? "fixed" : distribution == "gamma" ? "em" : "reml"
     if let method, method != defaultMethod {
       throw ParseError.unsupported(
         "frailty method '\(method)' is not supported for \(distribution) (only \(defaultMethod), "
           + "coxph's default)")
     }
-    return FrailtyTerm(column: column, distribution: distribution, label: label)
+    return FrailtyTerm(column: column, distribution: distribution, label: label, theta: theta)
   }
 }
 

@@ -118,7 +118,12 @@ public struct FrailtyCoxReport: Sendable {
         out += " (\(droppedRowCount) rows dropped for missing values: \(d.joined(separator: ", ")))"
       }
       out += "\n"
-      let method = fit.frailty.distribution == .gamma ? "em (marginal likelihood)" : "reml"
+      let method =
+        switch fit.frailty.method {
+        case "em": "em (marginal likelihood)"
+        case "fixed": "fixed (given theta)"
+        default: fit.frailty.method
+        }
       out +=
         "Ties: \(fit.ties == .efron ? "Efron" : "Breslow"); frailty variance by \(method); "
         + "penalized partial likelihood\n\n"
@@ -174,7 +179,7 @@ public struct FrailtyCoxReport: Sendable {
       "coefficients": .array(coefficients),
       "frailty": .object([
         "group": .string(groupColumn), "distribution": .string(f.distribution.rawValue),
-        "method": .string(f.distribution == .gamma ? "em" : "reml"),
+        "method": .string(f.method),
         "variance": .number(f.variance), "df": .number(f.degreesOfFreedom),
         "i_likelihood": f.integratedLogLikelihood.map { .number($0) } ?? .null,
         "n_groups": .int(f.groupCount), "statistic": .number(f.chiSquare),

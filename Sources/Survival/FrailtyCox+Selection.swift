@@ -16,15 +16,21 @@ struct FrailtyVarianceSearch {
   /// gamma search and the REML residual for the gaussian one.
   private(set) var history: [(theta: Double, value: Double)] = []
 
-  init(distribution: FrailtyCoxModel.Distribution, eventsPerGroup: [Double], innerTolerance: Double)
-  {
+  /// The variance of `method = "fixed"`, else `nil`.
+  let fixed: Double?
+
+  init(
+    distribution: FrailtyCoxModel.Distribution, eventsPerGroup: [Double], innerTolerance: Double,
+    fixed: Double? = nil
+  ) {
+    self.fixed = fixed
     self.distribution = distribution
     self.eventsPerGroup = eventsPerGroup
     tolerance = distribution == .gamma ? 1e-5 : innerTolerance.squareRoot()
   }
 
   /// The first trial value: 0 for gamma (`frailty.controlgam` without `init`), 1 for gaussian.
-  var initialTheta: Double { distribution == .gamma ? 0 : 1 }
+  var initialTheta: Double { fixed ?? (distribution == .gamma ? 0 : 1) }
 
   /// Records the fit at `theta` and returns the next trial and whether the search is done.
   ///
@@ -36,6 +42,13 @@ struct FrailtyVarianceSearch {
   mutating func next(
     theta: Double, penalizedLogLikelihood: Double, frailties: [Double], trace: Double
   ) -> (theta: Double, done: Bool) {
+    if fixed != nil {
+      // method = "fixed": one fit; gamma still reports its I-likelihood.
+      let value =
+        distribution == .gamma ? penalizedLogLikelihood + gammaCorrection(theta: theta) : .nan
+      history.append((theta, value))
+      return (theta, true)
+    }
     switch distribution {
     case .gamma:
       let value = penalizedLogLikelihood + gammaCorrection(theta: theta)

@@ -30,6 +30,8 @@ public struct FrailtyCoxFit: Sendable {
   /// The frailty term's summary.
   public struct Frailty: Sendable, Equatable {
     public let distribution: FrailtyCoxModel.Distribution
+    /// How the variance was chosen: `em` (gamma), `reml` (gaussian) or `fixed`.
+    public let method: String
     /// The variance of the random effect `theta` at the final fit.
     public let variance: Double
     /// Effective degrees of freedom of the frailty term.
@@ -117,7 +119,9 @@ public struct FrailtyCoxFit: Sendable {
     }
     let frailtyDF = variances.frailtyDegreesOfFreedom
     let frailty = Frailty(
-      distribution: model.distribution, variance: fit.theta, degreesOfFreedom: frailtyDF,
+      distribution: model.distribution,
+      method: model.fixedVariance != nil ? "fixed" : model.distribution == .gamma ? "em" : "reml",
+      variance: fit.theta, degreesOfFreedom: frailtyDF,
       chiSquare: frailtyChi,
       pValue: ChiSquared.survival(frailtyChi, degreesOfFreedom: max(frailtyDF, 0.5)),
       integratedLogLikelihood: integrated, groupCodes: groupLevels, estimates: fit.frailty,

@@ -41,12 +41,17 @@ public struct FrailtyCoxModel: Sendable {
   public var tolerance: Double
   /// Confidence level of the coefficient intervals.
   public var confidenceLevel: Double
+  /// A fixed variance (`frailty(id, theta = v)`, coxph's `method = "fixed"`): one penalized fit
+  /// at `v`, no search; `nil` chooses it (em for gamma, reml for gaussian).
+  public var fixedVariance: Double?
 
   /// Creates a model with coxph's defaults.
   public init(
     distribution: Distribution = .gamma, ties: CoxModel.Ties = .efron, maxIterations: Int = 20,
-    maxOuterIterations: Int = 10, tolerance: Double = 1e-9, confidenceLevel: Double = 0.95
+    maxOuterIterations: Int = 10, tolerance: Double = 1e-9, confidenceLevel: Double = 0.95,
+    fixedVariance: Double? = nil
   ) {
+    self.fixedVariance = fixedVariance
     self.distribution = distribution
     self.ties = ties
     self.maxIterations = maxIterations
@@ -90,6 +95,9 @@ public struct FrailtyCoxModel: Sendable {
     guard maxIterations >= 1, maxOuterIterations >= 1, tolerance > 0 else {
       throw SurvivalError.invalidParameter("iterations must be >= 1 and tolerance > 0")
     }
+    if let fixedVariance, !(fixedVariance >= 0 && fixedVariance.isFinite) {
+      throw SurvivalError.invalidParameter("a fixed frailty variance must be >= 0")
+    }
     let codes = try RiskSetData.stratumCodes(groups, count: y.count)
     let q = codes.levels.count
     guard q >= 2 else {
@@ -108,7 +116,8 @@ public struct FrailtyCoxModel: Sendable {
     let null = try kernel.evaluate(
       beta: [Double](repeating: 0, count: p), frailty: [Double](repeating: 0, count: q))
     var search = FrailtyVarianceSearch(
-      distribution: distribution, eventsPerGroup: eventsPerGroup, innerTolerance: tolerance)
+      distribution: distribution, eventsPerGroup: eventsPerGroup, innerTolerance: tolerance,
+      fixed: fixedVariance)
     var theta = search.initialTheta
     var saved: [(theta: Double, beta: [Double], frailty: [Double])] = []
     var startBeta = [Double](repeating: 0, count: p)

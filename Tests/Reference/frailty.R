@@ -153,6 +153,16 @@ for (dist in c("gamma", "gaussian")) {
     "~ age_over_50 + mg_supp", "ag")
 }
 
+# A fixed variance (method = "fixed"): one penalized fit at theta.
+for (dist in c("gamma", "gaussian")) {
+  term <- if (dist == "gamma") "frailty(id, theta = 0.5)" else
+    "frailty(id, distribution = \"gaussian\", theta = 0.5)"
+  cases[[length(cases) + 1]] <- frailty_case(
+    paste0("kidney_fixed_", dist), "data/frailty_kidney.csv", "kidney", kidney_data,
+    paste("Surv(time, status) ~ age + sex +", term),
+    paste("Surv(time, status) ~ age + sex +", term), "subjects")
+}
+
 json <- list(
   r_version = R.version.string,
   packages = list(survival = as.character(packageVersion("survival")),

@@ -56,7 +56,8 @@ extension CoxCommand {
     }
     let model = FrailtyCoxModel(
       distribution: term.distribution == "gaussian" ? .gaussian : .gamma,
-      ties: parsed.value("ties") == "breslow" ? .breslow : .efron, confidenceLevel: level)
+      ties: parsed.value("ties") == "breslow" ? .breslow : .efron, confidenceLevel: level,
+      fixedVariance: term.theta)
     let fit: FrailtyCoxFit
     do {
       fit = try model.fit(
