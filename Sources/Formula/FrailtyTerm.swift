@@ -87,6 +87,7 @@ public struct FrailtyTerm: Sendable, Equatable {
     if trimmedBefore.hasSuffix("+") {
       before = String(trimmedBefore.dropLast()).trimmingTrailingSpaces()
     } else {
+      before = trimmedBefore
       let trimmedAfter = after.trimmingLeadingSpaces()
       if trimmedAfter.hasPrefix("+") { after = String(trimmedAfter.dropFirst()) }
     }
