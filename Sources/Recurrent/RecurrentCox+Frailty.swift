@@ -11,6 +11,8 @@ public struct RecurrentFrailtyFit: Sendable {
   public let modelFormula: String
   /// The frailty term as written in that formula.
   public let frailtyTerm: String
+  /// Labels of the fixed formula terms, in the order of the fit's term degrees of freedom.
+  public let termLabels: [String]
   public let patients: Int
   public let layoutRows: Int
   public let diaryRows: Int
@@ -46,6 +48,7 @@ extension RecurrentCox {
       // Term groups (a factor's dummies together) in the intercept-free column order.
       var groups: [[Int]] = []
       var labels: [Int] = []
+      var names: [String] = []
       for (position, j) in keep.enumerated() {
         let t = d.columnTerms[j] ?? -1 - position
         if let k = labels.firstIndex(of: t) {
@@ -53,6 +56,8 @@ extension RecurrentCox {
         } else {
           labels.append(t)
           groups.append([position])
+          names.append(
+            t >= 0 && t < d.formula.terms.count ? d.formula.terms[t].label : d.columnNames[j])
         }
       }
       let fit = try FrailtyCoxModel(
@@ -67,7 +72,7 @@ extension RecurrentCox {
         model: design.model, fit: fit,
         modelFormula: design.modelFormula.replacingOccurrences(
           of: "cluster(patient_id)", with: term),
-        frailtyTerm: term, patients: patients.count, layoutRows: d.rowCount,
+        frailtyTerm: term, termLabels: names, patients: patients.count, layoutRows: d.rowCount,
         diaryRows: design.diaryRows, droppedRowCount: d.droppedRowCount,
         droppedByVariable: d.droppedByVariable)
     } catch {

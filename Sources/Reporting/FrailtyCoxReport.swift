@@ -18,12 +18,16 @@ public struct FrailtyCoxReport: Sendable {
   public var droppedRowCount: Int
   public var droppedByVariable: [String: Int]
   public var confidenceLevel: Double
+  /// Labels of the fixed terms (one per entry of the fit's term degrees of freedom before the
+  /// frailty's); the coefficient names when every term has one column.
+  public var termLabels: [String]
 
   public init(
     fit: FrailtyCoxFit, formula: String, source: String, groupColumn: String, termLabel: String,
     droppedRowCount: Int = 0, droppedByVariable: [String: Int] = [:],
-    confidenceLevel: Double = 0.95
+    confidenceLevel: Double = 0.95, termLabels: [String]? = nil
   ) {
+    self.termLabels = termLabels ?? fit.coefficients.map(\.term)
     self.fit = fit
     self.formula = formula
     self.source = source
@@ -150,7 +154,7 @@ public struct FrailtyCoxReport: Sendable {
         "p_value": .number(t.pValue),
       ])
     }
-    let coefficients: [JSONValue] = fit.coefficients.enumerated().map { k, c in
+    let coefficients: [JSONValue] = fit.coefficients.map { c in
       let row = CoefficientJSON(
         term: c.term, estimate: c.estimate, standardError: c.standardError,
         modelStandardError: c.standardError, robustStandardError: nil, statistic: c.z,
@@ -159,8 +163,15 @@ public struct FrailtyCoxReport: Sendable {
       ).json
       guard case .object(var object) = row else { return row }
       object["std_error2"] = .number(c.standardError2)
-      object["df"] = .number(fit.termDegreesOfFreedom[k])
       return .object(object)
+    }
+    // Degrees of freedom per formula term (a factor's columns together), then the frailty.
+    let labels =
+      termLabels.count + 1 == fit.termDegreesOfFreedom.count
+      ? termLabels + [termLabel]
+      : fit.termDegreesOfFreedom.indices.map { "term \($0 + 1)" }
+    let terms: [JSONValue] = zip(labels, fit.termDegreesOfFreedom).map {
+      .object(["term": .string($0), "df": .number($1)])
     }
     let f = fit.frailty
     return [
@@ -176,7 +187,7 @@ public struct FrailtyCoxReport: Sendable {
       "variance_detail": .string(
         "inverse penalized information (coxph var); std_error2 is coxph's se2"),
       "ci_method": .string("wald"), "confidence_level": .number(confidenceLevel),
-      "coefficients": .array(coefficients),
+      "coefficients": .array(coefficients), "terms": .array(terms),
       "frailty": .object([
         "group": .string(groupColumn), "distribution": .string(f.distribution.rawValue),
         "method": .string(f.method),

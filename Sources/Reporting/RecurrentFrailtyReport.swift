@@ -22,7 +22,7 @@ public struct RecurrentFrailtyReport: Sendable {
       source: "\(source): \(fit.diaryRows) diary rows -> \(fit.layoutRows) intervals",
       groupColumn: "patient_id", termLabel: fit.frailtyTerm,
       droppedRowCount: fit.droppedRowCount, droppedByVariable: fit.droppedByVariable,
-      confidenceLevel: confidenceLevel)
+      confidenceLevel: confidenceLevel, termLabels: fit.termLabels)
   }
 
   public func render(_ format: OutputFormat) -> String {

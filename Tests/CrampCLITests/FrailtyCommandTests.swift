@@ -98,6 +98,27 @@ struct FrailtyCommandTests {
     }
   }
 
+  @Test("a factor term: its columns share one df entry (no crash on multi-column terms)")
+  func factorTerm() throws {
+    let body = try Self.json([
+      "recurrent", repositoryPath("Datasets/teaching/diary_nights.csv"), "--model", "ag",
+      "--formula", "~ age_over_50 + factor(trimester)", "--frailty", "gamma",
+    ])
+    try Self.compare(body, "teaching_factor_gamma")
+    let coefficients = try #require(body["coefficients"] as? [[String: Any]])
+    let terms = try #require(body["terms"] as? [[String: Any]])
+    #expect(coefficients.count > 2)
+    #expect(
+      terms.map { $0["term"] as? String } == [
+        "age_over_50", "factor(trimester)", "frailty(patient_id)",
+      ])
+    let cox = runCLI([
+      "cox", fixturePath("Reference/data/frailty_bladder2.csv"), "--formula",
+      "Surv(start, stop, event) ~ factor(rx) + number + frailty(id)", "-q",
+    ])
+    #expect(cox.status == 0, "\(cox.err)")
+  }
+
   @Test("recurrent --frailty with a patient observed on one night matches coxph")
   func singleNight() throws {
     let file = fixturePath("Reference/data/frailty_diary.csv")

@@ -85,6 +85,7 @@ frailty_case <- function(name, csv, data_name, data, formula, swift_formula, lay
   mf <- model.frame(fit)
   y <- as.matrix(mf[[1]])
   xcols <- model.matrix(fit)
+  term_of_column <- attr(xcols, "assign")[!grepl("^frailty", colnames(xcols))]
   xcols <- xcols[, !grepl("^frailty", colnames(xcols)), drop = FALSE]
   group_col <- grep("^frailty", names(mf))
   design <- data.frame(group = as.integer(factor(mf[[group_col]])), y, xcols,
@@ -97,6 +98,7 @@ frailty_case <- function(name, csv, data_name, data, formula, swift_formula, lay
     swift_formula = swift_formula,
     distribution = if (grepl("gaussian", formula)) "gaussian" else "gamma",
     terms = names(coef(fit)),
+    term_of_column = as.integer(term_of_column),
     coefficients = unname(coef(fit)),
     std_error = unname(sqrt(diag(fit$var))),
     std_error2 = unname(sqrt(diag(fit$var2))),
@@ -152,6 +154,14 @@ for (dist in c("gamma", "gaussian")) {
     paste("Surv(start, stop, event) ~ age_over_50 + mg_supp +", fr("patient_id")),
     "~ age_over_50 + mg_supp", "ag")
 }
+
+# A factor (three dummy columns, one df entry).
+teaching_fac <- nightly(teaching, c("age_over_50", "trimester"))
+cases[[length(cases) + 1]] <- frailty_case(
+  "teaching_factor_gamma", "../../Datasets/teaching/diary_nights.csv", "teaching_fac",
+  teaching_fac,
+  "Surv(start, stop, event) ~ age_over_50 + factor(trimester) + frailty(patient_id)",
+  "~ age_over_50 + factor(trimester)", "ag")
 
 # A fixed variance (method = "fixed"): one penalized fit at theta.
 for (dist in c("gamma", "gaussian")) {

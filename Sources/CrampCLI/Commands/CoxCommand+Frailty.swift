@@ -73,7 +73,8 @@ extension CoxCommand {
     let report = FrailtyCoxReport(
       fit: fit, formula: parsed.value("formula") ?? formula, source: design.source,
       groupColumn: term.column, termLabel: term.label, droppedRowCount: design.droppedRowCount,
-      droppedByVariable: design.droppedByVariable, confidenceLevel: level)
+      droppedByVariable: design.droppedByVariable, confidenceLevel: level,
+      termLabels: design.termGroupsWithoutIntercept.map(\.name))
     try deliverResult(
       command: "cox", parsed: parsed, context: context, body: report.jsonBody,
       render: report.render)
