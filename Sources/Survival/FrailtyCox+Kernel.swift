@@ -76,19 +76,33 @@ struct FrailtyKernel {
     var logLikelihood = 0.0
     var scoreBeta = [Double](repeating: 0, count: p)
     var scoreFrailty = [Double](repeating: 0, count: q)
-    var minus = [Double](repeating: 0, count: p * p)  // sum of xbar xbar' over Efron sets
-    var cross = [Double](repeating: 0, count: p * q)  // column g at [g * p ..< (g + 1) * p]
-    var linear = [Double](repeating: 0, count: q)
-    var squared = [Double](repeating: 0, count: q)
-    var rowHazard = [Double](repeating: 0, count: n)
-    var a = [Double](repeating: 0, count: q)  // risk of group g in the current risk set
-    var lastS = [Double](repeating: 0, count: q)
-    var ax = [Double](repeating: 0, count: p)
-    var a2x = [Double](repeating: 0, count: p)
-    var xbar = [Double](repeating: 0, count: p)
-    var gSum = [Double](repeating: 0, count: p)
-    var gDeath = [Double](repeating: 0, count: p)
-    var gCum = [Double](repeating: 0, count: p)
+    // The sweep's mutable state lives in raw buffers (freed on return): the row loop touches
+    // them several times per row, and array writes through a nested function's captures
+    // would each pay a uniqueness check.
+    func buffer(_ count: Int) -> UnsafeMutablePointer<Double> {
+      let pointer = UnsafeMutablePointer<Double>.allocate(capacity: max(count, 1))
+      pointer.initialize(repeating: 0, count: max(count, 1))
+      return pointer
+    }
+    let minus = buffer(p * p)  // sum of xbar xbar' over Efron sets, lower triangle
+    let cross = buffer(p * q)  // column g at [g * p ..< (g + 1) * p]
+    let squared = buffer(q)
+    let rowHazard = buffer(n)
+    let a = buffer(q)  // risk of group g in the current risk set
+    let lastS = buffer(q)
+    let ax = buffer(p)
+    let a2x = buffer(p)
+    let xbar = buffer(p)
+    let gSum = buffer(p)
+    let gDeath = buffer(p)
+    let gCum = buffer(p)
+    defer {
+      for pointer in [
+        minus, cross, squared, rowHazard, a, lastS, ax, a2x, xbar, gSum, gDeath, gCum,
+      ] {
+        pointer.deallocate()
+      }
+    }
     var deathGroupRisk = [Int: Double]()
 
     for range in data.stratumRanges {
@@ -217,14 +231,23 @@ struct FrailtyKernel {
     }
 
     // Row-linear parts: v_i = r_i H_i.
-    var scaled = Matrix(rows: n, columns: p)
+    var linear = [Double](repeating: 0, count: q)
+    var root = [Double](repeating: 0, count: n)
     for k in 0..<n {
       let v = risk[k] * rowHazard[k]
       let g = group[k]
       scoreFrailty[g] -= v
       linear[g] += v
-      let root = max(v, 0).squareRoot()
-      for j in 0..<p { scaled.storage[j * n + k] = root * x[j * n + k] }
+      root[k] = max(v, 0).squareRoot()
+    }
+    var scaled = Matrix(rows: n, columns: p)
+    scaled.storage.withUnsafeMutableBufferPointer { out in
+      x.withUnsafeBufferPointer { design in
+        for j in 0..<p {
+          let base = j * n
+          for k in 0..<n { out[base + k] = root[k] * design[base + k] }
+        }
+      }
     }
     var information = Matrix(rows: p, columns: p)
     if p > 0 && n > 0 {
@@ -241,6 +264,8 @@ struct FrailtyKernel {
     return FrailtyEvaluation(
       logLikelihood: logLikelihood, scoreBeta: scoreBeta, scoreFrailty: scoreFrailty,
       informationBeta: information,
-      cross: try Matrix(rows: p, columns: q, columnMajor: cross), frailtyDiagonal: diagonal)
+      cross: try Matrix(
+        rows: p, columns: q, columnMajor: Array(UnsafeBufferPointer(start: cross, count: p * q))),
+      frailtyDiagonal: diagonal)
   }
 }
