@@ -44,12 +44,22 @@ struct FrailtyKernel {
   let group: [Int]
   let groupCount: Int
   let efron: Bool
+  /// The centred design in sweep order, row-major (`p` values per row): the sweep reads whole
+  /// rows at entry, at exit (in start order, not sequential) and at deaths.
+  let rows: [Double]
 
   init(data: RiskSetData, groupOfRow: [Int], groupCount: Int, ties: CoxModel.Ties) {
     self.data = data
     group = data.byStop.map { groupOfRow[$0] }
     self.groupCount = groupCount
     efron = ties == .efron
+    let n = data.count
+    let p = data.columns
+    var rowMajor = [Double](repeating: 0, count: n * p)
+    for j in 0..<p {
+      for k in 0..<n { rowMajor[k * p + j] = data.sortedDesign[j * n + k] }
+    }
+    rows = rowMajor
   }
 
   /// Evaluates the likelihood pieces at `(beta, w)`.
@@ -58,6 +68,7 @@ struct FrailtyKernel {
     let p = data.columns
     let q = groupCount
     let x = data.sortedDesign
+    let xr = rows
     let stop = data.sweepStop
     let event = data.sweepEvent
     var eta = [Double](repeating: 0, count: n)
@@ -127,7 +138,7 @@ struct FrailtyKernel {
         rowHazard[k] += entering ? -hCum : hCum
         let base = g * p
         for j in 0..<p {
-          let xj = x[j * n + k]
+          let xj = xr[k * p + j]
           ax[j] += sign * r * xj
           cross[base + j] -= sign * r * (xj * hCum - gCum[j])
         }
@@ -164,7 +175,7 @@ struct FrailtyKernel {
             scoreFrailty[group[k]] += 1
             deathGroupRisk[group[k], default: 0] += r
             for j in 0..<p {
-              let xj = x[j * n + k]
+              let xj = xr[k * p + j]
               a2x[j] += r * xj
               scoreBeta[j] += xj
             }
@@ -210,7 +221,7 @@ struct FrailtyKernel {
           let base = group[position] * p
           rowHazard[position] += hDeath - h
           for j in 0..<p {
-            let xj = x[j * n + position]
+            let xj = xr[position * p + j]
             cross[base + j] += r * (xj * (hDeath - h) - (gDeath[j] - gSum[j]))
           }
         }
@@ -240,18 +251,24 @@ struct FrailtyKernel {
       linear[g] += v
       root[k] = max(v, 0).squareRoot()
     }
-    var scaled = Matrix(rows: n, columns: p)
-    scaled.storage.withUnsafeMutableBufferPointer { out in
-      x.withUnsafeBufferPointer { design in
-        for j in 0..<p {
-          let base = j * n
-          for k in 0..<n { out[base + k] = root[k] * design[base + k] }
-        }
-      }
-    }
+    // X' diag(v) X by blocks of rows (dsyrk on sqrt(v) X), never an n x p copy.
     var information = Matrix(rows: p, columns: p)
     if p > 0 && n > 0 {
-      information = try BLAS.syrk(scaled)
+      let blockRows = 4096
+      var block = Matrix(rows: min(blockRows, n), columns: p)
+      var first = 0
+      while first < n {
+        let count = min(blockRows, n - first)
+        if count != block.rows { block = Matrix(rows: count, columns: p) }
+        for k in 0..<count {
+          let scale = root[first + k]
+          let base = (first + k) * p
+          for j in 0..<p { block.storage[j * count + k] = scale * xr[base + j] }
+        }
+        let part = try BLAS.syrk(block)
+        for e in 0..<(p * p) { information.storage[e] += part.storage[e] }
+        first += count
+      }
       for c in 0..<p {
         for r in c..<p {
           information[r, c] -= minus[c * p + r]
