@@ -65,7 +65,10 @@ struct FrailtyCommandTests {
   @Test("cox frailty(id) on kidney matches coxph (gamma, gaussian, fixed theta)")
   func coxKidney() throws {
     let file = fixturePath("Reference/data/frailty_kidney.csv")
-    for name in ["kidney_gamma", "kidney_gaussian", "kidney_fixed_gamma", "kidney_fixed_gaussian"] {
+    for name in [
+      "kidney_gamma", "kidney_gaussian", "kidney_fixed_gamma", "kidney_fixed_gaussian",
+      "kidney_strata_gamma", "kidney_strata_gaussian",
+    ] {
       let c = try Self.reference(name)
       let formula = try #require(c["swift_formula"] as? String)
       try Self.compare(try Self.json(["cox", file, "--formula", formula]), name)

@@ -90,6 +90,8 @@ frailty_case <- function(name, csv, data_name, data, formula, swift_formula, lay
   group_col <- grep("^frailty", names(mf))
   design <- data.frame(group = as.integer(factor(mf[[group_col]])), y, xcols,
                        check.names = FALSE)
+  strata_col <- grep("^strata", names(mf))
+  if (length(strata_col)) design$stratum <- as.integer(mf[[strata_col]])
   design_csv <- paste0("data/frailty_design_", sub("_(gamma|gaussian)$", "", name), ".csv")
   write.csv(design, file.path(outdir, design_csv), row.names = FALSE)
   list(
@@ -153,6 +155,15 @@ for (dist in c("gamma", "gaussian")) {
     paste0("same_effect_", dist), "data/frailty_same_effect.csv", "same_ag", same_ag,
     paste("Surv(start, stop, event) ~ age_over_50 + mg_supp +", fr("patient_id")),
     "~ age_over_50 + mg_supp", "ag")
+}
+
+# Strata (separate baseline hazards) with a frailty.
+for (dist in c("gamma", "gaussian")) {
+  term <- if (dist == "gamma") "frailty(id)" else "frailty(id, distribution = \"gaussian\")"
+  cases[[length(cases) + 1]] <- frailty_case(
+    paste0("kidney_strata_", dist), "data/frailty_kidney.csv", "kidney", kidney_data,
+    paste("Surv(time, status) ~ age + strata(sex) +", term),
+    paste("Surv(time, status) ~ age + strata(sex) +", term), "subjects")
 }
 
 # A factor (three dummy columns, one df entry).
