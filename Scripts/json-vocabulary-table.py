@@ -3,7 +3,7 @@
 # with --write, replaces that section in CONTRIBUTING.md. Run from the repository root.
 import re
 src=open('Sources/Reporting/JSONVocabulary.swift').read()
-rows=re.findall(r'\("([a-z_]+)", "((?:[^"\\]|\\.)*)"\)', src)
+rows=re.findall(r'\("([a-z_][a-z0-9_]*)", "((?:[^"\\]|\\.)*)"\)', src)
 lines=[]
 for k,m in rows:
     m=m.replace('\\"','"')

@@ -12,6 +12,7 @@ struct BenchCommand: Sendable {
     CSVBenchmark.command, LogitBenchmark.command, MixedLogitBenchmark.command, CoxBenchmark.command,
     StartupBenchmark.command, PolrBenchmark.command,
     CumulativeIncidenceBenchmark.command, SurvregBenchmark.command,
+    FrailtyCoxBenchmark.command,
   ]
 
   /// Dispatches `arguments` (without the program name) and returns the exit code.
@@ -82,6 +83,9 @@ struct BenchArguments {
     }
     return value
   }
+
+  /// The text value of `name`, if given.
+  func value(_ name: String) -> String? { values[name] }
 
   /// Whether the flag `name` was given.
   func has(_ name: String) -> Bool { flags.contains(name) }

@@ -47,14 +47,15 @@ enum ModelInput {
 
   /// The parsed formula and the design matrix built on the table in `path`.
   static func load(
-    _ parsed: ParsedArguments, context: Context, cluster clusterName: String? = nil
+    _ parsed: ParsedArguments, context: Context, cluster clusterName: String? = nil,
+    formula formulaOverride: String? = nil
   ) throws(CLIError) -> (table: Table, design: DesignMatrix) {
     // A cluster named by the file's own column (`--cluster id`) means its mapped role.
     let cluster = try clusterName.map(ColumnMapping.from(parsed).resolve)
     guard let path = parsed.argument("file") else {
       throw .usage("Missing <file>.", command: parsed.command)
     }
-    guard let formulaText = parsed.value("formula") else {
+    guard let formulaText = formulaOverride ?? parsed.value("formula") else {
       throw .usage("Missing '--formula <formula>'.", command: parsed.command)
     }
     var references: [String: String] = [:]

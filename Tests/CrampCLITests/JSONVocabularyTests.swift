@@ -127,6 +127,20 @@ struct JSONVocabularyTests {
         "--residuals", "dfbeta",
       ]
     ),
+    (
+      "cox frailty",
+      [
+        "cox", fixturePath("Reference/data/frailty_kidney.csv"), "--formula",
+        "Surv(time, status) ~ age + sex + frailty(id)",
+      ]
+    ),
+    (
+      "recurrent ag --frailty",
+      [
+        "recurrent", teaching, "--model", "ag", "--formula", "~ age_over_50 + sex",
+        "--frailty", "gaussian",
+      ]
+    ),
     ("recurrent ag", ["recurrent", teaching, "--model", "ag", "--formula", "~ age_over_50 + sex"]),
     (
       "recurrent pwp-gap",

@@ -39,6 +39,10 @@ enum RecurrentCommand {
         help: "Robust (clustered by patient) or model-based variance for ag, pwp and poisson.",
         allowed: ["robust", "model"], default: "robust"),
       .option(
+        "frailty", value: "distribution",
+        help: "ag and pwp: a shared frailty per patient (coxph frailty()) instead of --variance.",
+        allowed: ["gamma", "gaussian"]),
+      .option(
         "count", value: "outcome", help: "What poisson and negbin count per patient.",
         allowed: RecurrentOptions.CountOutcome.allCases.map(\.rawValue), default: "cramps"),
     ] + LayoutCommand.layoutRules + [
@@ -58,8 +62,21 @@ enum RecurrentCommand {
       throw .usage("Missing <file>.", command: "recurrent")
     }
     let level = try SurvivalOptions.level(parsed)
-    let options = try recurrentOptions(parsed)
+    var options = try recurrentOptions(parsed)
     let model = RecurrentModel(rawValue: parsed.value("model") ?? "ag") ?? .andersenGill
+    let frailty = parsed.value("frailty").map {
+      $0 == "gaussian" ? FrailtyCoxModel.Distribution.gaussian : .gamma
+    }
+    if frailty != nil {
+      guard model.isCox else {
+        throw .usage("'--frailty' needs --model ag, pwp-gap or pwp-total.", command: "recurrent")
+      }
+      if parsed.value("save-model") != nil {
+        throw .usage("'--save-model' is not available with '--frailty'.", command: "recurrent")
+      }
+      // The patient is the frailty group: the design carries it as its cluster.
+      options.robust = true
+    }
     let formula = parsed.value("formula") ?? "~ 1"
     // Read only the diary columns the layout and the formula use: a registry-sized diary
     // has dozens of columns a model does not need.
@@ -90,6 +107,15 @@ enum RecurrentCommand {
         diary: table, formula: formula, model: model, options: options)
       built = design
       switch model {
+      case .andersenGill where frailty != nil, .pwpGap where frailty != nil,
+        .pwpTotal where frailty != nil:
+        let fit = try RecurrentCox.fitFrailty(
+          design, distribution: frailty ?? .gamma,
+          ties: parsed.value("ties") == "breslow" ? .breslow : .efron, confidenceLevel: level)
+        warnings = fit.fit.diagnostics.map(FrailtyCoxReport.describe)
+        let report = RecurrentFrailtyReport(
+          fit: fit, formula: design.formula, source: table.source, confidenceLevel: level)
+        (body, render) = (report.jsonBody, report.render)
       case .andersenGill, .pwpGap, .pwpTotal:
         let fit = try RecurrentCox.fit(
           design, ties: parsed.value("ties") == "breslow" ? .breslow : .efron,

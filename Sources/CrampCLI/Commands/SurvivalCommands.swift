@@ -141,7 +141,9 @@ enum CoxCommand {
       Example: crampstat cox diary.csv --formula "Surv(start, stop, cramp) ~ age_over_50 + \
       factor(trimester) + cluster(patient_id)". Counting-process rows (start, stop] are at risk \
       at t only when start < t <= stop. cluster(id) gives R's robust sandwich variance, which \
-      z, p and intervals then use. strata(x) fits separate baseline hazards.
+      z, p and intervals then use. strata(x) fits separate baseline hazards. frailty(id) adds a \
+      shared gamma frailty per id (frailty(id, distribution = "gaussian") for log-normal), \
+      fitted by penalized partial likelihood as coxph.
       """,
     arguments: [ArgumentSpec(name: "file", help: "CSV with one row per subject or interval.")],
     options: ModelInput.options + [
@@ -168,6 +170,9 @@ enum CoxCommand {
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
     let level = try SurvivalOptions.level(parsed)
+    if let (formula, term) = try frailtyTerm(parsed) {
+      return try runFrailty(parsed, &context, formula: formula, term: term, level: level)
+    }
     var (table, design): (Table?, DesignMatrix) = try ModelInput.load(parsed, context: context)
     let y = try SurvivalInput.response(design, command: "cox")
     // Only --predict and --save-model read the table and the design's values after the fit; on
