@@ -24,6 +24,9 @@ public struct DiaryReport: Sendable {
   public var mixedLogistic: ModelResult<MixedLogisticFit>?
   /// The Andersen-Gill model on merged counting-process intervals, robust variance.
   public var andersenGill: ModelResult<CoxFit>?
+  /// The Andersen-Gill model with a log-normal shared frailty per patient (conditional hazard
+  /// ratios and the frailty variance).
+  public var frailty: ModelResult<FrailtyCoxFit>?
   /// Proportional-hazards check of the Andersen-Gill model (cox.zph, km transform).
   public var proportionalHazards: ProportionalHazardsTest?
   /// Cramp nights by worst severity (0-10), when the diary records severity.

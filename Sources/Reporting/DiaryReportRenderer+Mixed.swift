@@ -1,10 +1,49 @@
 import Analysis
+import Foundation
 import MixedModels
+import Survival
 
 extension DiaryReportRenderer {
   /// `c^2` of the logistic-normal attenuation `beta_PA ~ beta_C / sqrt(1 + c^2 sigma^2)`,
   /// `c = 16 sqrt(3) / (15 pi)` (Zeger, Liang & Albert 1988, Biometrics 44:1049).
   static let attenuationConstant = 256.0 * 3.0 / (225.0 * Double.pi * Double.pi)
+
+  /// The shared-frailty refit of the Andersen-Gill model: conditional hazard ratios and the
+  /// frailty variance, below the robust (population-averaged) model.
+  func frailtySection(
+    _ m: ModelResult<FrailtyCoxFit>, markdown md: Bool, table: (DataTable) -> String
+  ) -> String {
+    let fit = m.fit
+    var out =
+      md
+      ? "\n**With a shared frailty per patient**\n\n"
+      : "\nWith a shared frailty per patient (conditional on the patient):\n"
+    out += "\(m.formula)\n"
+    let level = 0.95
+    var ratios = DataTable(
+      headers: ["", "HR", "lower .95", "upper .95", "p"],
+      alignments: [.left, .right, .right, .right, .right])
+    let cs = fit.coefficients
+    let columns = [
+      NumberFormat.rRatioColumn(cs.map { exp($0.estimate) }),
+      NumberFormat.rRatioColumn(cs.map { exp($0.confidenceLow) }),
+      NumberFormat.rRatioColumn(cs.map { exp($0.confidenceHigh) }),
+    ]
+    let p = NumberFormat.rFormatPValues(fit.coefficients.map(\.pValue), digits: 2)
+    for (i, c) in fit.coefficients.enumerated() {
+      ratios.append([c.term, columns[0][i], columns[1][i], columns[2][i], p[i]])
+    }
+    out += table(ratios)
+    let variance = fit.frailty.variance
+    out +=
+      "Variance of the log-normal frailty: \(NumberFormat.significant(variance, digits: 4)) "
+      + "(SD \(NumberFormat.significant(variance.squareRoot(), digits: 3)) on the log-hazard "
+      + "scale; frailty df \(NumberFormat.significant(fit.frailty.degreesOfFreedom, digits: 4)), "
+      + "\(NumberFormat.significant(100 * level, digits: 3))% intervals on se(coef)): patients "
+      + "with the same risk factors differ this much in their rate of cramp nights.\n"
+    for d in fit.diagnostics { out += "Warning: \(FrailtyCoxReport.describe(d))\n" }
+    return out
+  }
 
   /// The random-intercept logistic section: conditional odds ratios next to the
   /// population-averaged ones of the section above, the between-patient variance, ICC and MOR.

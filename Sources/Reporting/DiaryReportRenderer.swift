@@ -291,6 +291,9 @@ public struct DiaryReportRenderer: Sendable {
             }, markdown: md)
         }
       }
+      if let f = report.frailty {
+        out += frailtySection(f, markdown: md, table: table)
+      }
       if let share = report.tiedEventShare {
         out +=
           "Tied event times: \(percent(share)) of cramp nights share their night with another patient's; Efron's method handles them, and the nightly logistic model above is the discrete-time alternative.\n"
@@ -387,6 +390,14 @@ public struct DiaryReportRenderer: Sendable {
     if let m = report.mixedLogistic {
       body["mixed_logistic"] = .object(
         MixedLogisticReport(fit: m.fit, source: report.source).jsonBody)
+    }
+    if let f = report.frailty {
+      body["andersen_gill_frailty"] = .object(
+        FrailtyCoxReport(
+          fit: f.fit, formula: f.formula, source: report.source, groupColumn: "patient_id",
+          termLabel: "frailty(patient_id, distribution = \"gaussian\")",
+          droppedRowCount: f.droppedRows
+        ).jsonBody)
     }
     if let m = report.andersenGill {
       var cox = CoxReport(

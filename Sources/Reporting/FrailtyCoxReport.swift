@@ -216,6 +216,12 @@ public struct FrailtyCoxReport: Sendable {
       return
         "Inner loop failed to converge for iterations "
         + list.map(String.init).joined(separator: " ") + " (as coxph warns)"
+    case .singularDirection(let terms):
+      return
+        "the information matrix is singular in the direction of "
+        + terms.joined(separator: ", ")
+        + ": no standard error, test or interval for it (collinear or nearly constant; "
+        + "rescale or drop it)"
     }
   }
 }

@@ -14,6 +14,7 @@ public enum JSONVocabulary {
     ("aic", "Akaike information criterion, as R's AIC()"),
     ("alpha", "GEE exchangeable working correlation"),
     ("andersen_gill", "report: the Andersen-Gill model (a cox document)"),
+    ("andersen_gill_frailty", "report: the Andersen-Gill model refitted with a log-normal frailty"),
     ("assumptions", "risk: the model's assumptions, as sentences"),
     ("at_times", "km: survival at the --times"),
     ("auc", "area under the ROC curve: estimate, conf_low, conf_high, method"),

@@ -268,10 +268,19 @@ extension FrailtyCoxModel {
     var last: InnerFit?
     for iteration in 0...maxIterations {
       let penalty = FrailtyPenalty(distribution, theta: theta, frailty: &frailty)
-      let e = try kernel.evaluate(beta: beta, frailty: frailty)
-      let value = e.logLikelihood + penalty.logPenalty
-      guard value.isFinite else {
-        throw SurvivalError.invalidParameter("the penalized partial likelihood is not finite")
+      let e = try? kernel.evaluate(beta: beta, frailty: frailty)
+      let value = e.map { $0.logLikelihood + penalty.logPenalty } ?? .nan
+      guard let e, value.isFinite else {
+        // A Newton step that overflows the risk scores (a large first step on covariates
+        // with wide ranges) is halved back toward the last finite point, as later survival
+        // versions do; coxph 3.5 would carry the NaN on. At the start there is no such point.
+        guard iteration > 0, let last, last.penalizedLogLikelihood.isFinite else {
+          throw SurvivalError.invalidParameter("the penalized partial likelihood is not finite")
+        }
+        halving = true
+        for j in 0..<p { beta[j] = (oldBeta[j] + beta[j]) / 2 }
+        for g in 0..<q { frailty[g] = (oldFrailty[g] + frailty[g]) / 2 }
+        continue
       }
       let current = InnerFit(
         theta: theta, beta: beta, frailty: frailty, penalizedLogLikelihood: value, evaluation: e,

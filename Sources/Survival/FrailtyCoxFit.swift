@@ -66,6 +66,9 @@ public struct FrailtyCoxFit: Sendable {
     case outerDidNotConverge(iterations: Int)
     /// R's "Inner loop failed to coverge for iterations ...".
     case innerDidNotConverge(outerIterations: [Int])
+    /// The penalized information was singular in these coefficients' directions (dropped as
+    /// coxph's `cholesky3` does): their variance is 0 and they get no test or interval.
+    case singularDirection(terms: [String])
   }
 
   public let ties: CoxModel.Ties
@@ -102,16 +105,21 @@ public struct FrailtyCoxFit: Sendable {
   ) throws -> FrailtyCoxFit {
     let z = Normal.quantile(1 - (1 - model.confidenceLevel) / 2)
     var table = [Coefficient]()
+    var droppedTerms = [String]()
     for (j, name) in termNames.enumerated() {
       let b = fit.beta[j]
       let se = variances.variance[j, j].squareRoot()
       let se2 = variances.variance2[j, j].squareRoot()  // NaN when negative, as R
-      let chi = b * b / (se * se)
+      // A direction dropped from the singular information (coxph's cholesky3) has variance 0:
+      // no test and no interval (R prints its p-value blank), never "p < 2e-16".
+      let tested = se > 0 && se.isFinite
+      if !tested { droppedTerms.append(name) }
+      let chi = tested ? b * b / (se * se) : .nan
       table.append(
         Coefficient(
           term: name, estimate: b, standardError: se, standardError2: se2, chiSquare: chi,
-          pValue: ChiSquared.survival(chi, degreesOfFreedom: 1), confidenceLow: b - z * se,
-          confidenceHigh: b + z * se))
+          pValue: tested ? ChiSquared.survival(chi, degreesOfFreedom: 1) : .nan,
+          confidenceLow: tested ? b - z * se : .nan, confidenceHigh: tested ? b + z * se : .nan))
     }
     var frailtyChi = 0.0
     for (w, v) in zip(fit.frailty, variances.frailtyVariance) where v > 0 {
@@ -139,6 +147,7 @@ public struct FrailtyCoxFit: Sendable {
     var diagnostics = [Diagnostic]()
     if fit.theta < 1e-4 { diagnostics.append(.varianceNearZero(variance: fit.theta)) }
     if !searchConverged { diagnostics.append(.outerDidNotConverge(iterations: outer)) }
+    if !droppedTerms.isEmpty { diagnostics.append(.singularDirection(terms: droppedTerms)) }
     if model.maxIterations > 1 && !innerFailures.isEmpty {
       diagnostics.append(.innerDidNotConverge(outerIterations: innerFailures))
     }
