@@ -408,10 +408,10 @@ extension DiaryReport {
     return try KaplanMeier().fit(y, groupLabels: ["all"]).curves.first
   }
 
-  /// Cox fit of an AG design (intercept column removed, clusters from the design).
-  /// The Andersen-Gill design refitted with a log-normal shared frailty per patient (coxph
-  /// `frailty(patient_id, distribution = "gaussian")`, REML variance) instead of the robust
-  /// variance: the between-patient variance on the log-hazard scale.
+  /// The Andersen-Gill design refitted with a log-normal shared frailty per patient.
+  ///
+  /// coxph `frailty(patient_id, distribution = "gaussian")`, REML variance, instead of the
+  /// robust variance: the between-patient variance on the log-hazard scale.
   static func frailtyFit(_ design: DesignMatrix) throws -> FrailtyCoxFit {
     guard let outcome = design.survival, let start = outcome.start,
       let clusters = design.clusters
@@ -429,6 +429,7 @@ extension DiaryReport {
       strata: design.strata.map { $0.codes.map(Int.init) })
   }
 
+  /// Cox fit of an AG design (intercept column removed, clusters from the design).
   static func coxFit(_ design: DesignMatrix) throws -> CoxFit {
     guard let outcome = design.survival, let start = outcome.start else {
       throw RecurrentLayoutError.missingColumn(

@@ -99,7 +99,7 @@ public enum JSONVocabulary {
     ("layout", "diary layout (nights, patients) or layout built (first, ag, ...)"),
     ("level", "describe levels: the level"),
     ("levels", "describe: level counts"),
-    ("level_probabilities", "severity prediction: P(level) for the profile, [{level, probability}]"),
+    ("level_probabilities", "severity prediction: P(level) for the profile [{level, probability}]"),
     ("likelihood_ratio", "likelihood-ratio test"),
     ("line", "validation finding: line number in the file"),
     ("linear_predictor", "risk: the linear predictor"),
