@@ -1,8 +1,8 @@
+import Distributions
+
 #if canImport(Glibc)
   import Glibc
 #endif
-
-import Distributions
 
 /// Sample size, or power, for comparing two negative-binomial cramp-night rates.
 ///

@@ -1,8 +1,8 @@
+import Distributions
+
 #if canImport(Glibc)
   import Glibc
 #endif
-
-import Distributions
 
 /// Events needed, or power, for a log-rank comparison of time to first cramp.
 ///

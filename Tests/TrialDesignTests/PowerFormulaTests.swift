@@ -2,7 +2,9 @@ import Testing
 
 @testable import TrialDesign
 
-/// The closed forms against R (`Tests/Reference/power.R`). Every case quotes its R call.
+/// The closed forms against R.
+///
+/// Cases come from `Tests/Reference/power.R`; every case quotes its R call.
 @Suite("Power formulas against R")
 struct PowerFormulaTests {
   @Test("the fixture loads and has cases of every kind")

@@ -54,8 +54,9 @@ struct PowerReferenceFile: Decodable, Sendable {
 
 /// Tolerances against R, with the reason.
 enum PowerTolerance {
-  /// Relative 1e-10 for sizes and powers: both sides evaluate the same closed form with
-  /// qnorm/pnorm accurate to ~1e-15, so agreement is near machine precision; the one
+  /// Relative 1e-10 for sizes and powers.
+  ///
+  /// Both sides evaluate the same closed form with qnorm/pnorm accurate to ~1e-15, so agreement is near machine precision; the one
   /// iterative value (power.prop.test's uniroot at tol = 1e-13 on n of a few hundred) is
   /// within ~1e-15 relative. 1e-10 leaves room and still catches any formula slip.
   static let relative = 1e-10

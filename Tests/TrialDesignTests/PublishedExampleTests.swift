@@ -5,6 +5,8 @@ import Testing
 /// Sizes printed in published tables, and examples worked by hand from the formulas.
 @Suite("Power formulas against published examples")
 struct PublishedExampleTests {
+  /// Schoenfeld events from a published table.
+  ///
   /// Stat Med 2017;36(26):4121-4140 (doi 10.1002/sim.7421), Table 3, "PH assumption" column:
   /// Schoenfeld events for a one-sided 5% test (two-sided alpha 0.10), 80% power, 1:1,
   /// "rounded up to an even number".
@@ -21,6 +23,8 @@ struct PublishedExampleTests {
     #expect(2 * ArmSizes.roundUp(d / 2) == published, "d = \(d)")
   }
 
+  /// Schoenfeld patients from a published table.
+  ///
   /// Trials 2015;16:213 (doi 10.1186/s13063-015-0727-9), Table 1, "initial N": Schoenfeld's
   /// total N at two-sided 5%, 80% power, 1:1, censoring 0.5 (event probability 0.5). The
   /// printed N are multiples of 4 (the per-arm size rounded up to even).
@@ -37,7 +41,9 @@ struct PublishedExampleTests {
     if hazardRatio == 2 { #expect(size.total == 132) }
   }
 
-  /// By hand: z = 1.959964 + 0.841621 = 2.801585, z^2 = 7.848879. Schoenfeld HR 0.5:
+  /// Events by hand for HR 0.5.
+  ///
+  /// z = 1.959964 + 0.841621 = 2.801585, z^2 = 7.848879. Schoenfeld HR 0.5:
   /// 4 z^2 / (log 2)^2 = 65.3457 (66 events); Freedman HR 0.5: z^2 (1.5 / 0.5)^2 = 70.6399
   /// (71 events); Freedman at 1:1 is Schoenfeld with log HR replaced by 2 (1 - HR)/(1 + HR).
   @Test("events by hand, HR 0.5, 80%, two-sided 5%")
@@ -51,6 +57,8 @@ struct PublishedExampleTests {
     #expect(abs(try s.power(events: try s.events(power: 0.9)) - 0.9) < 1e-13)
   }
 
+  /// The Poisson limit of the negative-binomial formula.
+  ///
   /// Zhu and Lakkis (2014) with no dispersion reduce to the Poisson rate comparison; with
   /// 1:1, approach 1, `n0 = z^2 (1 / r0 + 1 / r1) / (t (log RR)^2)`. By hand for r0 = 1,
   /// RR = 0.5, t = 1: 7.848879 * 3 / 0.480453 = 49.00924 per arm.
@@ -99,10 +107,14 @@ struct PowerInputErrorTests {
     #expect(throws: TrialDesignError.noEffect(name: "hazard-ratio")) {
       try EventsDesign(method: .freedman, hazardRatio: 1, levels: TwoArmLevels())
     }
-    #expect(throws: TrialDesignError.outOfRange(name: "hazard-ratio", value: -2, range: "(0, infinity)")) {
+    #expect(
+      throws: TrialDesignError.outOfRange(name: "hazard-ratio", value: -2, range: "(0, infinity)")
+    ) {
       try EventsDesign(method: .freedman, hazardRatio: -2, levels: TwoArmLevels())
     }
-    #expect(throws: TrialDesignError.outOfRange(name: "dispersion", value: -0.5, range: "[0, infinity)")) {
+    #expect(
+      throws: TrialDesignError.outOfRange(name: "dispersion", value: -0.5, range: "[0, infinity)")
+    ) {
       try CountsDesign(
         rateRatio: 0.7, controlRate: 0.1, dispersion: -0.5, nights: 28, levels: TwoArmLevels())
     }

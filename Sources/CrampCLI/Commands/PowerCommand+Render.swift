@@ -9,7 +9,7 @@ struct PowerResult {
   var json: [String: JSONValue]
   /// The reference line.
   var reference: String
-  /// Heading, e.g. "time to first cramp, log-rank test".
+  /// Heading such as "time to first cramp, log-rank test".
   var heading: String
   /// Caveats.
   var assumptions: [String]
@@ -76,10 +76,10 @@ struct PowerResult {
         json["nights_per_arm_exact"] = .number(nights)
       }
       if let size = try design.sampleSize(power: power) {
-        rows.append(("patients needed", PowerRendering.count(size.exactTotal)))
+        rows.append(("patients (formula, unrounded)", PowerRendering.number(size.exactTotal)))
+        rows.append(("patients needed (each arm rounded up)", String(size.total)))
         rows.append(("  control", String(size.control)))
         rows.append(("  experimental", String(size.experimental)))
-        rows.append(("  total", String(size.total)))
         json["n_exact"] = .number(size.exactTotal)
         json["n_control"] = .int(size.control)
         json["n_experimental"] = .int(size.experimental)

@@ -30,7 +30,8 @@ enum PowerCommand {
       .option(
         "allocation", value: "p", help: "Share of patients on the experimental arm.",
         default: "0.5"),
-      .option("hazard-ratio", value: "hr", help: "first-cramp: hazard ratio, experimental/control."),
+      .option(
+        "hazard-ratio", value: "hr", help: "first-cramp: hazard ratio, experimental/control."),
       .option(
         "event-probability", value: "p",
         help: "first-cramp: probability of a first cramp during follow-up (gives patients)."),
@@ -161,7 +162,8 @@ struct PowerRequest {
   init(_ parsed: ParsedArguments) throws(CLIError) {
     if let text = parsed.value("n") {
       guard let n = Int(text), n >= 2, n <= 1_000_000_000 else {
-        throw .usage("'--n' needs a whole number of patients from 2 to 1e9, not '\(text)'.",
+        throw .usage(
+          "'--n' needs a whole number of patients from 2 to 1e9, not '\(text)'.",
           command: "power")
       }
       patients = n
