@@ -39,9 +39,12 @@ extension CountsDesign: TwoArmDesign {
     [
       "Counts are negative binomial with one dispersion in both arms and the same follow-up "
         + "for every patient; dropout shortens follow-up and lowers power.",
-      "Cramps are counted without a nightly cap; the diary simulator records at most 3 "
-        + "cramps a night, which lowers the mean and the dispersion the formula sees.",
+      "Counts have no nightly ceiling here; the diary simulator caps the nightly rate at 3 "
+        + "and the recorded count at 10 (Datasets/README.md), which lowers the mean and the "
+        + "dispersion of diaries with high rates.",
       "Dispersion estimated from a small pilot is uncertain; power falls quickly as it grows.",
+      "Negative binomial means gamma patient effects; the simulator's are log-normal with "
+        + "night-to-night spells, so its counts are only approximately negative binomial.",
     ]
   }
 }
