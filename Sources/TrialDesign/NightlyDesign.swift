@@ -45,7 +45,7 @@ public struct NightlyDesign: Sendable, Equatable {
       throw .outOfRange(name: "nights-per-patient", value: nightsPerPatient, range: "[1, 1e6]")
     }
     guard levels.allocation == 0.5 else {
-      throw .outOfRange(name: "allocation", value: levels.allocation, range: "{0.5} (1:1)")
+      throw .outOfRange(name: "allocation", value: levels.allocation, range: "{0.5}")
     }
     self.p0 = p0
     self.p1 = p1

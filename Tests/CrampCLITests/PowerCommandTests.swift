@@ -120,6 +120,13 @@ struct PowerCommandTests {
         "'--nights-per-patient' must be in [1, 1e6], not 0."
       ),
       (
+        [
+          "--outcome", "nightly", "--p0", "0.3", "--p1", "0.2", "--nights-per-patient", "28",
+          "--allocation", "0.3",
+        ],
+        "'--outcome nightly' is 1:1, as power.prop.test: '--allocation' must be 0.5, not 0.3."
+      ),
+      (
         ["--outcome", "first-cramp", "--hazard-ratio", "0.7", "--curve", "10:5:1"],
         "'--curve' needs a:b:step"
       ),

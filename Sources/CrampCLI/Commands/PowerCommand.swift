@@ -114,6 +114,10 @@ enum PowerCommand {
       if value.isNaN, name == "event-probability" {
         return "'--n' and '--curve' with first-cramp need '--event-probability <p>'."
       }
+      if range == "{0.5}" {
+        return "'--outcome nightly' is 1:1, as power.prop.test: '--\(name)' must be 0.5, not "
+          + "\(PowerRendering.number(value))."
+      }
       return "'--\(name)' must be in \(range), not \(PowerRendering.number(value))."
     case .noEffect(let name):
       return "'--\(name)' gives no difference between the arms, so no trial size has power; "
