@@ -5,7 +5,7 @@ import PackageDescription
 // COpenBLAS <- LinearAlgebra <- {Regression, Survival} <- Reporting <- CrampCLI <- crampstat;
 // MixedModels (glmer) sits on Regression beside Survival; Ordinal (polr) on LinearAlgebra.
 // Parallelism (fixed row partitions, two-way fork) sits at the bottom; CrampData, Formula,
-// Distributions and DiarySimulation sit low.
+// Distributions and DiarySimulation sit low; TrialDesign (power formulas) on Distributions.
 let package = Package(
   name: "CrampStat",
   products: [
@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "Survival", targets: ["Survival"]),
     .library(name: "MixedModels", targets: ["MixedModels"]),
     .library(name: "Ordinal", targets: ["Ordinal"]),
+    .library(name: "TrialDesign", targets: ["TrialDesign"]),
   ],
   targets: [
     .systemLibrary(
@@ -62,12 +63,13 @@ let package = Package(
       ]
     ),
     .target(name: "DiarySimulation"),
+    .target(name: "TrialDesign", dependencies: ["Distributions"]),
     .target(
       name: "CrampCLI",
       dependencies: [
         "Analysis", "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra",
         "MixedModels", "Ordinal", "Parallelism", "Recurrent", "Regression", "Reporting",
-        "Survival",
+        "Survival", "TrialDesign",
       ]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI", "LinearAlgebra"]),
@@ -101,6 +103,7 @@ let package = Package(
       name: "MixedModelsTests", dependencies: ["MixedModels", "Formula", "CrampData"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CrampData", "Formula"]),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
+    .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign"]),
     .testTarget(
       name: "OrdinalTests", dependencies: ["Ordinal", "Formula", "CrampData", "LinearAlgebra"]),
     .testTarget(

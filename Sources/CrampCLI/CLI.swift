@@ -29,6 +29,7 @@ public enum CLI {
     RecurrentCommand.spec,
     SeverityCommand.spec,
     RiskCommand.spec,
+    PowerCommand.spec,
     LayoutCommand.spec,
     SimulateCommand.spec,
   ]

@@ -204,6 +204,27 @@ struct JSONVocabularyTests {
         "band ~ stretch_bedtime + mg_supp",
       ]
     ),
+    (
+      "power first-cramp",
+      [
+        "power", "--outcome", "first-cramp", "--hazard-ratio", "0.7", "--event-probability",
+        "0.6", "--curve", "100:400:100",
+      ]
+    ),
+    (
+      "power counts --n",
+      [
+        "power", "--outcome", "counts", "--rate-ratio", "0.7", "--control-rate", "0.1",
+        "--dispersion", "0.5", "--nights", "28", "--n", "200",
+      ]
+    ),
+    (
+      "power nightly",
+      [
+        "power", "--outcome", "nightly", "--p0", "0.3", "--p1", "0.2", "--icc", "0.1",
+        "--nights-per-patient", "28",
+      ]
+    ),
   ]
 
   /// The risk cases, which need the saved models.
