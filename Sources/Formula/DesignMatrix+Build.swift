@@ -5,6 +5,8 @@ private enum Evaluated {
   case numeric([Double])
   /// Codes `0..<levels.count` per row; `levels` sorted, reference first after reordering.
   case categorical(name: String, codes: [Int32], levels: [String])
+  /// A spline basis of `x` (the variable on the used rows): one column per basis function.
+  case spline(SplineSpec, SplineBasis, x: [Double])
 }
 
 /// How one variable of a term contributes columns (R's TermCode: 1 contrasts, 2 indicators).
@@ -110,6 +112,8 @@ private struct Builder {
           for level in first..<levels.count {
             parts.append((variable, level, "\(name)[\(levels[level])]"))
           }
+        case (.spline(let spec, let basis, _)?, _):
+          for j in 0..<basis.columnCount { parts.append((variable, j, spec.columnName(j))) }
         default:
           parts.append((variable, nil, variable.label))
         }
@@ -135,6 +139,21 @@ private struct Builder {
     }
 
     let p = names.count
+    // A spline that is a term of its own fills its columns straight into the matrix; one in
+    // an interaction is evaluated once into `interacted` and multiplied in like a number.
+    var interacted: [Expression: [Double]] = [:]
+    for parts in components where parts.count > 1 {
+      for (variable, _) in parts where interacted[variable] == nil {
+        guard case .spline(_, let basis, let x)? = cache[variable] else { continue }
+        var flat = [Double](repeating: 0, count: n * basis.columnCount)
+        x.withUnsafeBufferPointer { xs in
+          flat.withUnsafeMutableBufferPointer { o in
+            if let base = o.baseAddress { basis.fill(xs, into: base, stride: n) }
+          }
+        }
+        interacted[variable] = flat
+      }
+    }
     // Every element is written by its column's first component (no zero fill on top of the
     // kernel's page zeroing); later components multiply in. Writing the first component
     // directly gives the same values as starting from 1 (1 * x == x exactly).
@@ -159,6 +178,22 @@ private struct Builder {
                 for i in 0..<n { out[base + i] = codes[i] == target ? 1 : 0 }
               } else {
                 for i in 0..<n where codes[i] != target { out[base + i] = 0 }
+              }
+            }
+          case .spline(_, let basis, let x)?:
+            let j = level ?? 0
+            if parts.count == 1 {
+              // Columns of one basis are adjacent: the first fills them all.
+              if j == 0, let start = out.baseAddress {
+                x.withUnsafeBufferPointer { basis.fill($0, into: start + base, stride: n) }
+              }
+            } else if let flat = interacted[variable] {
+              flat.withUnsafeBufferPointer { b in
+                if first {
+                  for i in 0..<n { out[base + i] = b[j * n + i] }
+                } else {
+                  for i in 0..<n { out[base + i] *= b[j * n + i] }
+                }
               }
             }
           case nil:
@@ -217,6 +252,7 @@ private struct Builder {
   }
 
   private mutating func evaluate(_ e: Expression) throws -> Evaluated {
+    if let spec = SplineSpec(e) { return try spline(spec, label: e.label) }
     if !isCategorical(e) { return .numeric(try numeric(e)) }
     let inner: Expression
     if case .call("factor", let arguments) = e { inner = arguments[0] } else { inner = e }
@@ -264,6 +300,37 @@ private struct Builder {
     return .categorical(name: name, codes: codes, levels: levels)
   }
 
+  /// Places the knots of a spline term on the used rows (R's `ns`/`bs` with `intercept = FALSE`).
+  private func spline(_ spec: SplineSpec, label: String) throws -> Evaluated {
+    let x = try numeric(spec.argument)
+    do {
+      let basis = try SplineBasis(
+        kind: spec.kind, values: x, degreesOfFreedom: spec.degreesOfFreedom, knots: spec.knots,
+        degree: spec.degree)
+      return .spline(spec, basis, x: x)
+    } catch let problem as SplineBasis.Problem {
+      let variable = spec.argument.label
+      let reason: String
+      switch problem {
+      case .degreesOfFreedomTooSmall(let minimum):
+        reason = "df must be at least \(minimum)"
+      case .badDegree:
+        reason = "degree must be at least 1"
+      case .collapsingKnots(let distinct):
+        reason =
+          "'\(variable)' has \(distinct) distinct value\(distinct == 1 ? "" : "s") on the rows "
+          + "used, too few for the knots asked for (they would coincide); use fewer df, "
+          + "explicit knots, or the variable as a factor"
+      case .knotOutsideRange(let knot):
+        reason =
+          "knot \(Expression.format(number: knot)) is not inside the range of '\(variable)' "
+          + "(\(Expression.format(number: x.min() ?? 0)) to "
+          + "\(Expression.format(number: x.max() ?? 0)))"
+      }
+      throw FormulaError.spline(term: label, reason: reason)
+    }
+  }
+
   /// Refuses a text factor with too many levels (``DesignOptions/maximumFactorLevels``).
   private func checkLevelCount(_ count: Int, column: Column) throws {
     let limit = DesignOptions.maximumFactorLevels
@@ -308,6 +375,12 @@ private struct Builder {
       let b = try compute(rhs)
       return zip(a, b).map { op.apply($0, $1) }
     case .call(let name, let arguments):
+      if SplineSpec.functions.contains(name) || name.hasPrefix("=") {
+        throw FormulaError.spline(
+          term: e.label,
+          reason: "a spline is a model term of its own; it cannot be used inside arithmetic, "
+            + "I(), a response, offset(), strata() or cluster()")
+      }
       if name == "I" { return try compute(arguments[0]) }
       if name == "factor" {
         // factor() inside arithmetic: R would refuse; use the underlying numbers.
