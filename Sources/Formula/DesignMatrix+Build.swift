@@ -301,11 +301,23 @@ private struct Builder {
   }
 
   /// Places the knots of a spline term on the used rows (R's `ns`/`bs` with `intercept = FALSE`).
+  ///
+  /// The knots come from every row where the spline's own variable is present, not only the
+  /// rows the model uses: R's `model.frame` evaluates `ns(age)` before `na.omit` drops rows
+  /// missing another variable, so a row missing the response still places knots.
   private func spline(_ spec: SplineSpec, label: String) throws -> Evaluated {
     let x = try numeric(spec.argument)
+    var sample = self
+    let columns = spec.argument.columnNames.compactMap { table[$0] }
+    sample.rows = (0..<table.rowCount).filter { i in !columns.contains { $0.missing[i] } }.map {
+      Int32($0)
+    }
+    sample.allRows = sample.rows.count == table.rowCount
+    let knotValues = try sample.numeric(spec.argument)
     do {
       let basis = try SplineBasis(
-        kind: spec.kind, values: x, degreesOfFreedom: spec.degreesOfFreedom, knots: spec.knots,
+        kind: spec.kind, values: knotValues, degreesOfFreedom: spec.degreesOfFreedom,
+        knots: spec.knots,
         degree: spec.degree)
       return .spline(spec, basis, x: x)
     } catch let problem as SplineBasis.Problem {

@@ -110,13 +110,11 @@ public struct SplineBasis: Sendable, Equatable, Codable {
     }
     // Second derivatives of the basis at both boundary knots: C' is m x 2.
     var constraint = Matrix(rows: m, columns: 2)
-    var scratch = SplineScratch(order: order)
     for (c, x) in [low, high].enumerated() {
       let offset = Self.cursor(full, order: order, x: x)
       for i in 0..<order {
         let value = Self.derivative(
-          full, order: order, x: x, at: offset, basis: i, nder: 2,
-          scratch: &scratch)
+          full, order: order, x: x, at: offset, basis: i, nder: 2)
         let column = offset.offset + i - 1
         if column >= 0, column < m { constraint[column, c] = value }
       }
@@ -130,8 +128,9 @@ public struct SplineBasis: Sendable, Equatable, Codable {
     columnCount = m - 2
   }
 
-  /// Fills `columnCount` columns of the basis at `x` into `out`: column `j` at
-  /// `out[j * stride ..< j * stride + x.count]`. No allocation per row.
+  /// Fills the basis at `x` into `out`, no allocation per row.
+  ///
+  /// Column `j` (of ``columnCount``) goes to `out[j * stride ..< j * stride + x.count]`.
   ///
   /// Values must lie within the boundary knots (the training data always do).
   public func fill(
@@ -232,8 +231,7 @@ public struct SplineBasis: Sendable, Equatable, Codable {
   /// R's `evaluate` with the coefficient vector `e_basis`: derivative `nder` of one B-spline.
   static func derivative(
     _ t: [Double], order: Int, x: Double,
-    at position: (cursor: Int, boundary: Bool, offset: Int), basis: Int, nder: Int,
-    scratch: inout SplineScratch
+    at position: (cursor: Int, boundary: Bool, offset: Int), basis: Int, nder: Int
   ) -> Double {
     let ordm1 = order - 1
     if position.boundary && nder == ordm1 { return 0 }
@@ -266,7 +264,6 @@ public struct SplineBasis: Sendable, Equatable, Codable {
         r += 1
       }
     }
-    _ = scratch
     return a[0]
   }
 

@@ -64,10 +64,11 @@ basisCase("diary_age_ns_knots", "ns(x, knots = c(40, 60))", dage)
 fits <- list()
 coefCase <- function(name, command, call, file, formula, fit) {
   s <- summary(fit)$coefficients
+  se <- if (inherits(fit, "coxph")) s[, "se(coef)"] else s[, "Std. Error"]
   fits[[length(fits) + 1]] <<- list(
     name = name, command = command, call = call, file = file, formula = formula,
-    terms = rownames(s), estimate = num(s[, 1]), std_error = num(s[, 2]),
-    log_likelihood = num(as.numeric(logLik(fit))[1]))
+    terms = rownames(s), estimate = num(s[, 1]), std_error = num(se),
+    log_likelihood = json_verbatim(sprintf("%.17g", as.numeric(logLik(fit)))))
 }
 dfile <- "Datasets/teaching/diary_nights.csv"
 g1 <- glm(cramp ~ ns(age, df = 3) + sex, family = binomial, data = diary)
