@@ -56,6 +56,7 @@ enum CoxOutputs {
   static func predict(
     _ text: String, fit: CoxFit, design: DesignMatrix, table: Table, level: Double
   ) throws(CLIError) -> CoxPrediction {
+    try RiskModelExport.refuseSplines(design.formula, command: "cox", option: "--predict")
     do {
       let values = try ProfileError.parse(text)
       let variables = ProfileDesign.variables(of: design.formula, design: design, table: table)

@@ -306,6 +306,12 @@ private struct Builder {
   /// rows the model uses: R's `model.frame` evaluates `ns(age)` before `na.omit` drops rows
   /// missing another variable, so a row missing the response still places knots.
   private func spline(_ spec: SplineSpec, label: String) throws -> Evaluated {
+    for name in spec.argument.columnNames {
+      if let column = table[name], !column.isNumeric {
+        throw FormulaError.spline(
+          term: label, reason: "column '\(name)' holds text; a spline needs a numeric variable")
+      }
+    }
     let x = try numeric(spec.argument)
     var sample = self
     let columns = spec.argument.columnNames.compactMap { table[$0] }
@@ -330,8 +336,8 @@ private struct Builder {
         reason = "degree must be at least 1"
       case .collapsingKnots(let distinct):
         reason =
-          "'\(variable)' has \(distinct) distinct value\(distinct == 1 ? "" : "s") on the rows "
-          + "used, too few for the knots asked for (they would coincide); use fewer df, "
+          "'\(variable)' has \(distinct) distinct value\(distinct == 1 ? "" : "s") where it is "
+          + "present, too few for the knots asked for (they would coincide); use fewer df, "
           + "explicit knots, or the variable as a factor"
       case .knotOutsideRange(let knot):
         reason =

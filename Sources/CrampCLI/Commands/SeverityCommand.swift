@@ -85,6 +85,12 @@ enum SeverityCommand {
   static func predict(
     _ text: String?, fit: CumulativeLinkFit, design: DesignMatrix, table: Table
   ) throws(CLIError) -> OrdinalReport.Prediction? {
+    // A spline basis cannot yet be evaluated for a profile: no default prediction, and an
+    // asked-for one is refused.
+    if design.formula.terms.flatMap(\.variables).contains(where: { SplineSpec($0) != nil }) {
+      guard text != nil else { return nil }
+      try RiskModelExport.refuseSplines(design.formula, command: "severity", option: "--predict")
+    }
     do {
       let values = try text.map(ProfileError.parse) ?? [:]
       let variables = ProfileDesign.variables(of: design.formula, design: design, table: table)

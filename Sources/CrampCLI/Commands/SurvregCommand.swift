@@ -132,6 +132,7 @@ enum SurvregOutputs {
     _ text: String, fit: SurvregFit, input: SurvregInput, design: DesignMatrix, table: Table,
     probabilities: [Double], times: [Double]
   ) throws(CLIError) -> SurvregReport.Prediction {
+    try RiskModelExport.refuseSplines(design.formula, command: "survreg", option: "--predict")
     do {
       var values = text.isEmpty ? [:] : try ProfileError.parse(text)
       var stratum = 0
