@@ -132,7 +132,9 @@ public struct SplineBasis: Sendable, Equatable, Codable {
   ///
   /// Column `j` (of ``columnCount``) goes to `out[j * stride ..< j * stride + x.count]`.
   ///
-  /// Values must lie within the boundary knots (the training data always do).
+  /// Values must lie within the boundary knots (the training data always do); a value
+  /// outside them, or NaN, gives NaN in every column of its row (R's `predict` would
+  /// extrapolate: linearly for `ns`, by a Taylor polynomial for `bs`).
   public func fill(
     _ x: UnsafeBufferPointer<Double>, into out: UnsafeMutablePointer<Double>,
     stride: Int
@@ -145,7 +147,15 @@ public struct SplineBasis: Sendable, Equatable, Codable {
         scratch.values.withUnsafeMutableBufferPointer { b in
           scratch.left.withUnsafeMutableBufferPointer { ldel in
             scratch.right.withUnsafeMutableBufferPointer { rdel in
+              let low = t[0]
+              let high = t[t.count - 1]
               for i in 0..<x.count {
+                // Outside the boundary knots (or NaN) the recursion would read before the
+                // knots; R extrapolates there, which is not implemented: NaN, never a trap.
+                guard x[i] >= low, x[i] <= high else {
+                  for j in 0..<columnCount { out[j * stride + i] = .nan }
+                  continue
+                }
                 let cursor = Self.cursor(t, order: order, x: x[i])
                 Self.basisValues(
                   t, order: order, x: x[i], cursor: cursor.cursor, b: b,

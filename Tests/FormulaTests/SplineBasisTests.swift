@@ -85,4 +85,21 @@ struct SplineBasisTests {
       try SplineBasis(kind: .bSpline, values: [1, 2, 3, 4], degreesOfFreedom: 2, knots: nil)
     }
   }
+
+  @Test("values outside the boundary knots give NaN, never a trap")
+  func outside() throws {
+    let b = try SplineBasis(
+      kind: .natural, values: [1, 2, 3, 4, 5], degreesOfFreedom: 2, knots: nil)
+    let x: [Double] = [0, 3, 6, .nan]
+    var out = [Double](repeating: 0, count: x.count * b.columnCount)
+    x.withUnsafeBufferPointer { xs in
+      out.withUnsafeMutableBufferPointer { o in
+        if let base = o.baseAddress { b.fill(xs, into: base, stride: x.count) }
+      }
+    }
+    for j in 0..<b.columnCount {
+      #expect(out[j * 4].isNaN && out[j * 4 + 2].isNaN && out[j * 4 + 3].isNaN)
+      #expect(out[j * 4 + 1].isFinite)
+    }
+  }
 }
