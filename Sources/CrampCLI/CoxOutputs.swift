@@ -56,13 +56,13 @@ enum CoxOutputs {
   static func predict(
     _ text: String, fit: CoxFit, design: DesignMatrix, table: Table, level: Double
   ) throws(CLIError) -> CoxPrediction {
-    try RiskModelExport.refuseSplines(design.formula, command: "cox", option: "--predict")
     do {
       let values = try ProfileError.parse(text)
       let variables = ProfileDesign.variables(of: design.formula, design: design, table: table)
       let (row, filled) = try ProfileDesign.row(
         rightHandSide: ProfileDesign.rightHandSide(design.formula), references: [:],
-        variables: variables, values: values, columnNames: design.columnNames)
+        variables: variables, values: values, columnNames: design.columnNames,
+        splineBases: design.splineBases)
       let profile = zip(design.columnNames, row).filter { $0.0 != "(Intercept)" }.map(\.1)
       let steps = try fit.predictSurvival(profile: profile, confidenceLevel: level)
       var shown: [(String, String)] = []

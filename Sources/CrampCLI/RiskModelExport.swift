@@ -16,23 +16,17 @@ enum RiskModelExport {
     help: "Also save the fitted model as JSON for 'crampstat risk' (written atomically).",
     path: .output)
 
-  /// Refuses `--save-model` (or `--predict`) for a formula with an `ns()` or `bs()` term
-  /// (usage error, 64).
+  /// Refuses `--save-model` for a formula with an `ns()` or `bs()` term (usage error, 64).
   ///
   /// A saved model does not yet carry the knots, so `risk` could not rebuild the basis of
-  /// the training data for a new patient; a `--predict` profile is built the same way.
-  static func refuseSplines(
-    _ formula: Formula, command: String, option: String = "--save-model"
-  ) throws(CLIError) {
+  /// the training data for a new patient (`--predict` in the same run can: it has the design).
+  static func refuseSplines(_ formula: Formula, command: String) throws(CLIError) {
     let splines = formula.terms.flatMap(\.variables).filter { SplineSpec($0) != nil }
     guard let first = splines.first else { return }
-    let why =
-      option == "--save-model"
-      ? "a saved model does not carry the knots 'risk' would need"
-      : "a profile cannot yet be evaluated on the spline basis of the training data"
     throw .usage(
-      "'\(option)' does not support spline terms yet ('\(first.label)'): \(why). Fit "
-        + "without \(option), or use a model without ns()/bs().", command: command)
+      "'--save-model' does not support spline terms yet ('\(first.label)'): a saved model "
+        + "does not carry the knots 'risk' would need. Fit without --save-model, or use a "
+        + "model without ns()/bs().", command: command)
   }
 
   /// Saves a logistic fit (not GEE) when `--save-model` was given.

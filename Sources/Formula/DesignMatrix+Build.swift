@@ -209,12 +209,18 @@ private struct Builder {
     let clusters = try grouping(
       options.cluster.map { [Expression.column($0)] } ?? formula.clusters)
     let strata = try grouping(formula.strata)
-    return DesignMatrix(
+    var bases: [String: SplineBasis] = [:]
+    for (variable, value) in cache {
+      if case .spline(_, let basis, _) = value { bases[variable.label] = basis }
+    }
+    var design = DesignMatrix(
       formula: formula, source: table.source, rowCount: n, columnCount: p, values: values,
       columnNames: names, columnTerms: columnTerms, response: response, survival: survival,
       offset: offset, clusters: clusters, strata: strata, rowsUsed: rows,
       lineNumbers: allRows ? table.lineNumbers : rows.map { table.lineNumbers[Int($0)] },
       droppedRowCount: dropped, droppedByVariable: counts, categoricalLevels: levelsByName)
+    design.splineBases = bases
+    return design
   }
 
   // MARK: Rows
@@ -313,6 +319,18 @@ private struct Builder {
       }
     }
     let x = try numeric(spec.argument)
+    if let fitted = options.splineBases[label] {
+      let low = fitted.boundaryKnots.first ?? 0
+      let high = fitted.boundaryKnots.last ?? 0
+      if let outside = x.first(where: { !($0 >= low && $0 <= high) }) {
+        throw FormulaError.spline(
+          term: label,
+          reason: "\(Expression.format(number: outside)) is outside the boundary knots "
+            + "\(Expression.format(number: low)) to \(Expression.format(number: high)) of the "
+            + "fitted basis; extrapolating a spline is not supported")
+      }
+      return .spline(spec, fitted, x: x)
+    }
     var sample = self
     let columns = spec.argument.columnNames.compactMap { table[$0] }
     sample.rows = (0..<table.rowCount).filter { i in !columns.contains { $0.missing[i] } }.map {

@@ -120,7 +120,51 @@ struct SplineCommandTests {
     #expect(r.err.contains("knot 10 is not inside the range of 'age' (19 to 94)"))
   }
 
-  @Test("--save-model and --predict with a spline term are usage errors")
+  @Test("cox --predict evaluates ns() on the training knots, as survfit(fit, newdata)")
+  func predictAgainstR() throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: fixturePath("Reference/splines.json")))
+    let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let cases = try #require(root["predictions"] as? [[String: Any]])
+    try #require(!cases.isEmpty, "splines.json has no prediction cases")
+    for c in cases {
+      let name = try #require(c["name"] as? String)
+      let out = runCLI([
+        try #require(c["command"] as? String), repositoryPath(try #require(c["file"] as? String)),
+        "--formula", try #require(c["formula"] as? String), "--predict",
+        try #require(c["profile"] as? String), "--format", "json",
+      ])
+      #expect(out.status == 0, "\(name): \(out.err)")
+      let j = try #require(
+        try JSONSerialization.jsonObject(with: Data(out.out.utf8)) as? [String: Any])
+      let prediction = try #require(j["prediction"] as? [String: Any])
+      let steps = try #require(prediction["steps"] as? [[String: Any]])
+      let times = try #require(c["time"] as? [Double])
+      let survival = try #require(c["survival"] as? [Double])
+      let se = try #require(c["std_error"] as? [Double])
+      #expect(steps.count == times.count, "\(name)")
+      for (k, step) in steps.enumerated() where k < times.count {
+        #expect(step["time"] as? Double == times[k])
+        #expect(
+          Self.relative(step["survival"] as? Double, survival[k]) <= SplineFitTolerance.estimate,
+          "\(name) step \(k)")
+        #expect(
+          Self.relative(step["std_error"] as? Double, se[k]) <= SplineFitTolerance.standardError,
+          "\(name) step \(k)")
+      }
+    }
+  }
+
+  @Test("a --predict value outside the boundary knots is a data error")
+  func predictOutside() {
+    let r = runCLI([
+      "cox", fixturePath("Reference/data/surv_lung.csv"), "--formula",
+      "Surv(time, status) ~ ns(age, df = 3) + sex", "--predict", "age=99,sex=1",
+    ])
+    #expect(r.status == 65)
+    #expect(r.err.contains("99 is outside the boundary knots 39 to 82 of the fitted basis"))
+  }
+
+  @Test("--save-model with a spline term is a usage error")
   func refusals() throws {
     let save = runCLI([
       "logit", repositoryPath(Self.diary), "--formula", "cramp ~ ns(age, df = 3) + sex",
@@ -130,11 +174,6 @@ struct SplineCommandTests {
     #expect(save.err.contains("'--save-model' does not support spline terms yet"))
     #expect(
       !FileManager.default.fileExists(atPath: "/tmp/crampstat-spline-model-never-written.json"))
-    let predict = runCLI([
-      "cox", fixturePath("Reference/data/surv_lung.csv"), "--formula",
-      "Surv(time, status) ~ ns(age, df = 3) + sex", "--predict", "age=60,sex=1",
-    ])
-    #expect(predict.status == 64)
-    #expect(predict.err.contains("'--predict' does not support spline terms yet"))
+
   }
 }

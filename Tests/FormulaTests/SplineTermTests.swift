@@ -125,4 +125,22 @@ struct SplineTermTests {
       try DesignMatrix.build(Formula.parse("ns(y) ~ x"), table: t)
     }
   }
+
+  @Test("a design's spline bases evaluate new rows on the training knots")
+  func fittedBases() throws {
+    let training = table(y: [0, 1, 0, 1, 0], x: [0, 1, 2, 3, 4])
+    let d = try DesignMatrix.build(Formula.parse("y ~ bs(x, degree = 1)"), table: training)
+    #expect(d.splineBases.keys.sorted() == ["bs(x, degree = 1)"])
+    var options = DesignOptions()
+    options.splineBases = d.splineBases
+    let profile = table(y: [0, 1], x: [1, 3])
+    let p = try DesignMatrix.build(
+      Formula.parse("y ~ bs(x, degree = 1)"), table: profile, options: options)
+    #expect(column(p, "bs(x)[1]") == [0.25, 0.75])
+    let outside = table(y: [0, 1], x: [1, 5])
+    #expect(throws: FormulaError.self) {
+      try DesignMatrix.build(
+        Formula.parse("y ~ bs(x, degree = 1)"), table: outside, options: options)
+    }
+  }
 }

@@ -87,6 +87,15 @@ coefCase("lung_cox_ns_two", "cox",
          "coxph(Surv(time, status) ~ ns(age, df = 2) + ns(wt_loss, df = 3) + sex, data = lung2)",
          "Tests/Reference/data/surv_lung.csv", "Surv(time, status) ~ ns(age, df = 2) + ns(wt_loss, df = 3) + sex", c2)
 
+# survfit with newdata evaluates ns() on the training knots (makepredictcall).
+predictions <- list()
+s1 <- survfit(c1, newdata = data.frame(age = 60, sex = 1))
+predictions[[1]] <- list(
+  name = "lung_cox_ns_age_profile", command = "cox",
+  call = "survfit(coxph(Surv(time, status) ~ ns(age, df = 3) + sex, data = lung2), newdata = data.frame(age = 60, sex = 1))",
+  file = "Tests/Reference/data/surv_lung.csv", formula = "Surv(time, status) ~ ns(age, df = 3) + sex",
+  profile = "age=60,sex=1", time = num(s1$time), survival = num(s1$surv), std_error = num(s1$std.err))
+
 out <- list(
   generator = "Tests/Reference/splines.R",
   r_version = R.version.string,
@@ -97,7 +106,8 @@ out <- list(
     b$x <- num(b$x); b$knots <- num(b$knots); b$boundary_knots <- num(b$boundary_knots)
     b$basis <- lapply(b$basis, num); b
   }),
-  fits = fits)
+  fits = fits,
+  predictions = predictions)
 writeLines(toJSON(out, auto_unbox = TRUE, pretty = FALSE, digits = NA, json_verbatim = TRUE),
            file.path(outdir, "splines.json"))
 cat("wrote", length(bases), "bases and", length(fits), "fits\n")

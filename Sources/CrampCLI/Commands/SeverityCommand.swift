@@ -85,18 +85,13 @@ enum SeverityCommand {
   static func predict(
     _ text: String?, fit: CumulativeLinkFit, design: DesignMatrix, table: Table
   ) throws(CLIError) -> OrdinalReport.Prediction? {
-    // A spline basis cannot yet be evaluated for a profile: no default prediction, and an
-    // asked-for one is refused.
-    if design.formula.terms.flatMap(\.variables).contains(where: { SplineSpec($0) != nil }) {
-      guard text != nil else { return nil }
-      try RiskModelExport.refuseSplines(design.formula, command: "severity", option: "--predict")
-    }
     do {
       let values = try text.map(ProfileError.parse) ?? [:]
       let variables = ProfileDesign.variables(of: design.formula, design: design, table: table)
       let (row, filled) = try ProfileDesign.row(
         rightHandSide: ProfileDesign.rightHandSide(design.formula), references: [:],
-        variables: variables, values: values, columnNames: design.columnNames)
+        variables: variables, values: values, columnNames: design.columnNames,
+        splineBases: design.splineBases)
       // By name: aliased columns the fit dropped have no coefficient.
       var byName: [String: Double] = [:]
       for (name, value) in zip(design.columnNames, row) { byName[name] = value }

@@ -132,7 +132,6 @@ enum SurvregOutputs {
     _ text: String, fit: SurvregFit, input: SurvregInput, design: DesignMatrix, table: Table,
     probabilities: [Double], times: [Double]
   ) throws(CLIError) -> SurvregReport.Prediction {
-    try RiskModelExport.refuseSplines(design.formula, command: "survreg", option: "--predict")
     do {
       var values = text.isEmpty ? [:] : try ProfileError.parse(text)
       var stratum = 0
@@ -155,7 +154,8 @@ enum SurvregOutputs {
       let variables = ProfileDesign.variables(of: design.formula, design: design, table: table)
       let (row, filled) = try ProfileDesign.row(
         rightHandSide: ProfileDesign.rightHandSide(design.formula), references: [:],
-        variables: variables, values: values, columnNames: design.columnNames)
+        variables: variables, values: values, columnNames: design.columnNames,
+        splineBases: design.splineBases)
       let quantiles = try fit.quantiles(
         row: row, stratum: stratum, probabilities: probabilities)
       let survival = try fit.survival(row: row, stratum: stratum, times: times)
