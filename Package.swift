@@ -31,7 +31,7 @@ let package = Package(
     .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "Parallelism"]),
     .target(name: "Distributions"),
     .target(name: "CrampData"),
-    .target(name: "Formula", dependencies: ["CrampData"]),
+    .target(name: "Formula", dependencies: ["CrampData", "LinearAlgebra"]),
     .target(
       name: "Regression",
       dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra", "Parallelism"]

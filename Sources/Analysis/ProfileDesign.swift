@@ -87,7 +87,8 @@ public enum ProfileDesign {
   ///   the model was not trained on.
   public static func row(
     rightHandSide: String, references: [String: String], variables: [VariableInfo],
-    values: [String: String], columnNames: [String]
+    values: [String: String], columnNames: [String],
+    splineBases: [String: SplineBasis] = [:]
   ) throws -> (row: [Double], filled: [String]) {
     for key in values.keys where !variables.contains(where: { $0.name == key }) {
       throw ProfileError.unknownVariable(
@@ -136,7 +137,12 @@ public enum ProfileDesign {
       source: "profile", columns: columns, lineNumbers: (0..<k).map { Int32($0 + 1) })
     let formula = try Formula.parse(rightHandSide, columns: table.columnNames)
     let design = try DesignMatrix.build(
-      formula, table: table, options: DesignOptions(references: references))
+      formula, table: table,
+      options: {
+        var options = DesignOptions(references: references)
+        options.splineBases = splineBases
+        return options
+      }())
     guard design.columnNames == columnNames else {
       throw ProfileError.designMismatch(expected: columnNames, found: design.columnNames)
     }

@@ -61,7 +61,8 @@ enum CoxOutputs {
       let variables = ProfileDesign.variables(of: design.formula, design: design, table: table)
       let (row, filled) = try ProfileDesign.row(
         rightHandSide: ProfileDesign.rightHandSide(design.formula), references: [:],
-        variables: variables, values: values, columnNames: design.columnNames)
+        variables: variables, values: values, columnNames: design.columnNames,
+        splineBases: design.splineBases)
       let profile = zip(design.columnNames, row).filter { $0.0 != "(Intercept)" }.map(\.1)
       let steps = try fit.predictSurvival(profile: profile, confidenceLevel: level)
       var shown: [(String, String)] = []

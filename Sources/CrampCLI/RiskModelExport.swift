@@ -16,11 +16,25 @@ enum RiskModelExport {
     help: "Also save the fitted model as JSON for 'crampstat risk' (written atomically).",
     path: .output)
 
+  /// Refuses `--save-model` for a formula with an `ns()` or `bs()` term (usage error, 64).
+  ///
+  /// A saved model does not yet carry the knots, so `risk` could not rebuild the basis of
+  /// the training data for a new patient (`--predict` in the same run can: it has the design).
+  static func refuseSplines(_ formula: Formula, command: String) throws(CLIError) {
+    let splines = formula.terms.flatMap(\.variables).filter { SplineSpec($0) != nil }
+    guard let first = splines.first else { return }
+    throw .usage(
+      "'--save-model' does not support spline terms yet ('\(first.label)'): a saved model "
+        + "does not carry the knots 'risk' would need. Fit without --save-model, or use a "
+        + "model without ns()/bs().", command: command)
+  }
+
   /// Saves a logistic fit (not GEE) when `--save-model` was given.
   static func logistic(
     _ fit: LogisticFit, design: DesignMatrix, table: Table, parsed: ParsedArguments
   ) throws(CLIError) {
     guard let path = parsed.value("save-model") else { return }
+    try refuseSplines(design.formula, command: "logit")
     guard design.offset == nil else {
       throw .data("--save-model: models with an offset cannot be saved for 'risk'")
     }
@@ -42,6 +56,7 @@ enum RiskModelExport {
     _ fit: MixedLogisticFit, design: DesignMatrix, table: Table, parsed: ParsedArguments
   ) throws(CLIError) {
     guard let path = parsed.value("save-model") else { return }
+    try refuseSplines(design.formula, command: "logit")
     guard design.offset == nil else {
       throw .data("--save-model: models with an offset cannot be saved for 'risk'")
     }
@@ -79,6 +94,7 @@ enum RiskModelExport {
     path: String?
   ) throws(CLIError) {
     guard let path else { return }
+    try refuseSplines(design.formula, command: kind == .ag ? "recurrent" : "cox")
     guard design.strata == nil else {
       throw .data("--save-model: stratified Cox models cannot be saved for 'risk'")
     }
@@ -140,6 +156,7 @@ enum RiskModelExport {
     guard let d = design.design, let y = d.response else {
       throw .software("--save-model: the rate model has no design")
     }
+    try refuseSplines(d.formula, command: "recurrent")
     let coefficients = fit.coefficients.map(\.estimate)
     let correlation: [[Double]]
     do {

@@ -5,6 +5,8 @@ private enum Evaluated {
   case numeric([Double])
   /// Codes `0..<levels.count` per row; `levels` sorted, reference first after reordering.
   case categorical(name: String, codes: [Int32], levels: [String])
+  /// A spline basis of `x` (the variable on the used rows): one column per basis function.
+  case spline(SplineSpec, SplineBasis, x: [Double])
 }
 
 /// How one variable of a term contributes columns (R's TermCode: 1 contrasts, 2 indicators).
@@ -110,6 +112,8 @@ private struct Builder {
           for level in first..<levels.count {
             parts.append((variable, level, "\(name)[\(levels[level])]"))
           }
+        case (.spline(let spec, let basis, _)?, _):
+          for j in 0..<basis.columnCount { parts.append((variable, j, spec.columnName(j))) }
         default:
           parts.append((variable, nil, variable.label))
         }
@@ -135,6 +139,21 @@ private struct Builder {
     }
 
     let p = names.count
+    // A spline that is a term of its own fills its columns straight into the matrix; one in
+    // an interaction is evaluated once into `interacted` and multiplied in like a number.
+    var interacted: [Expression: [Double]] = [:]
+    for parts in components where parts.count > 1 {
+      for (variable, _) in parts where interacted[variable] == nil {
+        guard case .spline(_, let basis, let x)? = cache[variable] else { continue }
+        var flat = [Double](repeating: 0, count: n * basis.columnCount)
+        x.withUnsafeBufferPointer { xs in
+          flat.withUnsafeMutableBufferPointer { o in
+            if let base = o.baseAddress { basis.fill(xs, into: base, stride: n) }
+          }
+        }
+        interacted[variable] = flat
+      }
+    }
     // Every element is written by its column's first component (no zero fill on top of the
     // kernel's page zeroing); later components multiply in. Writing the first component
     // directly gives the same values as starting from 1 (1 * x == x exactly).
@@ -161,6 +180,22 @@ private struct Builder {
                 for i in 0..<n where codes[i] != target { out[base + i] = 0 }
               }
             }
+          case .spline(_, let basis, let x)?:
+            let j = level ?? 0
+            if parts.count == 1 {
+              // Columns of one basis are adjacent: the first fills them all.
+              if j == 0, let start = out.baseAddress {
+                x.withUnsafeBufferPointer { basis.fill($0, into: start + base, stride: n) }
+              }
+            } else if let flat = interacted[variable] {
+              flat.withUnsafeBufferPointer { b in
+                if first {
+                  for i in 0..<n { out[base + i] = b[j * n + i] }
+                } else {
+                  for i in 0..<n { out[base + i] *= b[j * n + i] }
+                }
+              }
+            }
           case nil:
             if first { for i in 0..<n { out[base + i] = 1 } }
           }
@@ -174,12 +209,18 @@ private struct Builder {
     let clusters = try grouping(
       options.cluster.map { [Expression.column($0)] } ?? formula.clusters)
     let strata = try grouping(formula.strata)
-    return DesignMatrix(
+    var bases: [String: SplineBasis] = [:]
+    for (variable, value) in cache {
+      if case .spline(_, let basis, _) = value { bases[variable.label] = basis }
+    }
+    var design = DesignMatrix(
       formula: formula, source: table.source, rowCount: n, columnCount: p, values: values,
       columnNames: names, columnTerms: columnTerms, response: response, survival: survival,
       offset: offset, clusters: clusters, strata: strata, rowsUsed: rows,
       lineNumbers: allRows ? table.lineNumbers : rows.map { table.lineNumbers[Int($0)] },
       droppedRowCount: dropped, droppedByVariable: counts, categoricalLevels: levelsByName)
+    design.splineBases = bases
+    return design
   }
 
   // MARK: Rows
@@ -217,6 +258,7 @@ private struct Builder {
   }
 
   private mutating func evaluate(_ e: Expression) throws -> Evaluated {
+    if let spec = SplineSpec(e) { return try spline(spec, label: e.label) }
     if !isCategorical(e) { return .numeric(try numeric(e)) }
     let inner: Expression
     if case .call("factor", let arguments) = e { inner = arguments[0] } else { inner = e }
@@ -264,6 +306,67 @@ private struct Builder {
     return .categorical(name: name, codes: codes, levels: levels)
   }
 
+  /// Places the knots of a spline term on the used rows (R's `ns`/`bs` with `intercept = FALSE`).
+  ///
+  /// The knots come from every row where the spline's own variable is present, not only the
+  /// rows the model uses: R's `model.frame` evaluates `ns(age)` before `na.omit` drops rows
+  /// missing another variable, so a row missing the response still places knots.
+  private func spline(_ spec: SplineSpec, label: String) throws -> Evaluated {
+    for name in spec.argument.columnNames {
+      if let column = table[name], !column.isNumeric {
+        throw FormulaError.spline(
+          term: label, reason: "column '\(name)' holds text; a spline needs a numeric variable")
+      }
+    }
+    let x = try numeric(spec.argument)
+    if let fitted = options.splineBases[label] {
+      let low = fitted.boundaryKnots.first ?? 0
+      let high = fitted.boundaryKnots.last ?? 0
+      if let outside = x.first(where: { !($0 >= low && $0 <= high) }) {
+        throw FormulaError.spline(
+          term: label,
+          reason: "\(Expression.format(number: outside)) is outside the boundary knots "
+            + "\(Expression.format(number: low)) to \(Expression.format(number: high)) of the "
+            + "fitted basis; extrapolating a spline is not supported")
+      }
+      return .spline(spec, fitted, x: x)
+    }
+    var sample = self
+    let columns = spec.argument.columnNames.compactMap { table[$0] }
+    sample.rows = (0..<table.rowCount).filter { i in !columns.contains { $0.missing[i] } }.map {
+      Int32($0)
+    }
+    sample.allRows = sample.rows.count == table.rowCount
+    let knotValues = try sample.numeric(spec.argument)
+    do {
+      let basis = try SplineBasis(
+        kind: spec.kind, values: knotValues, degreesOfFreedom: spec.degreesOfFreedom,
+        knots: spec.knots,
+        degree: spec.degree)
+      return .spline(spec, basis, x: x)
+    } catch let problem as SplineBasis.Problem {
+      let variable = spec.argument.label
+      let reason: String
+      switch problem {
+      case .degreesOfFreedomTooSmall(let minimum):
+        reason = "df must be at least \(minimum)"
+      case .badDegree:
+        reason = "degree must be at least 1"
+      case .collapsingKnots(let distinct):
+        reason =
+          "'\(variable)' has \(distinct) distinct value\(distinct == 1 ? "" : "s") where it is "
+          + "present, too few for the knots asked for (they would coincide); use fewer df, "
+          + "explicit knots, or the variable as a factor"
+      case .knotOutsideRange(let knot):
+        reason =
+          "knot \(Expression.format(number: knot)) is not inside the range of '\(variable)' "
+          + "(\(Expression.format(number: x.min() ?? 0)) to "
+          + "\(Expression.format(number: x.max() ?? 0)))"
+      }
+      throw FormulaError.spline(term: label, reason: reason)
+    }
+  }
+
   /// Refuses a text factor with too many levels (``DesignOptions/maximumFactorLevels``).
   private func checkLevelCount(_ count: Int, column: Column) throws {
     let limit = DesignOptions.maximumFactorLevels
@@ -308,6 +411,12 @@ private struct Builder {
       let b = try compute(rhs)
       return zip(a, b).map { op.apply($0, $1) }
     case .call(let name, let arguments):
+      if SplineSpec.functions.contains(name) || name.hasPrefix("=") {
+        throw FormulaError.spline(
+          term: e.label,
+          reason: "a spline is a model term of its own; it cannot be used inside arithmetic, "
+            + "I(), a response, offset(), strata() or cluster()")
+      }
       if name == "I" { return try compute(arguments[0]) }
       if name == "factor" {
         // factor() inside arithmetic: R would refuse; use the underlying numbers.

@@ -18,6 +18,10 @@ public struct DesignOptions: Sendable, Equatable {
   /// A cluster column given outside the formula (`--cluster id`); it takes precedence over a
   /// `cluster(...)` term.
   public var cluster: String?
+  /// Fitted spline bases by term label (`ns(age, df = 3)`), from
+  /// ``DesignMatrix/splineBases`` of a training design: a spline term found here is evaluated
+  /// on these knots instead of placing new ones (a profile of one new patient).
+  public var splineBases: [String: SplineBasis] = [:]
 
   /// The most levels a text column may have as a factor.
   ///
@@ -118,6 +122,10 @@ public struct DesignMatrix: Sendable {
   /// Levels of each categorical variable (after dropping rows), keyed by variable name,
   /// with the reference level first.
   public let categoricalLevels: [String: [String]]
+  /// The basis of each spline term (knots, boundary knots, `ns` projection), keyed by the
+  /// term's label (`ns(age, df = 3)`); pass it as ``DesignOptions/splineBases`` to evaluate
+  /// the same basis on new rows.
+  public internal(set) var splineBases: [String: SplineBasis] = [:]
 
   /// Whether the first column is the intercept.
   public var hasIntercept: Bool { formula.hasIntercept }

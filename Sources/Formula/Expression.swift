@@ -58,6 +58,11 @@ public indirect enum Expression: Sendable, Hashable {
       return Expression.isSyntacticName(name) ? name : "`\(name)`"
     case .number(let value):
       return Expression.format(number: value)
+    case .call(let name, let arguments) where name.hasPrefix("="):
+      // A named argument of ns()/bs(): `df = 3`, `knots = c(40, 60)`.
+      let values = arguments.map { $0.rendered(parentPrecedence: 0) }
+      let value = values.count == 1 ? values[0] : "c(" + values.joined(separator: ", ") + ")"
+      return String(name.dropFirst()) + " = " + value
     case .call(let name, let arguments):
       return name + "(" + arguments.map { $0.rendered(parentPrecedence: 0) }.joined(separator: ", ")
         + ")"

@@ -33,7 +33,8 @@ struct FormulaParser {
 
   private static let specials: Set<String> = ["offset", "strata", "cluster", "Surv"]
   private static let knownFunctions: [String] =
-    ["factor", "I"] + Expression.numericFunctions.keys.sorted() + specials.sorted()
+    ["factor", "I"] + Expression.numericFunctions.keys.sorted() + SplineSpec.functions
+    + specials.sorted()
 
   /// Limits that keep every formula's parse and expansion bounded in time and stack: a
   /// formula longer than ``maximumTokens`` tokens, nested deeper than ``maximumDepth``
@@ -159,7 +160,7 @@ struct FormulaParser {
         if ["<=", ">=", "==", "!="].contains(two) {
           result.append((.symbol(two), start))
           i += 2
-        } else if "~+-*/^:(),<>".unicodeScalars.contains(c) {
+        } else if "~+-*/^:(),<>=".unicodeScalars.contains(c) {
           result.append((.symbol(String(c)), start))
           i += 1
         } else {
@@ -353,6 +354,9 @@ struct FormulaParser {
           name: name, formula: text, position: position,
           suggestion: closestMatch(to: name, among: Self.knownFunctions))
       }
+      if SplineSpec.functions.contains(name) {
+        return try parseSpline(name, at: position)
+      }
       let arguments = try parseArguments()
       if Self.specials.contains(name), name != "Surv" {
         throw FormulaError.misplacedSpecial(name: name, formula: text, position: position)
@@ -391,6 +395,72 @@ struct FormulaParser {
       try expect(")")
       return arguments
     }
+  }
+
+  /// Parses `ns(x, df = 3)`, `ns(x, knots = c(40, 60))`, `bs(x, df = 5, degree = 2)` after
+  /// the function name; named arguments become `.call("=df", [value])` (see ``SplineSpec``).
+  private mutating func parseSpline(_ name: String, at position: Int) throws -> Expression {
+    try expect("(")
+    try descend()
+    defer { depth -= 1 }
+    let variable = try parseExpression()
+    var arguments: [Expression] = [variable]
+    var seen: Set<String> = []
+    let allowed = name == "bs" ? ["df", "knots", "degree"] : ["df", "knots"]
+    while peek == .symbol(",") {
+      advance()
+      let argumentPosition = currentPosition
+      guard case .name(let key) = peek, allowed.contains(key) else {
+        throw syntax(
+          "\(name)() takes the variable and then "
+            + allowed.map { "\($0) = ..." }.joined(separator: ", "), at: argumentPosition)
+      }
+      guard seen.insert(key).inserted else {
+        throw syntax("\(key) is given twice", at: argumentPosition)
+      }
+      advance()
+      try expect("=")
+      var values: [Double] = []
+      if case .name("c") = peek, tokens[index + 1].token == .symbol("(") {
+        advance()
+        advance()
+        while true {
+          values.append(try splineNumber())
+          if peek == .symbol(",") {
+            advance()
+            continue
+          }
+          try expect(")")
+          break
+        }
+      } else {
+        values.append(try splineNumber())
+      }
+      if key != "knots" {
+        guard values.count == 1, let value = values.first, value == value.rounded(),
+          value >= 1, value <= 1_000
+        else {
+          throw syntax("\(key) must be a whole number from 1 to 1000", at: argumentPosition)
+        }
+      }
+      arguments.append(.call("=" + key, values.map { .number($0) }))
+    }
+    try expect(")")
+    return .call(name, arguments)
+  }
+
+  /// A number literal, possibly negative, inside a spline call.
+  private mutating func splineNumber() throws -> Double {
+    var sign = 1.0
+    if peek == .symbol("-") {
+      sign = -1
+      advance()
+    }
+    guard case .number(let value) = peek else {
+      throw syntax("expected a number but found \(describe(peek))")
+    }
+    advance()
+    return sign * value
   }
 
   private mutating func noteColumn(_ name: String, at position: Int) {

@@ -37,6 +37,9 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
   /// ``DesignOptions/maximumFactorLevels``); `line` is where the first level over the limit
   /// appears, or the first row used.
   case tooManyLevels(source: String, line: Int, column: String, levels: Int, rows: Int)
+  /// A spline term (`ns()`, `bs()`) whose basis cannot be made on the rows used; `reason`
+  /// says why (knots collapsing on few distinct values, df too small, a knot outside the data).
+  case spline(term: String, reason: String)
 
   public var description: String {
     switch self {
@@ -83,6 +86,8 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
         + "\(DesignOptions.distinctShareMinimumLevels)) [high-cardinality-factor]; numbers "
         + "written with a decimal comma need '--decimal ,', and an identifier belongs in "
         + "cluster(\(column)) or --cluster, not among the covariates"
+    case .spline(let term, let reason):
+      return "spline term '\(term)': \(reason)"
     }
   }
 

@@ -90,7 +90,8 @@ enum SeverityCommand {
       let variables = ProfileDesign.variables(of: design.formula, design: design, table: table)
       let (row, filled) = try ProfileDesign.row(
         rightHandSide: ProfileDesign.rightHandSide(design.formula), references: [:],
-        variables: variables, values: values, columnNames: design.columnNames)
+        variables: variables, values: values, columnNames: design.columnNames,
+        splineBases: design.splineBases)
       // By name: aliased columns the fit dropped have no coefficient.
       var byName: [String: Double] = [:]
       for (name, value) in zip(design.columnNames, row) { byName[name] = value }

@@ -154,7 +154,8 @@ enum SurvregOutputs {
       let variables = ProfileDesign.variables(of: design.formula, design: design, table: table)
       let (row, filled) = try ProfileDesign.row(
         rightHandSide: ProfileDesign.rightHandSide(design.formula), references: [:],
-        variables: variables, values: values, columnNames: design.columnNames)
+        variables: variables, values: values, columnNames: design.columnNames,
+        splineBases: design.splineBases)
       let quantiles = try fit.quantiles(
         row: row, stratum: stratum, probabilities: probabilities)
       let survival = try fit.survival(row: row, stratum: stratum, times: times)
