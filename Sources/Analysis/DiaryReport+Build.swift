@@ -80,8 +80,16 @@ extension DiaryReport {
       } catch {
         notes.append("nightly logistic model: \(error)")
       }
-      mixedLogistic = mixedLogisticModel(
-        text + " + (1 | patient_id)", table: table, notes: &notes)
+      if table.rowCount <= options.mixedModelRowLimit {
+        mixedLogistic = mixedLogisticModel(
+          text + " + (1 | patient_id)", table: table, notes: &notes)
+      } else {
+        notes.append(
+          "random-intercept logistic model: not fitted in the report above "
+            + "\(options.mixedModelRowLimit) diary rows (this diary has \(table.rowCount); about "
+            + "40 s per 180,000 rows); run crampstat logit \(table.source) --formula \"\(text) + "
+            + "(1 | patient_id)\"")
+      }
     }
 
     // Andersen-Gill model on merged intervals, and the mean cumulative function.

@@ -91,9 +91,15 @@ public struct DiaryReportOptions: Sendable {
   public var factors: [String]?
   /// Model covariates (default: those of ``DiaryReport/defaultCovariates`` present).
   public var covariates: [String]?
+  /// Diary rows above which the random-intercept logistic model is left to `crampstat logit`
+  /// (with a note): its finite-difference Newton costs about 40 s per 180,000 rows here.
+  public var mixedModelRowLimit: Int
 
-  public init(factors: [String]? = nil, covariates: [String]? = nil) {
+  public init(
+    factors: [String]? = nil, covariates: [String]? = nil, mixedModelRowLimit: Int = 500_000
+  ) {
     self.factors = factors
     self.covariates = covariates
+    self.mixedModelRowLimit = mixedModelRowLimit
   }
 }
