@@ -147,6 +147,10 @@ public enum ProfileDesign {
       throw ProfileError.designMismatch(expected: columnNames, found: design.columnNames)
     }
     let row = (0..<design.columnCount).map { design.values[$0 * design.rowCount] }
+    // A spline basis is NaN outside its boundary knots (R would extrapolate): refuse.
+    if let j = row.firstIndex(where: { !$0.isFinite }) {
+      throw ProfileError.outsideSplineKnots(column: columnNames[j])
+    }
     return (row, filled)
   }
 }
@@ -160,11 +164,20 @@ public enum ProfileError: Error, Equatable, Sendable, CustomStringConvertible {
   case malformed(String)
   /// The profile names a variable twice (`age=63,age=36`): which one was meant is unknown.
   case duplicateVariable(name: String)
+  /// A value outside the boundary knots of a spline term (the basis is not extrapolated).
+  case outsideSplineKnots(column: String)
+  /// The profile's design row could not be built (the formula module's message).
+  case design(String)
   /// `--patient-id` names a group the mixed model was not fitted on.
   case unknownGroup(column: String, value: String)
 
   public var description: String {
     switch self {
+    case .design(let message):
+      return message
+    case .outsideSplineKnots(let column):
+      return "the value gives no '\(column)': it lies outside the training range (the "
+        + "boundary knots) of the spline term, which is not extrapolated"
     case .unknownGroup(let column, let value):
       return "\(column) '\(value)' is not in the model's training data; leave out "
         + "--patient-id for the risk of a new patient (marginal over patients)"

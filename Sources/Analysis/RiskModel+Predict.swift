@@ -283,18 +283,18 @@ extension RiskModel {
         let columns = dropIntercept ? ["(Intercept)"] + terms : terms
         let built = try ProfileDesign.row(
           rightHandSide: rightHandSide, references: references, variables: variables,
-          values: values, columnNames: columns)
+          values: values, columnNames: columns, splineBases: splineBases ?? [:])
         return (dropIntercept ? Array(built.row.dropFirst()) : built.row, built.filled)
       } catch ProfileError.designMismatch where dropIntercept {
         // A formula without an intercept (`- 1`): the design columns are the terms.
         return try ProfileDesign.row(
           rightHandSide: rightHandSide, references: references, variables: variables,
-          values: values, columnNames: terms)
+          values: values, columnNames: terms, splineBases: splineBases ?? [:])
       }
     } catch let error as ProfileError {
       throw error
     } catch {
-      throw .malformed(String(describing: error))
+      throw .design(String(describing: error))
     }
   }
 

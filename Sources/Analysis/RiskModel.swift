@@ -1,3 +1,4 @@
+import Formula
 import Foundation
 
 /// A fitted model saved for scoring patients (`--save-model fit.json`, read by `crampstat risk`).
@@ -94,6 +95,9 @@ public struct RiskModel: Codable, Sendable, Equatable {
   public var theta: Double?
   /// The random part of a mixed logistic model (`nil` for every other model).
   public var randomEffects: SavedRandomEffects?
+  /// The training bases of spline terms (`ns(age, df = 3)` -> knots and `ns` projection), so
+  /// a new patient's row uses the training knots; `nil` without spline terms.
+  public var splineBases: [String: SplineBasis]?
   /// What an event is (`cramp night`, `cramp`), for the text of predictions.
   public var outcome: String
   /// Unit of time of the baseline and of predictions.
@@ -114,6 +118,7 @@ public struct RiskModel: Codable, Sendable, Equatable {
     case baselineCumulativeHazard = "baseline_cumulative_hazard"
     case centre, theta, outcome
     case randomEffects = "random_effects"
+    case splineBases = "spline_bases"
     case timeUnit = "time_unit"
     case trainingRows = "training_rows"
     case source
@@ -166,6 +171,7 @@ public struct RiskModel: Codable, Sendable, Equatable {
     centre = try c.decodeIfPresent([Double].self, forKey: .centre)
     theta = try c.decodeIfPresent(Double.self, forKey: .theta)
     randomEffects = try c.decodeIfPresent(SavedRandomEffects.self, forKey: .randomEffects)
+    splineBases = try c.decodeIfPresent([String: SplineBasis].self, forKey: .splineBases)
     outcome = try c.decode(String.self, forKey: .outcome)
     timeUnit = try c.decode(String.self, forKey: .timeUnit)
     trainingRows = try c.decode(Int.self, forKey: .trainingRows)
@@ -190,6 +196,7 @@ public struct RiskModel: Codable, Sendable, Equatable {
     try c.encodeIfPresent(centre, forKey: .centre)
     try c.encodeIfPresent(theta, forKey: .theta)
     try c.encodeIfPresent(randomEffects, forKey: .randomEffects)
+    try c.encodeIfPresent(splineBases, forKey: .splineBases)
     try c.encode(outcome, forKey: .outcome)
     try c.encode(timeUnit, forKey: .timeUnit)
     try c.encode(trainingRows, forKey: .trainingRows)
@@ -279,6 +286,9 @@ public struct RiskModel: Codable, Sendable, Equatable {
       model.covariance.allSatisfy({ $0.count == p })
     else {
       throw .inconsistent("terms, coefficients and covariance differ in size")
+    }
+    for (term, basis) in model.splineBases ?? [:] where !basis.isConsistent {
+      throw .inconsistent("spline_bases: the basis of '\(term)' is not a valid spline basis")
     }
     if let random = model.randomEffects {
       guard model.kind == .logistic else {

@@ -16,25 +16,11 @@ enum RiskModelExport {
     help: "Also save the fitted model as JSON for 'crampstat risk' (written atomically).",
     path: .output)
 
-  /// Refuses `--save-model` for a formula with an `ns()` or `bs()` term (usage error, 64).
-  ///
-  /// A saved model does not yet carry the knots, so `risk` could not rebuild the basis of
-  /// the training data for a new patient (`--predict` in the same run can: it has the design).
-  static func refuseSplines(_ formula: Formula, command: String) throws(CLIError) {
-    let splines = formula.terms.flatMap(\.variables).filter { SplineSpec($0) != nil }
-    guard let first = splines.first else { return }
-    throw .usage(
-      "'--save-model' does not support spline terms yet ('\(first.label)'): a saved model "
-        + "does not carry the knots 'risk' would need. Fit without --save-model, or use a "
-        + "model without ns()/bs().", command: command)
-  }
-
   /// Saves a logistic fit (not GEE) when `--save-model` was given.
   static func logistic(
     _ fit: LogisticFit, design: DesignMatrix, table: Table, parsed: ParsedArguments
   ) throws(CLIError) {
     guard let path = parsed.value("save-model") else { return }
-    try refuseSplines(design.formula, command: "logit")
     guard design.offset == nil else {
       throw .data("--save-model: models with an offset cannot be saved for 'risk'")
     }
@@ -47,7 +33,7 @@ enum RiskModelExport {
       covariance: RiskModel.expandCovariance(fit.covariance, coefficients: coefficients),
       robustVariance: fit.variance == .robust, confidenceLevel: fit.confidenceLevel,
       outcome: "cramp night", trainingRows: fit.n, source: design.source)
-    try write(model, to: path)
+    try write(model, design: design, to: path)
   }
 
   /// Saves a random-intercept (or slope) logistic fit: the fixed effects with their model
@@ -56,7 +42,6 @@ enum RiskModelExport {
     _ fit: MixedLogisticFit, design: DesignMatrix, table: Table, parsed: ParsedArguments
   ) throws(CLIError) {
     guard let path = parsed.value("save-model") else { return }
-    try refuseSplines(design.formula, command: "logit")
     guard design.offset == nil else {
       throw .data("--save-model: models with an offset cannot be saved for 'risk'")
     }
@@ -85,7 +70,7 @@ enum RiskModelExport {
     model.randomEffects = SavedRandomEffects(
       group: fit.group, link: fit.link, terms: fit.variances.map(\.term), covariance: sigma,
       modes: modes)
-    try write(model, to: path)
+    try write(model, design: design, to: path)
   }
 
   /// Saves a Cox fit (time to first cramp, or the AG model of `recurrent`).
@@ -94,7 +79,6 @@ enum RiskModelExport {
     path: String?
   ) throws(CLIError) {
     guard let path else { return }
-    try refuseSplines(design.formula, command: kind == .ag ? "recurrent" : "cox")
     guard design.strata == nil else {
       throw .data("--save-model: stratified Cox models cannot be saved for 'risk'")
     }
@@ -123,7 +107,7 @@ enum RiskModelExport {
       guard let j = design.columnNames.firstIndex(of: term), n > 0 else { return 0 }
       return design.values[(j * n)..<((j + 1) * n)].reduce(0, +) / Double(n)
     }
-    try write(model, to: path)
+    try write(model, design: design, to: path)
   }
 
   /// Saves the AG, Poisson or negative binomial fit of `recurrent` when a path is given.
@@ -156,7 +140,6 @@ enum RiskModelExport {
     guard let d = design.design, let y = d.response else {
       throw .software("--save-model: the rate model has no design")
     }
-    try refuseSplines(d.formula, command: "recurrent")
     let coefficients = fit.coefficients.map(\.estimate)
     let correlation: [[Double]]
     do {
@@ -178,7 +161,7 @@ enum RiskModelExport {
       outcome: fit.outcome == "cramps" ? "cramps" : "cramp nights", trainingRows: fit.patients,
       source: design.layout.source)
     model.theta = fit.theta
-    try write(model, to: path)
+    try write(model, design: d, to: path)
   }
 
   /// Correlation of the estimable coefficients of a log-link count model (see ``rate``).
@@ -224,7 +207,14 @@ enum RiskModelExport {
   }
 
   /// Writes the model file atomically.
-  static func write(_ model: RiskModel, to path: String) throws(CLIError) {
+  ///
+  /// The design's spline bases (knots and `ns` projection) go with it, so `risk` evaluates
+  /// the training basis for a new patient.
+  static func write(
+    _ model: RiskModel, design: DesignMatrix, to path: String
+  ) throws(CLIError) {
+    var model = model
+    model.splineBases = design.splineBases.isEmpty ? nil : design.splineBases
     let bytes: [UInt8]
     do {
       bytes = try model.encoded()

@@ -43,6 +43,38 @@ public struct SplineBasis: Sendable, Equatable, Codable {
   public let columnCount: Int
 
   /// Why a basis cannot be made.
+  enum CodingKeys: String, CodingKey {
+    case kind, degree, knots, projection
+    case interiorKnots = "interior_knots"
+    case boundaryKnots = "boundary_knots"
+    case columnCount = "column_count"
+  }
+
+  /// Whether a basis read from a file is one this type could have built.
+  ///
+  /// Degree 1 to 20 (3 for `ns`), `degree + 1` equal knots at each boundary, finite
+  /// non-decreasing knots, interior and boundary knots consistent with them, and the column
+  /// count and `ns` projection of the right sizes. ``fill(_:into:stride:)`` relies on it.
+  public var isConsistent: Bool {
+    let order = degree + 1
+    guard degree >= 1, degree <= 20, kind == .bSpline || degree == 3,
+      knots.count >= 2 * order, knots.allSatisfy(\.isFinite),
+      zip(knots, knots.dropFirst()).allSatisfy({ $0 <= $1 }),
+      let low = knots.first, let high = knots.last, low < high,
+      knots.prefix(order).allSatisfy({ $0 == low }), knots.suffix(order).allSatisfy({ $0 == high }),
+      boundaryKnots == [low, high],
+      interiorKnots == Array(knots.dropFirst(order).dropLast(order)),
+      interiorKnots.allSatisfy({ $0 > low && $0 < high })
+    else { return false }
+    let m = knots.count - order - 1
+    switch kind {
+    case .bSpline: return projection.isEmpty && columnCount == m && m >= 1
+    case .natural:
+      return m >= 3 && columnCount == m - 2 && projection.count == m * (m - 2)
+        && projection.allSatisfy(\.isFinite)
+    }
+  }
+
   public enum Problem: Error, Equatable, Sendable {
     /// `df` is below the smallest the basis allows.
     case degreesOfFreedomTooSmall(minimum: Int)

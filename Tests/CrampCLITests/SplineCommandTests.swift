@@ -163,17 +163,4 @@ struct SplineCommandTests {
     #expect(r.status == 65)
     #expect(r.err.contains("99 is outside the boundary knots 39 to 82 of the fitted basis"))
   }
-
-  @Test("--save-model with a spline term is a usage error")
-  func refusals() throws {
-    let save = runCLI([
-      "logit", repositoryPath(Self.diary), "--formula", "cramp ~ ns(age, df = 3) + sex",
-      "--save-model", "/tmp/crampstat-spline-model-never-written.json",
-    ])
-    #expect(save.status == 64)
-    #expect(save.err.contains("'--save-model' does not support spline terms yet"))
-    #expect(
-      !FileManager.default.fileExists(atPath: "/tmp/crampstat-spline-model-never-written.json"))
-
-  }
 }
