@@ -58,8 +58,26 @@ struct CSVRobustnessTests {
 
   @Test("every prefix of the diary gives a table or a CSVError")
   func truncations() {
+    var tables = 0
+    var errors = 0
     for length in 0...Self.diary.count {
-      _ = try? CSVReader.read(bytes: Array(Self.diary.prefix(length)), source: "cut.csv")
+      do {
+        let result = try CSVReader.read(bytes: Array(Self.diary.prefix(length)), source: "cut.csv")
+        tables += 1
+        // A prefix holds at most the diary's 5 records, each column one value per record.
+        #expect(result.table.rowCount <= 5, "prefix \(length)")
+        for column in result.table.columns {
+          #expect(column.count == result.table.rowCount, "prefix \(length)")
+        }
+      } catch {
+        errors += 1
+        #expect(error.description.contains("cut.csv"), "prefix \(length): \(error)")
+      }
     }
+    // The whole file reads; cuts inside a quoted field (the embedded CRLF) or the header fail.
+    let whole = try? CSVReader.read(bytes: Self.diary, source: "cut.csv")
+    #expect(whole?.table.rowCount == 5)
+    #expect(tables > 0 && errors > 0)
+    #expect(tables + errors == Self.diary.count + 1)
   }
 }
