@@ -1,4 +1,5 @@
 import CrampData
+import Recurrent
 import Reporting
 
 /// `crampstat layout FILE --to KIND`: a night-level diary reshaped for survival and rate models.
@@ -28,7 +29,14 @@ enum LayoutCommand {
       survcondense); '--no-merge' keeps one row per night. '--age-at-enrolment age' adds a \
       time-varying age_over_50 (replacing the diary's): 1 from the first night d, counted from \
       the patient's first diary row, with age + d/365.25 >= 50 (enrolled at 49.99: night 4; \
-      at 49: night 366), so intervals split on that night.
+      at 49: night 366), so intervals split on that night. '--split-at 30,60' cuts ag, pwp-gap \
+      and pwp-total rows at those times as R's survSplit(cut = c(30, 60), episode = \
+      "interval"): a row (start, stop] with start < c < stop becomes (start, c] with event 0 \
+      and (c, stop] with its event; the added column interval is 1 before the first cut, 2 \
+      between the first and second, and so on (pwp-gap cuts gap time). '--to first \
+      --competing --patients P.csv' adds event_type for 'crampstat cif': 1 = first cramp, and \
+      for a patient censored without a cramp the patients file's censor_reason: 2 = \
+      delivery_end, 3 = dropout, 0 = admin or empty.
       """,
     arguments: [ArgumentSpec(name: "file", help: "Night-level diary CSV.")],
     options: [
@@ -42,6 +50,18 @@ enum LayoutCommand {
         help: "Comma-separated covariate columns to carry into the rows.", repeatable: true),
     ] + layoutRules + [
       .flag("no-merge", help: "Do not merge cramp-free nights into longer intervals."),
+      .option(
+        "split-at", value: "times",
+        help: "Comma-separated increasing positive cut times for ag/pwp rows (R's survSplit)."),
+      .flag(
+        "competing",
+        help:
+          "With '--to first': add event_type (1 cramp, 2 delivery_end, 3 dropout, 0 admin) "
+          + "from the --patients censor_reason."),
+      .option(
+        "patients", value: "file",
+        help: "One-row-per-patient CSV joined on patient_id (baseline columns, censor_reason).",
+        path: .input),
       .option(
         "format", value: "format",
         help:
@@ -78,10 +98,31 @@ enum LayoutCommand {
         options.covariates.append(RecurrentLayoutOptions.ageOver50)
       }
     }
+    let cuts = try splitTimes(parsed.value("split-at"), kind: kind)
+    let competing = parsed.flag("competing")
+    if competing && kind != .first {
+      throw .usage("'--competing' needs '--to first'.", command: "layout")
+    }
+    if competing && parsed.value("patients") == nil {
+      throw .usage(
+        "'--competing' needs '--patients FILE' with a censor_reason column.", command: "layout")
+    }
     let loaded = try TableLoader.load(
       path, options: try CommonOptions.csvOptions(parsed), context: context,
       quiet: parsed.flag("quiet"), kind: fromWide ? .wideDiary : .nightDiary)
-    let table = fromWide ? try WideReshape.nights(loaded) : loaded
+    var table = fromWide ? try WideReshape.nights(loaded) : loaded
+    var patients: Table?
+    if let patientsPath = parsed.value("patients") {
+      let side = try TableLoader.load(
+        patientsPath, options: try CommonOptions.csvOptions(parsed), context: context,
+        quiet: parsed.flag("quiet"), kind: .sideTable)
+      do {
+        table = try PatientJoin.join(diary: table, patients: side)
+      } catch {
+        throw .data(error.description)
+      }
+      patients = side
+    }
     var result = table
     if let kind {
       do {
@@ -90,6 +131,8 @@ enum LayoutCommand {
         throw .data(error.description)
       }
     }
+    if let patients, competing { result = try addEventType(result, patients: patients) }
+    if let cuts { result = RecurrentLayout.splitIntervals(result, at: cuts) }
     let format = OutputFormat(rawValue: parsed.value("format") ?? "csv") ?? .csv
     let bytes: [UInt8]
     switch format {
@@ -112,6 +155,84 @@ enum LayoutCommand {
       context.console.out(String(decoding: bytes, as: UTF8.self))
     }
     return ExitCode.success
+  }
+}
+
+extension LayoutCommand {
+  /// The `--split-at` cut times: positive, finite and strictly increasing (exit 64 otherwise).
+  static func splitTimes(_ text: String?, kind: RecurrentLayout?) throws(CLIError) -> [Double]? {
+    guard let text else { return nil }
+    guard let kind, [.ag, .pwpGap, .pwpTotal].contains(kind) else {
+      throw .usage(
+        "'--split-at' splits (start, stop] rows: use it with '--to ag', 'pwp-gap' or 'pwp-total'.",
+        command: "layout")
+    }
+    var cuts: [Double] = []
+    var lastText = ""
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+      let item = String(part).trimmingSpaces()
+      guard let value = Double(item), value.isFinite, value > 0 else {
+        throw .usage(
+          "'--split-at' needs positive numbers separated by commas, not '\(item)'.",
+          command: "layout")
+      }
+      if let last = cuts.last, value <= last {
+        throw .usage(
+          "'--split-at' times must increase: \(item) after \(lastText).",
+          command: "layout")
+      }
+      cuts.append(value)
+      lastText = item
+    }
+    return cuts
+  }
+
+  /// Status codes of `censor_reason` for `--competing` (`admin` and empty are 0).
+  static let competingCodes: [String: Double] = ["admin": 0, "delivery_end": 2, "dropout": 3]
+
+  /// The `first` rows with `event_type` after `event`: 1 for a first cramp, else the code of
+  /// the patient's `censor_reason` in `patients`.
+  static func addEventType(_ rows: Table, patients: Table) throws(CLIError) -> Table {
+    guard let reason = patients["censor_reason"] else {
+      throw .data(
+        "\(patients.source): no column 'censor_reason' ('--competing' codes censored patients "
+          + "by it: admin, delivery_end or dropout)")
+    }
+    guard let key = patients["patient_id"], let id = rows["patient_id"],
+      let event = rows["event"]
+    else {
+      throw .data("\(patients.source): no column 'patient_id'")
+    }
+    var reasonOf: [String: (String?, Int)] = [:]
+    for row in 0..<patients.rowCount {
+      if let k = key.text(at: row), reasonOf[k] == nil {
+        reasonOf[k] = (reason.text(at: row), Int(patients.lineNumbers[row]))
+      }
+    }
+    var codes = [Double](repeating: 0, count: rows.rowCount)
+    for row in 0..<rows.rowCount where event.numbers[row] != 1 {
+      guard let (text, line) = id.text(at: row).flatMap({ reasonOf[$0] }), let text,
+        !text.trimmingSpaces().isEmpty
+      else { continue }
+      guard let code = competingCodes[text.trimmingSpaces()] else {
+        throw .data(
+          "\(patients.source):\(line): column 'censor_reason': '\(text)' is not admin, "
+            + "delivery_end or dropout")
+      }
+      codes[row] = code
+    }
+    for row in 0..<rows.rowCount where event.numbers[row] == 1 { codes[row] = 1 }
+    var columns: [Column] = []
+    for column in rows.columns {
+      columns.append(column)
+      if column.name == "event" {
+        columns.append(
+          Column(
+            name: "event_type", type: .integer, numbers: codes,
+            missing: [Bool](repeating: false, count: rows.rowCount)))
+      }
+    }
+    return Table(source: rows.source, columns: columns, lineNumbers: rows.lineNumbers)
   }
 }
 
