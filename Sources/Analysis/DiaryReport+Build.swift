@@ -87,7 +87,7 @@ extension DiaryReport {
         notes.append(
           "random-intercept logistic model: not fitted in the report above "
             + "\(options.mixedModelRowLimit) diary rows (this diary has \(table.rowCount); about "
-            + "40 s per 180,000 rows); run crampstat logit \(table.source) --formula \"\(text) + "
+            + "36 s per 180,000 rows); run crampstat logit \(table.source) --formula \"\(text) + "
             + "(1 | patient_id)\"")
       }
     }
@@ -421,24 +421,20 @@ extension DiaryReport {
   /// coxph `frailty(patient_id, distribution = "gaussian")`, REML variance, instead of the
   /// robust variance: the between-patient variance on the log-hazard scale.
   static func frailtyFit(_ design: DesignMatrix) throws -> FrailtyCoxFit {
-    guard let outcome = design.survival, let start = outcome.start,
-      let clusters = design.clusters
-    else {
+    let (y, x, names) = try countingProcessInputs(design)
+    guard let clusters = design.clusters else {
       throw RecurrentLayoutError.missingColumn(
-        source: design.source, column: "start", suggestion: nil)
+        source: design.source, column: "patient_id", suggestion: nil)
     }
-    let (values, names) = design.covariates()
-    let x = try Matrix(rows: design.rowCount, columns: names.count, columnMajor: values)
-    let y = try SurvivalResponse(
-      start: start, stop: outcome.stop,
-      event: try SurvivalResponse.normalizeStatus(outcome.status))
     return try FrailtyCoxModel(distribution: .gaussian).fit(
       y, x: x, termNames: names, groups: clusters.codes.map(Int.init),
       strata: design.strata.map { $0.codes.map(Int.init) })
   }
 
-  /// Cox fit of an AG design (intercept column removed, clusters from the design).
-  static func coxFit(_ design: DesignMatrix) throws -> CoxFit {
+  /// The `(start, stop]` response and the intercept-free covariates of an AG design.
+  static func countingProcessInputs(
+    _ design: DesignMatrix
+  ) throws -> (y: SurvivalResponse, x: Matrix, names: [String]) {
     guard let outcome = design.survival, let start = outcome.start else {
       throw RecurrentLayoutError.missingColumn(
         source: design.source, column: "start", suggestion: nil)
@@ -448,9 +444,16 @@ extension DiaryReport {
     let y = try SurvivalResponse(
       start: start, stop: outcome.stop,
       event: try SurvivalResponse.normalizeStatus(outcome.status))
+    return (y, x, names)
+  }
+
+  /// Cox fit of an AG design (intercept column removed, clusters from the design).
+  static func coxFit(_ design: DesignMatrix) throws -> CoxFit {
+    let (y, x, names) = try countingProcessInputs(design)
     return try CoxModel().fit(
       y, x: x, termNames: names,
       strata: design.strata.map { $0.codes.map(Int.init) },
       cluster: design.clusters.map { $0.codes.map(Int.init) })
   }
+
 }

@@ -61,8 +61,9 @@ public enum RandomEffectUse: Sendable, Equatable {
 }
 
 extension RiskModel {
-  /// Points of the Gauss-Hermite rule that averages a risk over the random effect.
-  static let marginalQuadraturePoints = 25
+  /// The 25-point Gauss-Hermite rule that averages a risk over the random effect, built once
+  /// (not per scored patient).
+  static let marginalRule: GaussHermiteRule? = try? GaussHermiteRule(points: 25)
 
   /// The nightly and k-night risks of a mixed logistic model as increasing functions of the
   /// fixed linear predictor `eta`, for one patient.
@@ -90,11 +91,8 @@ extension RiskModel {
       var s2 = 0.0
       for i in z.indices { for j in z.indices { s2 += z[i] * random.covariance[i][j] * z[j] } }
       let s = max(0, s2).squareRoot()
-      let rule: GaussHermiteRule
-      do {
-        rule = try GaussHermiteRule(points: Self.marginalQuadraturePoints)
-      } catch {
-        throw .malformed("the quadrature rule could not be built: \(error)")
+      guard let rule = Self.marginalRule else {
+        throw .malformed("the quadrature rule could not be built")
       }
       return (
         { eta in zip(rule.nodes, rule.weights).map { $1 * link.mean(eta + s * $0) }.reduce(0, +) },

@@ -28,21 +28,38 @@ enum ModelInput {
     help: "One-row-per-patient CSV whose extra columns are joined on patient_id (baseline).",
     path: .input)
 
+  /// The `--patients` file, read as a one-row-per-patient side table.
+  ///
+  /// `nil` without the option. Shared by `logit`, `recurrent` and `layout`.
+  static func patientsTable(
+    _ parsed: ParsedArguments, context: Context
+  ) throws(CLIError) -> Table? {
+    guard let path = parsed.value("patients") else { return nil }
+    return try TableLoader.load(
+      path, options: try CommonOptions.csvOptions(parsed), context: context,
+      quiet: parsed.flag("quiet"), kind: .sideTable)
+  }
+
+  /// `diary` with the patient file's columns joined on `patient_id` (a data error, 65, when
+  /// the join is impossible).
+  static func join(_ diary: Table, patients: Table) throws(CLIError) -> Table {
+    do {
+      return try PatientJoin.join(diary: diary, patients: patients)
+    } catch {
+      throw .data(error.description)
+    }
+  }
+
   /// The table with the `--patients` file's columns joined when the option was given, and
   /// the header names a formula may use (the diary's and the patient file's).
   static func joinPatients(
     _ table: Table, header: [String], parsed: ParsedArguments, context: Context
   ) throws(CLIError) -> (Table, [String]) {
-    guard let path = parsed.value("patients") else { return (table, header) }
-    let patients = try TableLoader.load(
-      path, options: try CommonOptions.csvOptions(parsed), context: context,
-      quiet: parsed.flag("quiet"), kind: .sideTable)
-    do {
-      let joined = try PatientJoin.join(diary: table, patients: patients)
-      return (joined, header + patients.columnNames.filter { !header.contains($0) })
-    } catch {
-      throw .data(error.description)
+    guard let patients = try patientsTable(parsed, context: context) else {
+      return (table, header)
     }
+    let joined = try join(table, patients: patients)
+    return (joined, header + patients.columnNames.filter { !header.contains($0) })
   }
 
   /// The parsed formula and the design matrix built on the table in `path`.

@@ -55,30 +55,13 @@ extension DevianceOptimizer {
     return (current.deviance, beta, current.modes)
   }
 
-  /// The `beta` block of the deviance Hessian at `(theta, beta)` by central differences of
-  /// the analytic gradient (`2p` evaluations, step `1e-4`), factored.
+  /// The `beta` block of the deviance Hessian at `(theta, beta)` (see
+  /// ``differencedHessian(_:indices:modes:step:)``, step `1e-4`), factored.
   func betaBlockHessian(theta: Double, beta: [Double], modes: [Double]) throws -> Cholesky {
-    let p = beta.count
-    var block = Matrix(rows: p, columns: p)
-    let h = Self.delta
-    for j in 0..<p {
-      var plus = beta
-      var minus = beta
-      plus[j] += h
-      minus[j] -= h
-      guard let gp = try evaluate([theta] + plus, start: modes).gradient,
-        let gm = try evaluate([theta] + minus, start: modes).gradient
-      else { throw MixedModelError.singularHessian }
-      for i in 0..<p { block[i, j] = (gp[thetaCount + i] - gm[thetaCount + i]) / (2 * h) }
-    }
-    for j in 0..<p {
-      for i in 0..<j {
-        let mean = (block[i, j] + block[j, i]) / 2
-        block[i, j] = mean
-        block[j, i] = mean
-      }
-    }
-    return try Cholesky(block)
+    let phi = [theta] + beta
+    return try Cholesky(
+      differencedHessian(
+        phi, indices: Array(thetaCount..<phi.count), modes: modes, step: Self.delta))
   }
 
   /// Profile-likelihood interval of a scalar random-intercept SD `sigma = theta`, as lme4's

@@ -78,31 +78,42 @@ struct DevianceOptimizer {
   private func gradientDifferences(_ phi: [Double], modes: [Double], step h: Double) throws
     -> (gradient: [Double], hessian: Matrix)
   {
-    let m = phi.count
+    guard let center = try evaluate(phi, start: modes).gradient else {
+      throw MixedModelError.singularHessian
+    }
+    return (center, try differencedHessian(phi, indices: Array(phi.indices), modes: modes, step: h))
+  }
+
+  /// The block of the deviance Hessian over the coordinates `indices` of `phi`, by central
+  /// differences of the analytic gradient (`2 * indices.count` evaluations, PIRLS started
+  /// from `modes`), symmetrized.
+  func differencedHessian(
+    _ phi: [Double], indices: [Int], modes: [Double], step h: Double
+  ) throws -> Matrix {
     func gradient(_ x: [Double]) throws -> [Double] {
       guard let g = try evaluate(x, start: modes).gradient else {
         throw MixedModelError.singularHessian
       }
       return g
     }
-    let center = try gradient(phi)
-    var hessian = Matrix(rows: m, columns: m)
-    for j in 0..<m {
+    let k = indices.count
+    var hessian = Matrix(rows: k, columns: k)
+    for (b, j) in indices.enumerated() {
       var plus = phi
       var minus = phi
       plus[j] += h
       minus[j] -= h
       let (gp, gm) = (try gradient(plus), try gradient(minus))
-      for i in 0..<m { hessian[i, j] = (gp[i] - gm[i]) / (2 * h) }
+      for (a, i) in indices.enumerated() { hessian[a, b] = (gp[i] - gm[i]) / (2 * h) }
     }
-    for j in 0..<m {
-      for i in 0..<j {
-        let mean = (hessian[i, j] + hessian[j, i]) / 2
-        hessian[i, j] = mean
-        hessian[j, i] = mean
+    for b in 0..<k {
+      for a in 0..<b {
+        let mean = (hessian[a, b] + hessian[b, a]) / 2
+        hessian[a, b] = mean
+        hessian[b, a] = mean
       }
     }
-    return (center, hessian)
+    return hessian
   }
 
   /// Gradient and Hessian for the standard errors, by Richardson extrapolation.

@@ -111,18 +111,8 @@ enum LayoutCommand {
       path, options: try CommonOptions.csvOptions(parsed), context: context,
       quiet: parsed.flag("quiet"), kind: fromWide ? .wideDiary : .nightDiary)
     var table = fromWide ? try WideReshape.nights(loaded) : loaded
-    var patients: Table?
-    if let patientsPath = parsed.value("patients") {
-      let side = try TableLoader.load(
-        patientsPath, options: try CommonOptions.csvOptions(parsed), context: context,
-        quiet: parsed.flag("quiet"), kind: .sideTable)
-      do {
-        table = try PatientJoin.join(diary: table, patients: side)
-      } catch {
-        throw .data(error.description)
-      }
-      patients = side
-    }
+    let patients = try ModelInput.patientsTable(parsed, context: context)
+    if let patients { table = try ModelInput.join(table, patients: patients) }
     var result = table
     if let kind {
       do {

@@ -87,15 +87,8 @@ enum RecurrentCommand {
       options: try CommonOptions.csvOptions(parsed), context: context,
       quiet: parsed.flag("quiet"), kind: .nightDiary
     ).table
-    if let patientsPath = parsed.value("patients") {
-      let patients = try TableLoader.load(
-        patientsPath, options: try CommonOptions.csvOptions(parsed), context: context,
-        quiet: parsed.flag("quiet"), kind: .sideTable)
-      do {
-        table = try PatientJoin.join(diary: table, patients: patients)
-      } catch {
-        throw .data(error.description)
-      }
+    if let patients = try ModelInput.patientsTable(parsed, context: context) {
+      table = try ModelInput.join(table, patients: patients)
     }
     let body: [String: JSONValue]
     let render: (OutputFormat) -> String
