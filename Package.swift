@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "CrampData", targets: ["CrampData"]),
     .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
     .library(name: "Parallelism", targets: ["Parallelism"]),
+    .library(name: "Partials", targets: ["Partials"]),
     .library(name: "Distributions", targets: ["Distributions"]),
     .library(name: "Regression", targets: ["Regression"]),
     .library(name: "Survival", targets: ["Survival"]),
@@ -30,11 +31,14 @@ let package = Package(
     .target(name: "Parallelism"),
     .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "Parallelism"]),
     .target(name: "Distributions"),
+    .target(name: "Partials"),
     .target(name: "CrampData"),
     .target(name: "Formula", dependencies: ["CrampData", "LinearAlgebra"]),
     .target(
       name: "Regression",
-      dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra", "Parallelism"]
+      dependencies: [
+        "CrampData", "Distributions", "Formula", "LinearAlgebra", "Parallelism", "Partials",
+      ]
     ),
     .target(name: "Survival", dependencies: ["LinearAlgebra", "Distributions", "Parallelism"]),
     .target(
@@ -68,8 +72,8 @@ let package = Package(
       name: "CrampCLI",
       dependencies: [
         "Analysis", "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra",
-        "MixedModels", "Ordinal", "Parallelism", "Recurrent", "Regression", "Reporting",
-        "Survival", "TrialDesign",
+        "MixedModels", "Ordinal", "Parallelism", "Partials", "Recurrent", "Regression",
+        "Reporting", "Survival", "TrialDesign",
       ]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI", "LinearAlgebra"]),

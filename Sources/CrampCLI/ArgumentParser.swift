@@ -58,7 +58,11 @@ enum ArgumentParser {
     }
     var remaining = positionals[...]
     for argument in spec.arguments {
-      if let value = remaining.popFirst() {
+      if argument.isVariadic, !remaining.isEmpty {
+        parsed.positionals[argument.name] = remaining.first
+        parsed.variadics[argument.name] = Array(remaining)
+        remaining = []
+      } else if let value = remaining.popFirst() {
         parsed.positionals[argument.name] = value
       } else if !argument.isOptional {
         throw fail("Missing expected argument '<\(argument.name)>'.")

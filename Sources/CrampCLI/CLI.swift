@@ -32,6 +32,9 @@ public enum CLI {
     PowerCommand.spec,
     LayoutCommand.spec,
     SimulateCommand.spec,
+    PartialCommand.spec,
+    PartialCommand.combineSpec,
+    PartialCommand.solveSpec,
   ]
 
   /// Runs the process's own arguments against the standard streams.

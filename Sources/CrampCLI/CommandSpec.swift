@@ -22,6 +22,9 @@ struct ArgumentSpec: Sendable {
   var isOptional = false
   /// What the value names on disk; every positional argument today is an input file.
   var pathRole: PathRole? = .input
+  /// Whether this (last) argument takes every remaining positional value
+  /// (``ParsedArguments/variadicArguments(_:)``).
+  var isVariadic = false
 }
 
 /// What an option's or argument's value is on disk, so one check (``PathGuard``) can refuse
@@ -74,6 +77,8 @@ struct OptionSpec: Sendable {
 struct ParsedArguments: Sendable {
   var command: String
   var positionals: [String: String] = [:]
+  /// Every value of a variadic argument (the first is also in ``positionals``).
+  var variadics: [String: [String]] = [:]
   var values: [String: [String]] = [:]
   var flags: Set<String> = []
   var defaults: [String: String] = [:]
@@ -89,6 +94,11 @@ struct ParsedArguments: Sendable {
 
   /// A positional argument.
   func argument(_ name: String) -> String? { positionals[name] }
+
+  /// Every value given for a variadic argument, in order.
+  func variadicArguments(_ name: String) -> [String] {
+    variadics[name] ?? positionals[name].map { [$0] } ?? []
+  }
 
   /// All parameters as strings (for the `parameters` object of JSON output), sorted keys.
   var parameterSummary: [String: String] {

@@ -4,7 +4,10 @@ enum HelpRenderer {
   /// The one-line usage of a command.
   static func usage(_ spec: CommandSpec) -> String {
     var parts = ["crampstat", spec.name]
-    for a in spec.arguments { parts.append(a.isOptional ? "[<\(a.name)>]" : "<\(a.name)>") }
+    for a in spec.arguments {
+      let name = a.isVariadic ? "<\(a.name)> ..." : "<\(a.name)>"
+      parts.append(a.isOptional ? "[\(name)]" : name)
+    }
     if !spec.options.isEmpty { parts.append("[<options>]") }
     return parts.joined(separator: " ")
   }

@@ -43,11 +43,11 @@ enum PathGuard {
     var inputs: [(label: String, path: String)] = []
     var outputs: [(label: String, path: String)] = []
     for argument in spec.arguments {
-      guard let role = argument.pathRole, let path = parsed.argument(argument.name) else {
-        continue
+      guard let role = argument.pathRole else { continue }
+      for path in parsed.variadicArguments(argument.name) {
+        let entry = (label: "<\(argument.name)>", path: path)
+        if role == .input { inputs.append(entry) } else { outputs.append(entry) }
       }
-      let entry = (label: "<\(argument.name)>", path: path)
-      if role == .input { inputs.append(entry) } else { outputs.append(entry) }
     }
     for option in spec.options {
       guard let role = option.pathRole else { continue }

@@ -123,3 +123,12 @@ enum CSVFile {
     return String(cString: text)
   }
 }
+
+/// Whole-file reads for inputs that are not tables (state and statistics documents).
+public enum InputFile {
+  /// The bytes of `path` (`-` is standard input, read once per process).
+  /// - Throws: ``CSVError/fileNotFound(path:)`` or ``CSVError/unreadable(path:reason:)``.
+  public static func bytes(of path: String) throws(CSVError) -> [UInt8] {
+    try CSVFile.contents(of: path)
+  }
+}

@@ -273,10 +273,43 @@ private struct Builder {
         column.levels[$0] < column.levels[$1]
       }
       var map = [Int32](repeating: -1, count: column.levels.count)
-      for (k, original) in order.enumerated() { map[original] = Int32(k) }
-      levels = order.map { column.levels[$0] }
+      if let agreed = options.fixedLevels[name] {
+        let position = Dictionary(
+          agreed.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        for original in order {
+          guard let k = position[column.levels[original]] else {
+            let row = rows.first { Int(column.codes[Int($0)]) == original } ?? 0
+            throw FormulaError.levelOutsidePartitionLevels(
+              source: table.source, line: Int(table.lineNumbers[Int(row)]), variable: name,
+              level: column.levels[original])
+          }
+          map[original] = k
+        }
+        levels = agreed
+      } else {
+        for (k, original) in order.enumerated() { map[original] = Int32(k) }
+        levels = order.map { column.levels[$0] }
+      }
       codes = rows.map { map[Int(column.codes[Int($0)])] }
       try checkLevelCount(levels.count, column: column)
+    } else if let agreed = options.fixedLevels[name] {
+      let x = try numeric(inner)
+      let (distinct, firstCodes) = Self.denseCodes(x)
+      let position = Dictionary(
+        agreed.enumerated().map { ($1, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+      var map = [Int32](repeating: -1, count: distinct.count)
+      for (k, value) in distinct.enumerated() {
+        let text = Expression.format(number: value)
+        guard let code = position[text] else {
+          let row = rows[firstCodes.firstIndex(of: Int32(k)) ?? 0]
+          throw FormulaError.levelOutsidePartitionLevels(
+            source: table.source, line: Int(table.lineNumbers[Int(row)]), variable: name,
+            level: text)
+        }
+        map[k] = code
+      }
+      levels = agreed
+      codes = firstCodes.map { map[Int($0)] }
     } else {
       let x = try numeric(inner)
       let (distinct, firstCodes) = Self.denseCodes(x)
@@ -300,7 +333,7 @@ private struct Builder {
         levels.insert(levels.remove(at: r), at: 0)
       }
     }
-    if levels.count < 2 {
+    if levels.count < 2, !options.allowsSingleLevel {
       throw FormulaError.singleLevel(variable: name, level: levels.first ?? "")
     }
     return .categorical(name: name, codes: codes, levels: levels)

@@ -22,6 +22,20 @@ public struct DesignOptions: Sendable, Equatable {
   /// ``DesignMatrix/splineBases`` of a training design: a spline term found here is evaluated
   /// on these knots instead of placing new ones (a profile of one new patient).
   public var splineBases: [String: SplineBasis] = [:]
+  /// Levels agreed across the partitions of a distributed fit, by variable name (`trimester`
+  /// for `factor(trimester)`), in sorted order as R's `factor` would give on the whole data.
+  ///
+  /// A categorical variable found here is coded on this list (then ``references`` moves its
+  /// reference first) whether or not every level occurs in this table, so every partition
+  /// builds the same columns; a value outside the list is refused
+  /// (``FormulaError/levelOutsidePartitionLevels(source:line:variable:level:)``).
+  public var fixedLevels: [String: [String]] = [:]
+  /// Whether a categorical variable may have a single level on these rows.
+  ///
+  /// One partition of a distributed fit may hold one level only; its ``DesignMatrix/categoricalLevels``
+  /// still lists it (for the levels agreed across partitions). R's rule (at least two levels)
+  /// applies to the whole data, when the levels are merged.
+  public var allowsSingleLevel = false
 
   /// The most levels a text column may have as a factor.
   ///

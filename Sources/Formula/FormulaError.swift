@@ -26,6 +26,9 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
   /// A categorical variable with fewer than two levels on the rows used (R: "contrasts can
   /// be applied only to factors with 2 or more levels").
   case singleLevel(variable: String, level: String)
+  /// A partition of a distributed fit holds a level outside the levels agreed across
+  /// partitions (``DesignOptions/fixedLevels``).
+  case levelOutsidePartitionLevels(source: String, line: Int, variable: String, level: String)
   /// No row is left once rows with missing values are dropped.
   case noCompleteRows(dropped: Int)
   /// The cluster column given in ``DesignOptions`` does not exist.
@@ -71,6 +74,9 @@ public enum FormulaError: Error, Equatable, Sendable, CustomStringConvertible {
     case .singleLevel(let variable, let level):
       return "'\(variable)' has only one level ('\(level)') on the rows used; a categorical "
         + "variable needs at least two"
+    case .levelOutsidePartitionLevels(let source, let line, let variable, let level):
+      return "\(source):\(line): '\(variable)' has level '\(level)', which is not among the "
+        + "levels agreed across partitions in the first pass; run every pass on the same data"
     case .noCompleteRows(let dropped):
       return "no rows left: all \(dropped) rows have a missing model variable"
     case .unknownClusterColumn(let name, let suggestion):

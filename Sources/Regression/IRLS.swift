@@ -227,6 +227,21 @@ struct IRLS {
     }
   }
 
+  /// The deviance and the system `X'WX`, `X'Wz` at `beta`, or at the start
+  /// `mu = (y + 0.5) / 2` when `beta` is `nil`: one pass of a distributed fit over this
+  /// partition's rows (the same sweep as ``run()``).
+  mutating func evaluate(at beta: [Double]?) throws -> (
+    deviance: Double, system: CrossProductAccumulator
+  ) {
+    if let beta {
+      try update(to: beta)
+      if !pending { try sweep(candidate: nil) }
+    } else {
+      try sweep(candidate: nil)
+    }
+    return (deviance, accumulator)
+  }
+
   /// Sets `beta`, then `eta = X beta + offset`, `mu`, the deviance and the pending system.
   private mutating func update(to candidate: [Double]) throws {
     guard candidate.allSatisfy(\.isFinite) else {
@@ -450,7 +465,15 @@ struct IRLS {
   /// of its last three steps moved the linear predictor by more than 0.1 (step times the
   /// column's largest absolute value) in the direction of its sign.
   func divergingCoefficients() -> [Int] {
-    guard history.count >= 4 else { return [] }
+    Self.divergingCoefficients(history: history) { j in
+      x[(j * n)..<((j + 1) * n)].reduce(0) { max($0, abs($1)) }
+    }
+  }
+
+  /// The rule of ``divergingCoefficients()`` on an iterate history, with `scale(j)` the
+  /// largest absolute value of column `j` (asked only for candidates).
+  static func divergingCoefficients(history: [[Double]], scale: (Int) -> Double) -> [Int] {
+    guard history.count >= 4, let p = history.last?.count else { return [] }
     let last = history.count - 1
     var flagged: [Int] = []
     for j in 0..<p {
@@ -459,7 +482,7 @@ struct IRLS {
       // The column scan only for coefficients whose last three steps share the sign and are
       // not collapsing (a converging Newton step shrinks by orders of magnitude each time).
       guard steps.allSatisfy({ $0 > 0 }), steps[0] > 1e-3 * steps[2] else { continue }
-      let scale = x[(j * n)..<((j + 1) * n)].reduce(0) { max($0, abs($1)) }
+      let scale = scale(j)
       if steps.allSatisfy({ $0 * scale > 0.1 }) { flagged.append(j) }
     }
     return flagged

@@ -10,15 +10,35 @@ extension LogisticModel {
     core: CoreFit, design: DesignMatrix, kept: [Int], y: [Double], variance: Variance,
     diagnostics: [FitDiagnostic]
   ) throws -> LogisticFit {
+    try assemble(
+      core: core, layout: FitLayout(design), kept: kept, variance: variance,
+      diagnostics: diagnostics,
+      sandwich: { bread in
+        guard let clusters = design.clusters else { return bread }
+        return try ClusterRobust.covariance(
+          x: design, kept: kept, scoreFactor: core.scoreFactor, clusters: clusters,
+          bread: bread)
+      },
+      outcomes: goodnessOfFit ? y : nil)
+  }
+
+  /// ``assemble(core:design:kept:y:variance:diagnostics:)`` from the design's shape alone:
+  /// `sandwich` turns the model covariance (the bread) into the cluster-robust one, and
+  /// `outcomes` (the 0/1 response, or `nil` to skip them) feed AUC and Hosmer-Lemeshow. The
+  /// distributed fit, which has no rows, comes in here.
+  func assemble(
+    core: CoreFit, layout design: FitLayout, kept: [Int], variance: Variance,
+    diagnostics: [FitDiagnostic], sandwich: (Matrix) throws -> Matrix, outcomes: [Double]?
+  ) throws -> LogisticFit {
     let k = kept.count
     var variance = variance
     var diagnostics = diagnostics
     // A sandwich over fewer clusters than parameters is singular (rank <= clusters), and
     // one cluster gives a zero variance: neither is a standard error to print.
-    if variance == .clusterRobust, let clusters = design.clusters,
-      clusters.count < 2 || clusters.count < k
+    if variance == .clusterRobust, let clusters = design.clusterCount,
+      clusters < 2 || clusters < k
     {
-      diagnostics.append(.tooFewClusters(count: clusters.count, parameters: k))
+      diagnostics.append(.tooFewClusters(count: clusters, parameters: k))
       variance = .model
     }
     // Under separation a robust SE shrinks with the diverging estimate, so its z would look
@@ -30,10 +50,8 @@ extension LogisticModel {
       })
     let modelCovariance = core.covariance
     var covariance = modelCovariance
-    if variance == .clusterRobust, let clusters = design.clusters {
-      covariance = try ClusterRobust.covariance(
-        x: design, kept: kept, scoreFactor: core.scoreFactor, clusters: clusters,
-        bread: modelCovariance)
+    if variance == .clusterRobust {
+      covariance = try sandwich(modelCovariance)
     }
     let quantile = normalQuantile(1 - (1 - confidenceLevel) / 2)
     var rows: [CoefficientEstimate] = []
@@ -92,7 +110,7 @@ extension LogisticModel {
     }
     var auc: AreaUnderCurve?
     var hosmerLemeshow: HosmerLemeshow?
-    if goodnessOfFit {
+    if let y = outcomes {
       // One sort of each outcome's fitted values serves both (the quantiles are read from
       // the two sorted halves). The two summaries are independent and may run at once.
       let split = Discrimination.sortedByOutcome(y: y, predicted: core.mu)
@@ -109,9 +127,9 @@ extension LogisticModel {
         })
     }
     return LogisticFit(
-      formula: design.formula.text, n: n, droppedRowCount: design.droppedRowCount,
+      formula: design.formulaText, n: n, droppedRowCount: design.droppedRowCount,
       droppedByVariable: design.droppedByVariable,
-      clusterCount: variance == .clusterRobust ? design.clusters?.count : nil,
+      clusterCount: variance == .clusterRobust ? design.clusterCount : nil,
       variance: variance == .clusterRobust ? .robust : .model, isFirth: firth,
       confidenceLevel: confidenceLevel, coefficients: rows,
       covariance: (0..<k).map { a in (0..<k).map { b in covariance[a, b] } },
@@ -137,6 +155,14 @@ enum ClusterRobust {
   static func covariance(
     x design: DesignMatrix, kept: [Int], scoreFactor: [Double], clusters: Grouping,
     bread: Matrix
+  ) throws -> Matrix {
+    let meat = try meat(x: design, kept: kept, scoreFactor: scoreFactor, clusters: clusters)
+    return try BLAS.gemm(BLAS.gemm(bread, meat), bread)
+  }
+
+  /// The meat `sum_g U_g U_g'` (kept x kept) of ``covariance(x:kept:scoreFactor:clusters:bread:)``.
+  static func meat(
+    x design: DesignMatrix, kept: [Int], scoreFactor: [Double], clusters: Grouping
   ) throws -> Matrix {
     let n = design.rowCount
     let g = clusters.count
@@ -171,7 +197,42 @@ enum ClusterRobust {
         for index in chunk.indices { s[index] += chunk[index] }
       }
     }
-    let meat = try BLAS.syrk(sums)
-    return try BLAS.gemm(BLAS.gemm(bread, meat), bread)
+    return try BLAS.syrk(sums)
+  }
+}
+
+/// What the reported fit needs to know of its design besides the estimates: names, counts
+/// and the intercept.
+struct FitLayout {
+  var formulaText: String
+  var columnNames: [String]
+  var hasIntercept: Bool
+  var rowCount: Int
+  var droppedRowCount: Int
+  var droppedByVariable: [String: Int]
+  /// Number of clusters, `nil` when the design has none.
+  var clusterCount: Int?
+
+  var columnCount: Int { columnNames.count }
+
+  init(
+    formulaText: String, columnNames: [String], hasIntercept: Bool, rowCount: Int,
+    droppedRowCount: Int, droppedByVariable: [String: Int], clusterCount: Int?
+  ) {
+    self.formulaText = formulaText
+    self.columnNames = columnNames
+    self.hasIntercept = hasIntercept
+    self.rowCount = rowCount
+    self.droppedRowCount = droppedRowCount
+    self.droppedByVariable = droppedByVariable
+    self.clusterCount = clusterCount
+  }
+
+  init(_ design: DesignMatrix) {
+    self.init(
+      formulaText: design.formula.text, columnNames: design.columnNames,
+      hasIntercept: design.hasIntercept, rowCount: design.rowCount,
+      droppedRowCount: design.droppedRowCount, droppedByVariable: design.droppedByVariable,
+      clusterCount: design.clusters?.count)
   }
 }

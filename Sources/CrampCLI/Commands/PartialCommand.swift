@@ -1,0 +1,411 @@
+import CrampData
+import Formula
+import Partials
+import Regression
+import Reporting
+
+/// `crampstat partial`, `combine` and `solve`: a fit as passes of additive statistics over
+/// partitions of whole patients, for Spark, Dask or a batch scheduler to drive
+/// (`Distributed/spark/`), with the numbers of the single-machine command.
+enum PartialCommand {
+  /// Models with partial statistics today.
+  static let models = ["logit"]
+
+  static let spec = CommandSpec(
+    name: "partial",
+    abstract: "Additive statistics of one partition for a distributed fit (combine, solve).",
+    discussion: """
+      Reads one partition (a CSV file or '-' for standard input; whole patients per \
+      partition) and writes its sufficient statistics as versioned text (format \
+      'crampstat-partial 1', doubles in shortest round-trip form). Without '--state' it \
+      runs the first pass (rows, factor levels, patients); with '--state FILE' (written by \
+      'crampstat solve') the pass that state asks for: an IRLS step or the robust-variance \
+      pass. 'crampstat combine' adds the partitions' outputs exactly (order-independent), \
+      'crampstat solve' turns the sums into the next state or the fit, printed as \
+      'crampstat logit' prints it. Models: logit (with --cluster for cluster-robust SEs). \
+      Example: crampstat partial logit part-0.csv --formula "cramp ~ dialysis_day" \
+      --cluster patient_id --partition 0 > s0.txt
+      """,
+    arguments: [
+      ArgumentSpec(name: "model", help: "Model: logit.", pathRole: nil),
+      ArgumentSpec(name: "file", help: "CSV of this partition, or '-' for standard input."),
+    ],
+    options: ModelInput.options + [
+      .option(
+        "cluster", value: "column",
+        help: "Cluster-robust (sandwich) standard errors by this column, e.g. patient_id."),
+      .option(
+        "state", value: "file", help: "State written by 'crampstat solve' (not the first pass).",
+        path: .input),
+      .option(
+        "partition", value: "name",
+        help: "Name of this partition in the statistics (default: the file name)."),
+      CommonOptions.output, CommonOptions.quiet,
+    ] + CommonOptions.csv.filter { $0.name != ColumnMapping.id.name },
+    run: runPartial)
+
+  static let combineSpec = CommandSpec(
+    name: "combine",
+    abstract: "Adds partial statistics of several partitions exactly (any order).",
+    discussion: """
+      Reads statistics written by 'crampstat partial' (files, or '-' for standard input; \
+      several documents may be concatenated in one input) and writes their sum in the same \
+      format. Sums are exact (Shewchuk expansions), so the result is the same bits in any \
+      order or grouping. Refuses statistics of different models, passes or states, and a \
+      partition or patient seen twice.
+      """,
+    arguments: [
+      ArgumentSpec(name: "statistics", help: "Partial statistics files.", isVariadic: true)
+    ],
+    options: [CommonOptions.output, CommonOptions.quiet],
+    run: runCombine)
+
+  static let solveSpec = CommandSpec(
+    name: "solve",
+    abstract: "Turns combined statistics into the next state or the fit.",
+    discussion: """
+      Reads combined statistics ('crampstat combine') and the state they were computed at. \
+      When another pass is needed it writes the next state to '--next' and prints nothing; \
+      when the fit is done it writes no state and prints the fit as the single-machine \
+      command does (same stopping rule: R's glm.fit, |dev - devold| / (|dev| + 0.1) < 1e-8). \
+      AUC and Hosmer-Lemeshow need every fitted value and are left out.
+      """,
+    arguments: [ArgumentSpec(name: "statistics", help: "Combined statistics.")],
+    options: [
+      .option(
+        "state", value: "file", help: "The state the statistics were computed at.",
+        path: .input),
+      .option("next", value: "file", help: "Where to write the next state.", path: .output),
+      .option("level", value: "p", help: "Confidence level of intervals.", default: "0.95"),
+      CommonOptions.strict, CommonOptions.quiet,
+    ] + CommonOptions.rendering,
+    run: runSolve)
+
+  // MARK: partial
+
+  static func runPartial(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError)
+    -> Int32
+  {
+    let model = parsed.argument("model") ?? ""
+    guard models.contains(model) else {
+      throw .usage(
+        "'partial' supports \(models.joined(separator: ", ")), not '\(model)'.",
+        command: "partial")
+    }
+    guard let path = parsed.argument("file") else {
+      throw .usage("Missing <file>.", command: "partial")
+    }
+    let partition = parsed.value("partition") ?? CSVReaderName.display(path)
+    let document: PartialDocument
+    if let statePath = parsed.value("state") {
+      for option in ["formula", "cluster", "ref"] where parsed.value(option) != nil {
+        throw .usage(
+          "'--\(option)' comes from the first pass: with '--state' the state holds it.",
+          command: "partial")
+      }
+      let state = try readState(statePath)
+      let design = try partitionDesign(
+        path, formula: state.settings["formula"]?.first ?? "", options: state.designOptions,
+        parsed: parsed, context: context)
+      let header = state.header(partition: partition)
+      do {
+        switch state.pass {
+        case .irls:
+          document =
+            try IRLSStatistics(
+              header: header,
+              columns: state.columns.isEmpty ? (design?.columnNames ?? []) : state.columns,
+              design: design, beta: state.beta
+            ).document
+        case .robust:
+          guard let beta = state.beta else { throw CLIError.data("\(statePath): no estimate") }
+          document =
+            try ClusterMeat.logistic(
+              header: header, design: design, beta: beta, systemBeta: state.systemBeta
+            ).document
+        }
+      } catch let error as CLIError {
+        throw error
+      } catch {
+        throw .data("partition '\(partition)': \(error)")
+      }
+    } else {
+      document = try schema(
+        path, model: model, partition: partition, parsed: parsed, context: context
+      )
+      .document
+    }
+    try OutputWriter.deliver(document.encoded, to: parsed.value("output"), console: context.console)
+    return ExitCode.success
+  }
+
+  /// The settings a first pass records (and every partition must share).
+  static func settings(_ parsed: ParsedArguments) throws(CLIError) -> [String: [String]] {
+    guard let formula = parsed.value("formula") else {
+      throw .usage("Missing '--formula <formula>' (the first pass needs it).", command: "partial")
+    }
+    var settings: [String: [String]] = [
+      "formula": [formula], "missing": [parsed.value("missing") ?? "drop"],
+      "ref": parsed.allValues("ref").sorted(),
+    ]
+    if let cluster = try parsed.value("cluster").map(ColumnMapping.from(parsed).resolve) {
+      settings["cluster"] = [cluster]
+    }
+    return settings
+  }
+
+  /// The first pass over one partition.
+  static func schema(
+    _ path: String, model: String, partition: String, parsed: ParsedArguments,
+    context: Context
+  ) throws(CLIError) -> PartitionSchema {
+    let settings = try settings(parsed)
+    var options = DesignOptions(
+      missing: parsed.value("missing") == "fail" ? .fail : .drop,
+      cluster: settings["cluster"]?.first)
+    options.allowsSingleLevel = true
+    let formulaText = settings["formula"]?.first ?? ""
+    let (table, header) = try loadPartition(
+      path, formula: formulaText, cluster: options.cluster, parsed: parsed, context: context)
+    let formula = try parseFormula(formulaText, header: header, table: table)
+    if !formula.offsets.isEmpty {
+      throw .data("offset() terms are not supported by distributed fits yet; fit in memory.")
+    }
+    var design: DesignMatrix?
+    var dropped = 0
+    if table.rowCount > 0 {
+      do {
+        design = try DesignMatrix.build(formula, table: table, options: options)
+      } catch FormulaError.noCompleteRows(let count) {
+        dropped = count
+      } catch let error as FormulaError {
+        throw .data(error.description)
+      } catch {
+        throw .data(String(describing: error))
+      }
+    }
+    if let design, !design.splineBases.isEmpty {
+      throw .data(
+        "ns()/bs() place their knots at quantiles of the whole data, which one partition "
+          + "cannot see: give the knots explicitly or fit in memory.")
+    }
+    var levels: [String: (kind: PartitionSchema.LevelKind, values: [String])] = [:]
+    for (name, values) in design?.categoricalLevels ?? [:] {
+      let isText = table[name].map { !$0.isNumeric } ?? false
+      levels[name] = (isText ? .text : .number, values)
+    }
+    // Variables with no usable row here still need their kind; they add no level.
+    return PartitionSchema(
+      model: model, partition: partition, settings: settings,
+      rows: design?.rowCount ?? 0, dropped: design?.droppedRowCount ?? dropped,
+      droppedByVariable: design?.droppedByVariable ?? [:], levels: levels,
+      patients: options.cluster == nil ? nil : (design?.clusters?.labels ?? []))
+  }
+
+  /// The partition's design on the agreed levels (`nil` when it has no usable row).
+  static func partitionDesign(
+    _ path: String, formula formulaText: String, options: DesignOptions,
+    parsed: ParsedArguments, context: Context
+  ) throws(CLIError) -> DesignMatrix? {
+    let (table, header) = try loadPartition(
+      path, formula: formulaText, cluster: options.cluster, parsed: parsed, context: context)
+    let formula = try parseFormula(formulaText, header: header, table: table)
+    guard table.rowCount > 0 else { return nil }
+    do {
+      return try DesignMatrix.build(formula, table: table, options: options)
+    } catch FormulaError.noCompleteRows {
+      return nil
+    } catch let error as FormulaError {
+      throw .data(error.description)
+    } catch {
+      throw .data(String(describing: error))
+    }
+  }
+
+  static func loadPartition(
+    _ path: String, formula: String, cluster: String?, parsed: ParsedArguments,
+    context: Context
+  ) throws(CLIError) -> (Table, [String]) {
+    try TableLoader.load(
+      path, formulas: [formula], extra: [cluster].compactMap { $0 },
+      options: try CommonOptions.csvOptions(parsed), context: context,
+      quiet: parsed.flag("quiet"))
+  }
+
+  static func parseFormula(_ text: String, header: [String], table: Table) throws(CLIError)
+    -> Formula
+  {
+    do {
+      _ = try Formula.parse(text, columns: header)
+      return try Formula.parse(text, columns: table.columnNames)
+    } catch {
+      throw .data(String(describing: error))
+    }
+  }
+
+  // MARK: combine
+
+  static func runCombine(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError)
+    -> Int32
+  {
+    var documents: [PartialDocument] = []
+    for path in parsed.variadicArguments("statistics") {
+      documents += try readDocuments(path)
+    }
+    let merged = try combine(documents)
+    try OutputWriter.deliver(merged.encoded, to: parsed.value("output"), console: context.console)
+    return ExitCode.success
+  }
+
+  /// The exact sum of statistics documents of one pass.
+  static func combine(_ documents: [PartialDocument]) throws(CLIError) -> PartialDocument {
+    guard let first = documents.first else {
+      throw .usage("'combine' needs at least one statistics file.", command: "combine")
+    }
+    do throws(PartialsError) {
+      let header = try PartialHeader(document: first)
+      switch header.pass {
+      case "schema": return try merged(documents, as: PartitionSchema.self).document
+      case "irls": return try merged(documents, as: IRLSStatistics.self).document
+      case "robust": return try merged(documents, as: ClusterMeat.self).document
+      default:
+        throw PartialsError.malformed(
+          source: first.source, line: 0, reason: "unknown pass '\(header.pass)'")
+      }
+    } catch {
+      throw .data(error.description)
+    }
+  }
+
+  static func merged<S: PartialStatistics>(_ documents: [PartialDocument], as type: S.Type)
+    throws(PartialsError) -> S
+  {
+    var total = try S(document: documents[0])
+    for d in documents.dropFirst() {
+      do {
+        try total.merge(try S(document: d))
+      } catch .mismatch(_, let reason) {
+        throw .mismatch(source: d.source, reason: reason)
+      }
+    }
+    return total
+  }
+
+  // MARK: solve
+
+  static func runSolve(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError)
+    -> Int32
+  {
+    guard let levelText = parsed.value("level"), let level = Double(levelText), level > 0,
+      level < 1
+    else {
+      throw .usage("'--level' needs a number between 0 and 1.", command: "solve")
+    }
+    let path = parsed.argument("statistics") ?? "-"
+    let documents = try readDocuments(path)
+    let merged = try combine(documents)
+    let model = LogisticModel(confidenceLevel: level, goodnessOfFit: false)
+    let step: DistributedLogistic.Step
+    var clusterColumn: String?
+    do {
+      let header = try PartialHeader(document: merged)
+      guard header.model == "logit" else {
+        throw PartialsError.unsupported("'solve' supports logit, not '\(header.model)'")
+      }
+      if header.pass == "schema" {
+        step = .pass(try DistributedLogistic(schema: try PartitionSchema(document: merged)))
+      } else {
+        guard let statePath = parsed.value("state") else {
+          throw CLIError.usage(
+            "'--state <file>' is needed: the state the statistics were computed at.",
+            command: "solve")
+        }
+        let state = try readState(statePath)
+        clusterColumn = state.settings["cluster"]?.first
+        guard state.document.digest == header.state else {
+          throw CLIError.data(
+            "\(path): computed at state \(header.state), but '\(statePath)' is state "
+              + "\(state.document.digest): solve with the state the pass ran at.")
+        }
+        if header.pass == "robust" {
+          step = .fit(try state.finish(with: try ClusterMeat(document: merged), model: model))
+        } else {
+          step = try state.advance(with: try IRLSStatistics(document: merged), model: model)
+        }
+      }
+    } catch let error as CLIError {
+      throw error
+    } catch let error as PartialsError {
+      throw .data(error.description)
+    } catch {
+      throw .data("\(path): \(error)")
+    }
+    switch step {
+    case .pass(let next):
+      guard let nextPath = parsed.value("next") else {
+        throw .usage(
+          "Another pass is needed: give '--next <file>' for the next state.", command: "solve")
+      }
+      try OutputWriter.write(Array(next.document.encoded.utf8), to: nextPath)
+      if !parsed.flag("quiet") {
+        context.console.err(
+          "solve: next pass '\(next.pass.rawValue)' (IRLS iteration \(next.iteration)); "
+            + "state written to \(nextPath)\n")
+      }
+    case .fit(let fit):
+      try ModelInput.report(
+        diagnostics: fit.diagnostics.map(\.description), parsed: parsed, context: context)
+      let report = LogisticReport(
+        fit: fit, source: path,
+        clusterColumn: fit.clusterCount == nil ? nil : clusterColumn)
+      try deliverResult(
+        command: "logit", parsed: parsed, context: context, body: report.jsonBody,
+        render: { report.render($0) })
+    }
+    return ExitCode.success
+  }
+
+  // MARK: Files
+
+  static func readText(_ path: String) throws(CLIError) -> String {
+    do {
+      return String(decoding: try InputFile.bytes(of: path), as: UTF8.self)
+    } catch {
+      switch error.exitCode {
+      case ExitCode.noInput: throw .noInput(error.description)
+      default: throw .io(error.description)
+      }
+    }
+  }
+
+  static func readDocuments(_ path: String) throws(CLIError) -> [PartialDocument] {
+    let text = try readText(path)
+    do throws(PartialsError) {
+      let documents = try partialDocuments(in: text, source: CSVReaderName.display(path))
+      if documents.isEmpty {
+        throw PartialsError.malformed(source: path, line: 1, reason: "no document")
+      }
+      return documents
+    } catch {
+      throw .data(error.description)
+    }
+  }
+
+  static func readState(_ path: String) throws(CLIError) -> DistributedLogistic {
+    let text = try readText(path)
+    do throws(PartialsError) {
+      let documents = try partialDocuments(in: text, source: path)
+      guard documents.count == 1, let d = documents.first else {
+        throw PartialsError.malformed(source: path, line: 1, reason: "one state expected")
+      }
+      return try DistributedLogistic(document: d)
+    } catch {
+      throw .data(error.description)
+    }
+  }
+}
+
+/// How a path is named in messages (`<stdin>` for `-`).
+enum CSVReaderName {
+  static func display(_ path: String) -> String { path == "-" ? "<stdin>" : path }
+}
