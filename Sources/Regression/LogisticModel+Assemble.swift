@@ -22,8 +22,9 @@ extension LogisticModel {
       outcomes: goodnessOfFit ? y : nil)
   }
 
-  /// ``assemble(core:design:kept:y:variance:diagnostics:)`` from the design's shape alone:
-  /// `sandwich` turns the model covariance (the bread) into the cluster-robust one, and
+  /// The reported fit from the design's shape alone.
+  ///
+  /// As ``assemble(core:design:kept:y:variance:diagnostics:)``, but `sandwich` turns the model covariance (the bread) into the cluster-robust one, and
   /// `outcomes` (the 0/1 response, or `nil` to skip them) feed AUC and Hosmer-Lemeshow. The
   /// distributed fit, which has no rows, comes in here.
   func assemble(
