@@ -31,7 +31,7 @@ let package = Package(
     .target(name: "Parallelism"),
     .target(name: "LinearAlgebra", dependencies: ["COpenBLAS", "Parallelism"]),
     .target(name: "Distributions"),
-    .target(name: "Partials"),
+    .target(name: "Partials", dependencies: ["CrampData", "Formula"]),
     .target(name: "CrampData"),
     .target(name: "Formula", dependencies: ["CrampData", "LinearAlgebra"]),
     .target(
@@ -87,6 +87,8 @@ let package = Package(
       path: "Benchmarks/CrampBench"
     ),
     .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
+    .testTarget(
+      name: "PartialsTests", dependencies: ["Partials", "Regression", "Formula", "CrampData"]),
     .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Parallelism"]),
     .testTarget(name: "DistributionsTests", dependencies: ["Distributions"]),
     .testTarget(name: "CrampDataTests", dependencies: ["CrampData"]),

@@ -1,3 +1,4 @@
+import CrampData
 import Formula
 import Foundation
 import LinearAlgebra
@@ -77,16 +78,12 @@ public struct DistributedLogistic: Sendable, Equatable {
   /// The design options every partition builds with: the references, missing policy and
   /// cluster of the settings, and the agreed levels.
   public var designOptions: DesignOptions {
-    var options = DesignOptions(
-      missing: settings["missing"]?.first == "fail" ? .fail : .drop,
-      cluster: settings["cluster"]?.first.flatMap { $0.isEmpty ? nil : $0 })
-    for item in settings["ref"] ?? [] {
-      let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-      if parts.count == 2 { options.references[parts[0]] = parts[1] }
-    }
-    options.fixedLevels = levels
-    options.allowsSingleLevel = true
-    return options
+    PartitionDesign.options(settings, levels: levels)
+  }
+
+  /// One partition's design for this state's passes; `nil` when no row is usable.
+  public func design(for table: Table) throws -> DesignMatrix? {
+    try PartitionDesign.design(settings: settings, levels: levels, table: table)
   }
 
   /// The header of this state's pass for one partition.

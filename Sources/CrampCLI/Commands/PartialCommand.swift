@@ -104,11 +104,11 @@ enum PartialCommand {
           command: "partial")
       }
       let state = try readState(statePath)
-      let design = try partitionDesign(
-        path, formula: state.settings["formula"]?.first ?? "", options: state.designOptions,
-        parsed: parsed, context: context)
+      let table = try loadPartition(
+        path, settings: state.settings, parsed: parsed, context: context)
       let header = state.header(partition: partition)
       do {
+        let design = try state.design(for: table)
         switch state.pass {
         case .irls:
           document =
@@ -144,14 +144,10 @@ enum PartialCommand {
     guard let formula = parsed.value("formula") else {
       throw .usage("Missing '--formula <formula>' (the first pass needs it).", command: "partial")
     }
-    var settings: [String: [String]] = [
-      "formula": [formula], "missing": [parsed.value("missing") ?? "drop"],
-      "ref": parsed.allValues("ref").sorted(),
-    ]
-    if let cluster = try parsed.value("cluster").map(ColumnMapping.from(parsed).resolve) {
-      settings["cluster"] = [cluster]
-    }
-    return settings
+    return PartitionDesign.settings(
+      formula: formula, references: parsed.allValues("ref"),
+      missing: parsed.value("missing") == "fail" ? .fail : .drop,
+      cluster: try parsed.value("cluster").map(ColumnMapping.from(parsed).resolve))
   }
 
   /// The first pass over one partition.
@@ -160,87 +156,31 @@ enum PartialCommand {
     context: Context
   ) throws(CLIError) -> PartitionSchema {
     let settings = try settings(parsed)
-    var options = DesignOptions(
-      missing: parsed.value("missing") == "fail" ? .fail : .drop,
-      cluster: settings["cluster"]?.first)
-    options.allowsSingleLevel = true
-    let formulaText = settings["formula"]?.first ?? ""
-    let (table, header) = try loadPartition(
-      path, formula: formulaText, cluster: options.cluster, parsed: parsed, context: context)
-    let formula = try parseFormula(formulaText, header: header, table: table)
-    if !formula.offsets.isEmpty {
-      throw .data("offset() terms are not supported by distributed fits yet; fit in memory.")
-    }
-    var design: DesignMatrix?
-    var dropped = 0
-    if table.rowCount > 0 {
-      do {
-        design = try DesignMatrix.build(formula, table: table, options: options)
-      } catch FormulaError.noCompleteRows(let count) {
-        dropped = count
-      } catch let error as FormulaError {
-        throw .data(error.description)
-      } catch {
-        throw .data(String(describing: error))
-      }
-    }
-    if let design, !design.splineBases.isEmpty {
-      throw .data(
-        "ns()/bs() place their knots at quantiles of the whole data, which one partition "
-          + "cannot see: give the knots explicitly or fit in memory.")
-    }
-    var levels: [String: (kind: PartitionSchema.LevelKind, values: [String])] = [:]
-    for (name, values) in design?.categoricalLevels ?? [:] {
-      let isText = table[name].map { !$0.isNumeric } ?? false
-      levels[name] = (isText ? .text : .number, values)
-    }
-    // Variables with no usable row here still need their kind; they add no level.
-    return PartitionSchema(
-      model: model, partition: partition, settings: settings,
-      rows: design?.rowCount ?? 0, dropped: design?.droppedRowCount ?? dropped,
-      droppedByVariable: design?.droppedByVariable ?? [:], levels: levels,
-      patients: options.cluster == nil ? nil : (design?.clusters?.labels ?? []))
-  }
-
-  /// The partition's design on the agreed levels (`nil` when it has no usable row).
-  static func partitionDesign(
-    _ path: String, formula formulaText: String, options: DesignOptions,
-    parsed: ParsedArguments, context: Context
-  ) throws(CLIError) -> DesignMatrix? {
-    let (table, header) = try loadPartition(
-      path, formula: formulaText, cluster: options.cluster, parsed: parsed, context: context)
-    let formula = try parseFormula(formulaText, header: header, table: table)
-    guard table.rowCount > 0 else { return nil }
+    let table = try loadPartition(path, settings: settings, parsed: parsed, context: context)
     do {
-      return try DesignMatrix.build(formula, table: table, options: options)
-    } catch FormulaError.noCompleteRows {
-      return nil
-    } catch let error as FormulaError {
-      throw .data(error.description)
+      return try PartitionDesign.schema(
+        model: model, partition: partition, settings: settings, table: table)
     } catch {
-      throw .data(String(describing: error))
+      throw .data("partition '\(partition)': \(error)")
     }
   }
 
+  /// One partition's table, holding the columns the formula and cluster use; a formula
+  /// naming a column the file lacks is refused with suggestions from the whole header.
   static func loadPartition(
-    _ path: String, formula: String, cluster: String?, parsed: ParsedArguments,
-    context: Context
-  ) throws(CLIError) -> (Table, [String]) {
-    try TableLoader.load(
-      path, formulas: [formula], extra: [cluster].compactMap { $0 },
+    _ path: String, settings: [String: [String]], parsed: ParsedArguments, context: Context
+  ) throws(CLIError) -> Table {
+    let formula = PartitionDesign.formula(settings)
+    let (table, header) = try TableLoader.load(
+      path, formulas: [formula], extra: [PartitionDesign.cluster(settings)].compactMap { $0 },
       options: try CommonOptions.csvOptions(parsed), context: context,
       quiet: parsed.flag("quiet"))
-  }
-
-  static func parseFormula(_ text: String, header: [String], table: Table) throws(CLIError)
-    -> Formula
-  {
     do {
-      _ = try Formula.parse(text, columns: header)
-      return try Formula.parse(text, columns: table.columnNames)
+      _ = try Formula.parse(formula, columns: header)
     } catch {
-      throw .data(String(describing: error))
+      throw .data("\(CSVReaderName.display(path)): \(error)")
     }
+    return table
   }
 
   // MARK: combine

@@ -1,0 +1,59 @@
+import Partials
+import Testing
+
+@Suite("ExactSum")
+struct ExactSumTests {
+  @Test("cancellation a plain sum loses is kept")
+  func cancellation() {
+    #expect(ExactSum([1e16, 1, -1e16]).value == 1)
+    #expect(ExactSum([Double](repeating: 0.1, count: 10)).value == 1)
+    #expect(ExactSum([1, 1e100, 1, -1e100]).value == 2)
+    #expect(ExactSum().value == 0)
+  }
+
+  @Test("the rounded value and canonical components do not depend on the order")
+  func orderIndependence() {
+    var generator = SplitMix(seed: 42)
+    let terms = (0..<2000).map { _ in
+      (generator.unit() - 0.5)
+        * Double(sign: .plus, exponent: Int(generator.unit() * 60) - 30, significand: 1)
+    }
+    let forward = ExactSum(terms)
+    let backward = ExactSum(terms.reversed())
+    var pairwise = ExactSum(terms[..<700])
+    pairwise.merge(ExactSum(terms[700...]))
+    #expect(forward.value == backward.value)
+    #expect(forward.canonicalComponents == backward.canonicalComponents)
+    #expect(forward.canonicalComponents == pairwise.canonicalComponents)
+    // The canonical components read back to the same value.
+    #expect(ExactSum(components: forward.canonicalComponents).value == forward.value)
+  }
+
+  @Test("a half-way case rounds to even as math.fsum")
+  func halfway() {
+    // 1 + 2^-53 is half-way between 1 and its successor: ties to even gives 1; a tiny extra
+    // term decides it upwards.
+    #expect(ExactSum([1, 0x1p-53]).value == 1)
+    #expect(ExactSum([1, 0x1p-53, 0x1p-100]).value == 1 + 0x1p-52)
+  }
+
+  @Test("non-finite terms give the plain sum's answer")
+  func nonFinite() {
+    #expect(ExactSum([1, .infinity]).value == .infinity)
+    #expect(ExactSum([1, .nan]).value.isNaN)
+  }
+}
+
+/// A small deterministic generator for test data.
+struct SplitMix {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+  mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+}
