@@ -27,8 +27,10 @@ public enum PartitionDesign {
     settings["cluster"]?.first.flatMap { $0.isEmpty ? nil : $0 }
   }
 
-  /// Design options from `settings`, with the agreed `levels` (`nil` in the first pass, which
-  /// finds them). A partition may hold a single level of a factor.
+  /// Design options from `settings` and the agreed `levels`.
+  ///
+  /// `levels` is `nil` in the first pass, which finds them. A partition may hold a single
+  /// level of a factor.
   public static func options(_ settings: [String: [String]], levels: [String: [String]]?)
     -> DesignOptions
   {
