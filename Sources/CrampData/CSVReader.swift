@@ -96,6 +96,16 @@ public enum CSVReader {
   public static func read(
     buffer: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions = CSVOptions()
   ) throws(CSVError) -> CSVResult {
+    try read(buffer: buffer, source: source, options: options, firstDataLine: nil)
+  }
+
+  /// Reads a header followed by one block of a larger file (``CSVBlockPlan``): the data
+  /// lines are numbered from `firstDataLine`, the line the block starts at in the file, so
+  /// messages and ``Table/lineNumbers`` name the file's own lines.
+  public static func read(
+    buffer: UnsafeBufferPointer<UInt8>, source: String, options: CSVOptions,
+    firstDataLine: Int?
+  ) throws(CSVError) -> CSVResult {
     let decimalMark = options.decimalComma ? CSVByte.comma : CSVByte.period
     try validate(options, source: source)
     if let utf8 = try utf8FromUTF16(buffer, source: source) {
@@ -121,6 +131,7 @@ public enum CSVReader {
 
     var header = try readHeader(
       buffer, source: source, delimiter: delimiter, position: &position, line: &line)
+    if let firstDataLine { line = firstDataLine }
     let fileHeader = header.names
     header.names = try renamed(header.names, renames: options.renames, source: source)
     var warnings = header.warnings
