@@ -14,7 +14,7 @@ import Partials
 public struct IRLSStatistics: PartialStatistics, Equatable {
   public private(set) var header: PartialHeader
   /// Design column names (the same in every partition: the levels were agreed).
-  public let columns: [String]
+  public private(set) var columns: [String]
   public private(set) var rows: Int
   public private(set) var events: ExactSum
   public private(set) var extreme: Int
@@ -77,6 +77,15 @@ public struct IRLSStatistics: PartialStatistics, Equatable {
 
   public mutating func merge(_ other: IRLSStatistics) throws(PartialsError) {
     try header.merge(other.header, source: other.header.partitions.joined(separator: ","))
+    // A partition without usable rows, before the first pass has named the columns, adds
+    // nothing but its name.
+    if other.rows == 0, other.columns.isEmpty { return }
+    if rows == 0, columns.isEmpty {
+      let partitions = header.partitions
+      self = other
+      header.partitions = partitions
+      return
+    }
     guard other.columns == columns else {
       throw .mismatch(source: "", reason: "columns \(other.columns) beside \(columns)")
     }
