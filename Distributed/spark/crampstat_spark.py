@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 MODELS = ["logit"]
 
@@ -122,6 +123,7 @@ def main(argv):
     from pyspark.sql import SparkSession
     from pyspark.sql.functions import col
 
+    started = time.time()
     builder = SparkSession.builder.appName("crampstat-" + options.model).config(
         "spark.ui.showConsoleProgress", "false"
     )
@@ -147,9 +149,12 @@ def main(argv):
         first += ["--ref", item]
     combine = combine_two(options.crampstat)
 
+    frame.count()  # read and cache before the first pass
+    print(f"crampstat_spark: start-up and read {time.time() - started:.1f} s", file=sys.stderr)
     state_text = None
     with tempfile.TemporaryDirectory() as scratch:
         for iteration in range(100):
+            pass_started = time.time()
             arguments = first if state_text is None else ["partial", options.model]
             statistics = frame.mapInPandas(
                 partial_pass(options.crampstat, arguments, state_text, columns), "statistics string"
@@ -171,7 +176,8 @@ def main(argv):
             with open(next_path, encoding="utf-8") as handle:
                 state_text = handle.read()
             print(
-                f"crampstat_spark: pass {iteration + 1} done, {len(merged)} bytes merged",
+                f"crampstat_spark: pass {iteration + 1} {time.time() - pass_started:.2f} s, "
+                f"{len(merged)} bytes merged",
                 file=sys.stderr,
             )
     spark.stop()
