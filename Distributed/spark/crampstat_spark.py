@@ -62,29 +62,36 @@ def run(binary, arguments, stdin=None, what="crampstat"):
     return process.stdout
 
 
-def partial_pass(binary_name, base_arguments, state_text, columns):
-    """The mapInPandas function of one pass: the partition's rows -> one statistics row."""
+def partition_csv(columns):
+    """The mapInPandas function that turns a partition's rows into one CSV text, once."""
 
-    def compute(batches):
+    def convert(batches):
         import pandas as pd
-        from pyspark import TaskContext
 
         frames = list(batches)
-        frame = pd.concat(frames) if frames else pd.DataFrame()
+        frame = pd.concat(frames) if frames else pd.DataFrame(columns=columns)
+        yield pd.DataFrame({"csv": [frame.to_csv(index=False, na_rep="")]})
+
+    return convert
+
+
+def partial_pass(binary_name, base_arguments, state_text):
+    """One pass on one partition's cached CSV text: crampstat partial -> its statistics."""
+
+    def compute(csv):
+        from pyspark import TaskContext
+
         partition = str(TaskContext.get().partitionId())
         binary = crampstat_binary(binary_name)
+        arguments = list(base_arguments) + ["-", "--partition", partition, "-q"]
         with tempfile.TemporaryDirectory() as scratch:
-            arguments = list(base_arguments) + ["-", "--partition", partition, "-q"]
             if state_text is not None:
                 state = os.path.join(scratch, "state.txt")
                 with open(state, "w", encoding="utf-8") as handle:
                     handle.write(state_text)
                 arguments += ["--state", state]
-            csv = frame.to_csv(index=False, na_rep="") if len(frame.columns) else ""
-            if not csv:
-                csv = ",".join(columns) + "\n"
             out = run(binary, arguments, stdin=csv.encode("utf-8"), what=f"partition {partition}")
-        yield pd.DataFrame({"statistics": [out.decode("utf-8")]})
+        return out.decode("utf-8")
 
     return compute
 
@@ -138,9 +145,14 @@ def main(argv):
     else:
         frame = spark.read.parquet(options.input)
     partitions = options.partitions or spark.sparkContext.defaultParallelism
-    frame = frame.repartition(partitions, col(options.id)).cache()
-    columns = frame.columns
-
+    frame = frame.repartition(partitions, col(options.id))
+    # Each partition's rows as one CSV text, converted once and cached: a pass then only
+    # pipes that text through crampstat (O(p^2) numbers come back).
+    texts = (
+        frame.mapInPandas(partition_csv(frame.columns), "csv string")
+        .rdd.map(lambda row: row.csv)
+        .cache()
+    )
     binary = crampstat_binary(options.crampstat)
     first = ["partial", options.model, "--formula", options.formula]
     if options.cluster:
@@ -149,17 +161,16 @@ def main(argv):
         first += ["--ref", item]
     combine = combine_two(options.crampstat)
 
-    frame.count()  # read and cache before the first pass
+    texts.count()  # read, partition and cache before the first pass
     print(f"crampstat_spark: start-up and read {time.time() - started:.1f} s", file=sys.stderr)
     state_text = None
     with tempfile.TemporaryDirectory() as scratch:
         for iteration in range(100):
             pass_started = time.time()
             arguments = first if state_text is None else ["partial", options.model]
-            statistics = frame.mapInPandas(
-                partial_pass(options.crampstat, arguments, state_text, columns), "statistics string"
+            merged = texts.map(partial_pass(options.crampstat, arguments, state_text)).treeReduce(
+                combine
             )
-            merged = statistics.rdd.map(lambda row: row.statistics).treeReduce(combine)
             merged_path = os.path.join(scratch, f"merged-{iteration}.txt")
             with open(merged_path, "w", encoding="utf-8") as handle:
                 handle.write(merged)
