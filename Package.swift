@@ -86,35 +86,49 @@ let package = Package(
       ],
       path: "Benchmarks/CrampBench"
     ),
+    // Shared by the test targets (not a product): the one Tolerance table and the reference
+    // fixture loader that fails a suite whose fixture is missing, unparseable or empty.
+    .target(name: "_TestSupport", path: "Tests/_TestSupport"),
     .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
     .testTarget(
-      name: "PartialsTests", dependencies: ["Partials", "Regression", "Formula", "CrampData"]),
-    .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Parallelism"]),
-    .testTarget(name: "DistributionsTests", dependencies: ["Distributions"]),
+      name: "PartialsTests",
+      dependencies: ["Partials", "Regression", "Formula", "CrampData", "_TestSupport"]),
+    .testTarget(
+      name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Parallelism", "_TestSupport"]),
+    .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "_TestSupport"]),
     .testTarget(name: "CrampDataTests", dependencies: ["CrampData"]),
-    .testTarget(name: "FormulaTests", dependencies: ["Formula", "CrampData", "DiarySimulation"]),
+    .testTarget(
+      name: "FormulaTests",
+      dependencies: ["Formula", "CrampData", "DiarySimulation", "_TestSupport"]),
     .testTarget(
       name: "RegressionTests",
-      dependencies: ["Regression", "Formula", "CrampData", "LinearAlgebra"]
+      dependencies: ["Regression", "Formula", "CrampData", "LinearAlgebra", "_TestSupport"]
     ),
     .testTarget(
       name: "SurvivalTests",
-      dependencies: ["Survival", "LinearAlgebra", "Analysis", "CrampData", "Formula"]),
-    .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Snapshots"]),
+      dependencies: [
+        "Survival", "LinearAlgebra", "Analysis", "CrampData", "Formula", "_TestSupport",
+      ]),
+    .testTarget(
+      name: "ReportingTests", dependencies: ["Reporting", "_TestSupport"], exclude: ["Snapshots"]),
     .testTarget(
       name: "RecurrentTests",
-      dependencies: ["Recurrent", "CrampData", "Survival", "LinearAlgebra"]
+      dependencies: ["Recurrent", "CrampData", "Survival", "LinearAlgebra", "_TestSupport"]
     ),
     .testTarget(
-      name: "MixedModelsTests", dependencies: ["MixedModels", "Formula", "CrampData"]),
+      name: "MixedModelsTests",
+      dependencies: ["MixedModels", "Formula", "CrampData", "_TestSupport"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CrampData", "Formula"]),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
-    .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign"]),
+    .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "_TestSupport"]),
     .testTarget(
-      name: "OrdinalTests", dependencies: ["Ordinal", "Formula", "CrampData", "LinearAlgebra"]),
+      name: "OrdinalTests",
+      dependencies: ["Ordinal", "Formula", "CrampData", "LinearAlgebra", "_TestSupport"]),
     .testTarget(
       name: "CrampCLITests",
-      dependencies: ["CrampCLI", "CrampData", "DiarySimulation", "Reporting"],
+      dependencies: [
+        "CrampCLI", "CrampData", "DiarySimulation", "Reporting", "_TestSupport",
+      ],
       exclude: ["Snapshots"]),
   ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// `crampstat cif`: wiring against Tests/Reference/competing.json, golden text, bad input.
 ///
@@ -16,8 +17,7 @@ struct CumulativeIncidenceCommandTests {
   @Test("JSON on mgus2 equals survfit's pstate and std.err and cuminc's Gray test")
   func mgus2JSON() throws {
     // R: survfit(Surv(time, factor(status)) ~ group, data = mgus2 recoded); cuminc(...)
-    let data = try Data(contentsOf: URL(fileURLWithPath: fixturePath("Reference/competing.json")))
-    let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let root = try Fixture.json("competing.json")
     let cases = try #require(root["cases"] as? [[String: Any]])
     let r = try #require(cases.first { $0["name"] as? String == "mgus2" })
     let out = runCLI(
@@ -85,9 +85,7 @@ struct CumulativeIncidenceCommandTests {
 
   @Test("finegray JSON on mgus2 equals finegray() + coxph(weights = fgwt)", arguments: [1, 2])
   func fineGray(cause: Int) throws {
-    let data = try Data(
-      contentsOf: URL(fileURLWithPath: fixturePath("Reference/competing_finegray.json")))
-    let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let root = try Fixture.json("competing_finegray.json")
     let cases = try #require(root["cases"] as? [[String: Any]])
     let r = try #require(cases.first { $0["cause"] as? Int == cause })
     let out = runCLI(

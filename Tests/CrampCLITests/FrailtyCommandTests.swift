@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// `crampstat cox ... + frailty(id)` and `crampstat recurrent --frailty` end to end: JSON
 /// against `Tests/Reference/frailty.json` (1e-6 relative), the text layout (snapshots) and
@@ -7,8 +8,7 @@ import Testing
 @Suite("frailty Cox commands")
 struct FrailtyCommandTests {
   static func reference(_ name: String) throws -> [String: Any] {
-    let data = try Data(contentsOf: URL(fileURLWithPath: fixturePath("Reference/frailty.json")))
-    let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let root = try Fixture.json("frailty.json")
     let cases = try #require(root["cases"] as? [[String: Any]])
     return try #require(cases.first { $0["name"] as? String == name })
   }
@@ -25,7 +25,7 @@ struct FrailtyCommandTests {
     return [object[key] as? Double]
   }
 
-  /// 1e-6 relative (`Tolerance.frailty` of the library tests); NaN/null both NA.
+  /// `Tolerance.frailty`, 1e-6 relative, as the library tests; NaN/null both NA.
   static func expectClose(_ a: Double?, _ b: Double?, _ what: String) {
     guard let b, b.isFinite else {
       #expect(a == nil || a?.isNaN == true, "\(what): expected NA, got \(String(describing: a))")
@@ -35,7 +35,7 @@ struct FrailtyCommandTests {
       Issue.record("\(what): NA, R \(b)")
       return
     }
-    #expect(abs(a - b) <= 1e-6 * max(abs(b), 1e-8), "\(what): \(a) vs R \(b)")
+    #expect(abs(a - b) <= Tolerance.frailty * max(abs(b), 1e-8), "\(what): \(a) vs R \(b)")
   }
 
   /// Compares a command's JSON with one fixture case.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 @Suite("Layout: --split-at (R's survSplit) and --to first --competing")
 struct LayoutSplitCompetingTests {
@@ -27,8 +28,7 @@ struct LayoutSplitCompetingTests {
 
   @Test("--split-at 3,7.5,10 gives survSplit's rows exactly")
   func matchesSurvSplit() throws {
-    let data = try Data(contentsOf: URL(fileURLWithPath: fixturePath("Reference/survsplit.json")))
-    let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let json = try Fixture.json("survsplit.json")
     let expected = try #require(json["rows"] as? [[String: Any]])
     #expect(expected.count > 40)
     let r = runCLI([

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// `--save-model` of a random-intercept logistic model and `crampstat risk`: the marginal
 /// risk of a new patient is checked against an independent numerical integral over the
@@ -8,9 +9,6 @@ import Testing
 struct MixedRiskCommandTests {
   static let data = fixturePath("Reference/data/logistic_diary.csv")
   static let formula = "cramp ~ age_over_50 + dialysis + (1 | patient_id)"
-  /// Gauss-Hermite with 25 points against a 4001-point Simpson rule over [-8, 8] standard
-  /// deviations: both are accurate far beyond 1e-9 for these smooth integrands.
-  static let quadratureTolerance = 1e-9
 
   struct Saved {
     var model: [String: Any]
@@ -79,18 +77,18 @@ struct MixedRiskCommandTests {
     let se = try #require(patient["linear_predictor_std_error"] as? Double)
     let nightly = { (e: Double) in Self.normalAverage { RiskCommandTests.expit(e + sigma * $0) } }
     let week = RiskCommandTests.number(patient["expected_per_week"], "estimate")
-    #expect(RiskCommandTests.close(week, 7 * nightly(eta), Self.quadratureTolerance))
+    #expect(RiskCommandTests.close(week, 7 * nightly(eta), Tolerance.quadrature))
     let low = RiskCommandTests.number(patient["expected_per_week"], "conf_low")
     #expect(
       RiskCommandTests.close(
-        low, 7 * nightly(eta - RiskCommandTests.z * se), Self.quadratureTolerance))
+        low, 7 * nightly(eta - RiskCommandTests.z * se), Tolerance.quadrature))
     let horizons = try #require(patient["horizons"] as? [[String: Any]])
     for h in horizons {
       let k = try #require(h["nights"] as? Int)
       let expected =
         1 - Self.normalAverage { pow(1 - RiskCommandTests.expit(eta + sigma * $0), Double(k)) }
       let p = RiskCommandTests.number(h["probability"], "estimate")
-      #expect(RiskCommandTests.close(p, expected, Self.quadratureTolerance), "P\(k)")
+      #expect(RiskCommandTests.close(p, expected, Tolerance.quadrature), "P\(k)")
       // Shared effects make k nights less likely to all be free than independent nights.
       let independent = 1 - pow(1 - nightly(eta), Double(k))
       #expect((p ?? 1) < independent)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// End-to-end checks of the model commands: the CLI's JSON against the values R produced
 /// (`Tests/Reference/*.json`), and golden text output.
@@ -10,8 +11,7 @@ import Testing
 @Suite("Model commands against R")
 struct ModelCommandTests {
   static func reference(_ file: String) throws -> [String: Any] {
-    let data = try Data(contentsOf: URL(fileURLWithPath: fixturePath("Reference/" + file)))
-    return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    return try Fixture.json(file)
   }
 
   static func json(_ text: String) throws -> [String: Any] {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// `crampstat recurrent` end to end: the JSON against the R fixtures of
 /// `Tests/Reference/recurrent.json` (1e-6 relative), the keys, and the tie note.
@@ -8,8 +9,7 @@ struct RecurrentCommandTests {
   static let diary = fixturePath("Reference/data/recur_diary.csv")
 
   static func reference(_ section: String, _ name: String) throws -> [String: Any] {
-    let data = try Data(contentsOf: URL(fileURLWithPath: fixturePath("Reference/recurrent.json")))
-    let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let root = try Fixture.json("recurrent.json")
     let cases = try #require(root[section] as? [[String: Any]])
     return try #require(cases.first { $0["name"] as? String == name })
   }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// Recovery of the generating log rate ratios (issue 6, item 5) on a simulated cohort.
 ///
@@ -51,9 +52,7 @@ struct RecurrentRecoveryTests {
   }
 
   static func reference() throws -> Reference {
-    let data = try Data(
-      contentsOf: URL(fileURLWithPath: fixturePath("Reference/recovery_truth.json")))
-    return try JSONDecoder().decode(Reference.self, from: data)
+    return try Fixture.decode(Reference.self, from: "recovery_truth.json")
   }
 
   @Test("the shared reference decodes: 26 terms, mg_supp confounded, designed nulls at 0")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// `crampstat severity`: the wiring of the polr model (formula, clusters, profile, JSON keys)
 /// against Tests/Reference/ordinal.json, golden text, and bad input.
@@ -16,8 +17,7 @@ struct SeverityCommandTests {
   }
 
   static func referenceCase(_ name: String) throws -> [String: Any] {
-    let data = try Data(contentsOf: URL(fileURLWithPath: fixturePath("Reference/ordinal.json")))
-    let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let root = try Fixture.json("ordinal.json")
     let cases = try #require(root["cases"] as? [[String: Any]])
     return try #require(cases.first { $0["name"] as? String == name })
   }

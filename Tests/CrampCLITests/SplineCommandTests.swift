@@ -1,25 +1,16 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// `logit` and `cox` with `ns()`/`bs()` terms against R (`Tests/Reference/splines.json`,
 /// written by `splines.R`): glm(binomial) on the teaching diary, coxph on survival::lung.
 ///
 /// Tolerances (relative): the design equals R's basis to about 1e-15, and both fits solve the
 /// same likelihood to convergence, so estimates and SEs agree far below the 1e-10 asked for.
-private enum SplineFitTolerance {
-  /// Coefficients: IRLS / Newton stops at R's own criterion; measured <= 4e-12.
-  static let estimate = 1e-10
-  /// Standard errors from the inverse information at the estimate; measured <= 5e-14.
-  static let standardError = 1e-10
-  /// Log-likelihood at the estimate.
-  static let logLikelihood = 1e-12
-}
-
 @Suite("Model commands with spline terms against R")
 struct SplineCommandTests {
   static func fits() throws -> [[String: Any]] {
-    let data = try Data(contentsOf: URL(fileURLWithPath: fixturePath("Reference/splines.json")))
-    let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let root = try Fixture.json("splines.json")
     let fits = try #require(root["fits"] as? [[String: Any]])
     try #require(!fits.isEmpty, "splines.json has no fit cases")
     return fits
@@ -58,15 +49,15 @@ struct SplineCommandTests {
           #expect(rTerm.hasPrefix(head) && rTerm.hasSuffix(")" + index), "\(term) vs \(rTerm)")
         }
         #expect(
-          Self.relative(row["estimate"] as? Double, estimates[k]) <= SplineFitTolerance.estimate,
+          Self.relative(row["estimate"] as? Double, estimates[k]) <= Tolerance.splineFitEstimate,
           "\(name) \(term)")
         #expect(
-          Self.relative(row["std_error"] as? Double, se[k]) <= SplineFitTolerance.standardError,
+          Self.relative(row["std_error"] as? Double, se[k]) <= Tolerance.splineFitStandardError,
           "\(name) \(term)")
       }
       let loglik = try #require(c["log_likelihood"] as? Double)
       #expect(
-        Self.relative(j["log_likelihood"] as? Double, loglik) <= SplineFitTolerance.logLikelihood,
+        Self.relative(j["log_likelihood"] as? Double, loglik) <= Tolerance.splineFitLogLikelihood,
         "\(name)")
     }
   }
@@ -122,8 +113,7 @@ struct SplineCommandTests {
 
   @Test("cox --predict evaluates ns() on the training knots, as survfit(fit, newdata)")
   func predictAgainstR() throws {
-    let data = try Data(contentsOf: URL(fileURLWithPath: fixturePath("Reference/splines.json")))
-    let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let root = try Fixture.json("splines.json")
     let cases = try #require(root["predictions"] as? [[String: Any]])
     try #require(!cases.isEmpty, "splines.json has no prediction cases")
     for c in cases {
@@ -145,10 +135,10 @@ struct SplineCommandTests {
       for (k, step) in steps.enumerated() where k < times.count {
         #expect(step["time"] as? Double == times[k])
         #expect(
-          Self.relative(step["survival"] as? Double, survival[k]) <= SplineFitTolerance.estimate,
+          Self.relative(step["survival"] as? Double, survival[k]) <= Tolerance.splineFitEstimate,
           "\(name) step \(k)")
         #expect(
-          Self.relative(step["std_error"] as? Double, se[k]) <= SplineFitTolerance.standardError,
+          Self.relative(step["std_error"] as? Double, se[k]) <= Tolerance.splineFitStandardError,
           "\(name) step \(k)")
       }
     }

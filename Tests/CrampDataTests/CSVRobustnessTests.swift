@@ -57,27 +57,53 @@ struct CSVRobustnessTests {
   }
 
   @Test("every prefix of the diary gives a table or a CSVError")
-  func truncations() {
+  func truncations() throws {
     var tables = 0
     var errors = 0
+    // Byte counts at which a record ends: after a line break outside quotes.
+    var boundaries = [Int]()
+    var quoted = false
+    for (k, byte) in Self.diary.enumerated() {
+      if byte == 0x22 { quoted.toggle() }
+      if byte == 0x0A && !quoted { boundaries.append(k + 1) }
+    }
+    #expect(boundaries.count == 6, "header and 5 records")
     for length in 0...Self.diary.count {
-      do {
-        let result = try CSVReader.read(bytes: Array(Self.diary.prefix(length)), source: "cut.csv")
+      // `read` throws only CSVError (typed throws): the annotation would not compile otherwise.
+      let outcome: Result<CSVResult, CSVError> = Result { () throws(CSVError) in
+        try CSVReader.read(bytes: Array(Self.diary.prefix(length)), source: "cut.csv")
+      }
+      switch outcome {
+      case .success(let result):
         tables += 1
-        // A prefix holds at most the diary's 5 records, each column one value per record.
-        #expect(result.table.rowCount <= 5, "prefix \(length)")
-        for column in result.table.columns {
-          #expect(column.count == result.table.rowCount, "prefix \(length)")
+        // A table: at most the diary's 7 columns and 5 records, every column one value per
+        // record; a cut just after a record's line break keeps exactly the records before it.
+        let table = result.table
+        #expect(table.columns.count <= 7, "prefix \(length)")
+        #expect(table.rowCount <= 5, "prefix \(length)")
+        for column in table.columns {
+          #expect(column.count == table.rowCount, "prefix \(length)")
         }
-      } catch {
+        if let records = boundaries.firstIndex(of: length) {
+          #expect(table.columns.count == 7, "prefix \(length)")
+          #expect(table.rowCount == records, "prefix \(length)")
+        }
+      case .failure(let error):
         errors += 1
-        #expect(error.description.contains("cut.csv"), "prefix \(length): \(error)")
+        // A CSVError naming the file, of a kind a cut can cause: nothing left but (part of)
+        // the byte-order mark, a record cut short, or a quoted field left open.
+        switch error {
+        case .empty, .invalidUTF8, .raggedRow, .unterminatedQuote: break
+        default: Issue.record("prefix \(length): a cut gave \(error)")
+        }
+        #expect(error.description.hasPrefix("cut.csv"), "prefix \(length): \(error)")
+        #expect(!boundaries.contains(length), "prefix \(length) ends a record: \(error)")
       }
     }
-    // The whole file reads; cuts inside a quoted field (the embedded CRLF) or the header fail.
-    let whole = try? CSVReader.read(bytes: Self.diary, source: "cut.csv")
-    #expect(whole?.table.rowCount == 5)
-    #expect(tables > 0 && errors > 0)
+    // Every prefix gave one of the two, and both occur; the whole diary reads its 5 records.
     #expect(tables + errors == Self.diary.count + 1)
+    #expect(tables > 0 && errors > 0)
+    let whole = try CSVReader.read(bytes: Self.diary, source: "cut.csv")
+    #expect(whole.table.rowCount == 5)
   }
 }

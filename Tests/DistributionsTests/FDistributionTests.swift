@@ -1,10 +1,12 @@
 import Distributions
 import Testing
+import _TestSupport
 
 @Suite("FDistribution")
 struct FDistributionTests {
   @Test("cdf matches R pf(x, df1, df2)", arguments: ReferenceFile.cases("pf"))
-  func cdf(_ reference: ReferenceCase) throws {
+  func cdf(_ argument: FixtureArgument<ReferenceCase>) throws {
+    let reference = try argument.value()
     let x = try #require(reference.x)
     let d1 = try #require(reference.df)
     let d2 = try #require(reference.df2)
@@ -15,7 +17,8 @@ struct FDistributionTests {
   @Test(
     "survival matches R pf(x, df1, df2, lower.tail = FALSE)",
     arguments: ReferenceFile.cases("pf_upper"))
-  func survival(_ reference: ReferenceCase) throws {
+  func survival(_ argument: FixtureArgument<ReferenceCase>) throws {
+    let reference = try argument.value()
     let x = try #require(reference.x)
     let d1 = try #require(reference.df)
     let d2 = try #require(reference.df2)
@@ -25,7 +28,8 @@ struct FDistributionTests {
   }
 
   @Test("quantile matches R qf(p, df1, df2)", arguments: ReferenceFile.cases("qf"))
-  func quantile(_ reference: ReferenceCase) throws {
+  func quantile(_ argument: FixtureArgument<ReferenceCase>) throws {
+    let reference = try argument.value()
     let p = try #require(reference.p)
     let d1 = try #require(reference.df)
     let d2 = try #require(reference.df2)

@@ -1,10 +1,12 @@
 import Distributions
 import Testing
+import _TestSupport
 
 @Suite("Normal")
 struct NormalTests {
   @Test("cdf matches R pnorm(x)", arguments: ReferenceFile.cases("pnorm"))
-  func cdf(_ reference: ReferenceCase) throws {
+  func cdf(_ argument: FixtureArgument<ReferenceCase>) throws {
+    let reference = try argument.value()
     let x = try #require(reference.x)
     #expect(Tolerance.isClose(Normal.cdf(x), reference.value))
   }
@@ -12,7 +14,8 @@ struct NormalTests {
   @Test(
     "survival matches R pnorm(x, lower.tail = FALSE)",
     arguments: ReferenceFile.cases("pnorm_upper"))
-  func survival(_ reference: ReferenceCase) throws {
+  func survival(_ argument: FixtureArgument<ReferenceCase>) throws {
+    let reference = try argument.value()
     let x = try #require(reference.x)
     #expect(Tolerance.isClose(Normal.survival(x), reference.value))
   }
@@ -20,14 +23,16 @@ struct NormalTests {
   @Test(
     "logSurvival matches R pnorm(x, lower.tail = FALSE, log.p = TRUE)",
     arguments: ReferenceFile.cases("pnorm_upper_log"))
-  func logSurvival(_ reference: ReferenceCase) throws {
+  func logSurvival(_ argument: FixtureArgument<ReferenceCase>) throws {
+    let reference = try argument.value()
     let x = try #require(reference.x)
     #expect(Tolerance.isClose(Normal.logSurvival(x), reference.value))
     #expect(Tolerance.isClose(Normal.logCDF(-x), reference.value))
   }
 
   @Test("quantile matches R qnorm(p)", arguments: ReferenceFile.cases("qnorm"))
-  func quantile(_ reference: ReferenceCase) throws {
+  func quantile(_ argument: FixtureArgument<ReferenceCase>) throws {
+    let reference = try argument.value()
     let p = try #require(reference.p)
     #expect(Tolerance.isClose(Normal.quantile(p), reference.value))
   }

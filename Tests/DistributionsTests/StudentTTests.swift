@@ -1,11 +1,13 @@
 import Distributions
 import Foundation
 import Testing
+import _TestSupport
 
 @Suite("StudentT")
 struct StudentTTests {
   @Test("cdf matches R pt(t, df)", arguments: ReferenceFile.cases("pt"))
-  func cdf(_ reference: ReferenceCase) throws {
+  func cdf(_ argument: FixtureArgument<ReferenceCase>) throws {
+    let reference = try argument.value()
     let t = try #require(reference.x)
     let df = try #require(reference.df)
     #expect(Tolerance.isClose(StudentT.cdf(t, degreesOfFreedom: df), reference.value))
@@ -13,7 +15,8 @@ struct StudentTTests {
 
   @Test(
     "survival matches R pt(t, df, lower.tail = FALSE)", arguments: ReferenceFile.cases("pt_upper"))
-  func survival(_ reference: ReferenceCase) throws {
+  func survival(_ argument: FixtureArgument<ReferenceCase>) throws {
+    let reference = try argument.value()
     let t = try #require(reference.x)
     let df = try #require(reference.df)
     #expect(Tolerance.isClose(StudentT.survival(t, degreesOfFreedom: df), reference.value))
@@ -22,14 +25,16 @@ struct StudentTTests {
   @Test(
     "cdf at df = 1e6 matches R's exact pbeta form (R's pt approximates there)",
     arguments: ReferenceFile.cases("pt_exact"))
-  func cdfHugeDegreesOfFreedom(_ reference: ReferenceCase) throws {
+  func cdfHugeDegreesOfFreedom(_ argument: FixtureArgument<ReferenceCase>) throws {
+    let reference = try argument.value()
     let t = try #require(reference.x)
     let df = try #require(reference.df)
     #expect(Tolerance.isClose(StudentT.cdf(t, degreesOfFreedom: df), reference.value))
   }
 
   @Test("quantile matches R qt(p, df)", arguments: ReferenceFile.cases("qt"))
-  func quantile(_ reference: ReferenceCase) throws {
+  func quantile(_ argument: FixtureArgument<ReferenceCase>) throws {
+    let reference = try argument.value()
     let p = try #require(reference.p)
     let df = try #require(reference.df)
     #expect(Tolerance.isClose(StudentT.quantile(p, degreesOfFreedom: df), reference.value))

@@ -1,27 +1,13 @@
 import Foundation
 import Testing
+import _TestSupport
 
 @testable import Formula
 
-/// Tolerances against R (`Tests/Reference/splines.json`, written by `splines.R`).
-private enum SplineTolerance {
-  /// Basis values (all in [-1, 1] or so): R and we run the same de Boor recursion, but `ns`
-  /// applies `Q` as an explicit matrix (LAPACK `dorgqr`) where R applies LINPACK's
-  /// reflectors one by one; both are backward stable, so differences stay near 1e-16.
-  static let basis = 1e-12
-  /// Knots: the same quantile arithmetic as R's type 7.
-  static let knots = 1e-14
-}
-
+/// The basis cases of `Tests/Reference/splines.json` (written by `splines.R`); throws when the
+/// fixture is missing, unparseable or holds no basis case.
 private func splineFixture() throws -> [[String: Any]] {
-  var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-  parts.removeLast(2)
-  let path = parts.joined(separator: "/") + "/Reference/splines.json"
-  let data = try Data(contentsOf: URL(fileURLWithPath: path))
-  let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-  let bases = try #require(root["bases"] as? [[String: Any]])
-  try #require(!bases.isEmpty, "splines.json has no basis cases")
-  return bases
+  try Fixture.section("splines.json", "bases")
 }
 
 /// Reads `df = k`, `knots = c(...)` and `degree = d` back out of the R call of a case.
@@ -49,7 +35,7 @@ struct SplineBasisTests {
       #expect(b.columnCount == columns.count, "\(name)")
       #expect(b.interiorKnots.count == knots.count, "\(name)")
       for (k, r) in zip(b.interiorKnots, knots) {
-        #expect(abs(k - r) <= SplineTolerance.knots * max(1, abs(r)), "\(name) knot \(k) vs \(r)")
+        #expect(abs(k - r) <= Tolerance.splineKnots * max(1, abs(r)), "\(name) knot \(k) vs \(r)")
       }
       guard b.columnCount == columns.count else { continue }
       var out = [Double](repeating: .nan, count: x.count * b.columnCount)
@@ -64,7 +50,7 @@ struct SplineBasisTests {
           worst = max(worst, abs(out[j * x.count + i] - r))
         }
       }
-      #expect(worst <= SplineTolerance.basis, "\(name): max abs error \(worst)")
+      #expect(worst <= Tolerance.splineBasis, "\(name): max abs error \(worst)")
     }
   }
 

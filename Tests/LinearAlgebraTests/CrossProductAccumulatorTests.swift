@@ -1,6 +1,7 @@
 import Foundation
 import LinearAlgebra
 import Testing
+import _TestSupport
 
 /// Hand example: intercept and x = 1...5, weights w, working response z.
 ///

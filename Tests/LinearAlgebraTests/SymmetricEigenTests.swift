@@ -1,5 +1,6 @@
 import LinearAlgebra
 import Testing
+import _TestSupport
 
 @Suite("Symmetric eigendecomposition")
 struct SymmetricEigenTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 @testable import MixedModels
 
@@ -24,7 +25,7 @@ struct GLMMDevianceTests {
     let prepared = try PreparedModel(name)
     let r = prepared.reference
     let ours = try prepared.deviance(theta: r.theta, beta: r.beta)
-    let error = relativeError(ours, r.devfunAtOptimumAgain)
+    let error = Tolerance.relativeError(ours, r.devfunAtOptimumAgain)
     print("devfun \(name): ours \(ours) R \(r.devfunAtOptimumAgain) relative \(error)")
     #expect(error < 1e-8, "\(name): ours \(ours), lme4 \(r.devfunAtOptimumAgain)")
   }
@@ -89,7 +90,7 @@ struct GLMMDevianceIdentityTests {
       glm += y[i] == 1 ? -2 * log(1 / (1 + exp(-eta))) : -2 * log(1 - 1 / (1 + exp(-eta)))
     }
     let atZero = try objective.evaluate(theta: [0], beta: beta, start: nil)
-    #expect(relativeError(atZero.deviance, glm) < 1e-12)
+    #expect(Tolerance.relativeError(atZero.deviance, glm) < 1e-12)
     #expect(atZero.modes.allSatisfy { $0 == 0 })
     let one = GLMMDeviance(
       link: objective.link, rows: objective.rows, design: objective.design, p: objective.p,
@@ -97,10 +98,11 @@ struct GLMMDevianceIdentityTests {
     let theta = prepared.reference.theta
     let laplace = try objective.evaluate(theta: theta, beta: beta, start: nil).deviance
     #expect(
-      relativeError(try one.evaluate(theta: theta, beta: beta, start: nil).deviance, laplace)
+      Tolerance.relativeError(
+        try one.evaluate(theta: theta, beta: beta, start: nil).deviance, laplace)
         < 1e-14)
     // The deviance depends on Lambda Lambda' only: theta and -theta agree.
     let reflected = try objective.evaluate(theta: theta.map { -$0 }, beta: beta, start: nil)
-    #expect(relativeError(reflected.deviance, laplace) < 1e-13)
+    #expect(Tolerance.relativeError(reflected.deviance, laplace) < 1e-13)
   }
 }

@@ -2,6 +2,7 @@ import CrampData
 import Formula
 import Foundation
 import Testing
+import _TestSupport
 
 @testable import MixedModels
 
@@ -28,8 +29,11 @@ struct GLMMEdgeCaseTests {
     for (ours, theirs) in zip(fit.coefficients, r.coefficients) {
       // At theta = 0 both are the GLM's estimates and SEs (the Hessian's cross terms with
       // theta vanish there, the deviance being even in theta); measured ~1e-8.
-      #expect(relativeError(ours.estimate ?? .nan, theirs.estimate) < 1e-6, "\(theirs.term)")
-      #expect(relativeError(ours.standardError ?? .nan, theirs.stdError) < 1e-4, "\(theirs.term)")
+      #expect(
+        Tolerance.relativeError(ours.estimate ?? .nan, theirs.estimate) < 1e-6, "\(theirs.term)")
+      #expect(
+        Tolerance.relativeError(ours.standardError ?? .nan, theirs.stdError) < 1e-4,
+        "\(theirs.term)")
     }
   }
 
@@ -55,7 +59,8 @@ struct GLMMEdgeCaseTests {
       let mode = try #require(ours[group])
       worst.mode = max(worst.mode, abs(mode.modes[0] - ranef.mode[index]))
       worst.sd = max(
-        worst.sd, relativeError(mode.conditionalStandardDeviations[0], ranef.condSD[index]))
+        worst.sd,
+        Tolerance.relativeError(mode.conditionalStandardDeviations[0], ranef.condSD[index]))
     }
     // The modes follow the estimates (which agree to ~1e-5 with bobyqa's stopping point).
     #expect(worst.mode < 1e-4)

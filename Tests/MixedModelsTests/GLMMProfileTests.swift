@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 @testable import MixedModels
 
@@ -19,25 +20,14 @@ struct GLMMProfileTests {
     }
   }
 
-  struct Fixture: Decodable {
+  struct ProfileFile: Decodable {
     let cases: [Case]
   }
 
-  /// The direct roots in R (nlminb profile over beta, uniroot to 1e-10) and ours (chord
-  /// Newton over beta to a decrement of 1e-9, Illinois to 1e-6 relative in theta): measured
-  /// gaps 2e-11 to 3e-7 relative (the largest on cloglog, whose R deviance differs from ours
-  /// by 5e-9 relative: lme4's PIRLS stops at tolPwrss); 1e-5 leaves room for the stopping
-  /// points.
-  static let rootTolerance = 1e-5
-  /// lme4's confint interpolates a spline through a profile grid: measured gaps 6e-6 to
-  /// 6e-4 relative against ours.
-  static let confintTolerance = 5e-3
-
   static func cases() throws -> [Case] {
-    let url = GLMMReference.directory.appendingPathComponent("glmer_profile.json")
-    let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
-    guard fixture.cases.count >= 3 else { throw GLMMReference.FixtureError.empty(url.path) }
-    return fixture.cases
+    let file = try Fixture.decode(ProfileFile.self, from: "glmer_profile.json")
+    try Fixture.requireCases(file.cases, in: "glmer_profile.json", what: "cases")
+    return file.cases
   }
 
   @Test("the fixture is present and holds its cases")
@@ -55,16 +45,18 @@ struct GLMMProfileTests {
     model.profileStandardDeviation = true
     let fit = try model.fit(prepared.design, random: prepared.random)
     let profile = try #require(fit.interceptStandardDeviationProfile)
-    #expect(relativeError(fit.theta[0], reference.theta) < 1e-5)
-    let gaps = zip(profile, reference.limits).map { $1 == 0 ? abs($0) : relativeError($0, $1) }
-    let confintGaps = zip(profile, reference.confintLimits).map { relativeError($0, $1) }
+    #expect(Tolerance.relativeError(fit.theta[0], reference.theta) < 1e-5)
+    let gaps = zip(profile, reference.limits).map {
+      $1 == 0 ? abs($0) : Tolerance.relativeError($0, $1)
+    }
+    let confintGaps = zip(profile, reference.confintLimits).map { Tolerance.relativeError($0, $1) }
     print("profile \(name): vs R roots \(gaps), vs confint \(confintGaps)")
     for (ours, theirs) in zip(profile, reference.limits) {
-      let error = theirs == 0 ? abs(ours) : relativeError(ours, theirs)
-      #expect(error < Self.rootTolerance, "\(name): \(ours) vs R \(theirs)")
+      let error = theirs == 0 ? abs(ours) : Tolerance.relativeError(ours, theirs)
+      #expect(error < Tolerance.glmmProfileRoot, "\(name): \(ours) vs R \(theirs)")
     }
     for (ours, theirs) in zip(profile, reference.confintLimits) where theirs > 0 {
-      #expect(relativeError(ours, theirs) < Self.confintTolerance, "\(name) vs confint")
+      #expect(Tolerance.relativeError(ours, theirs) < Tolerance.glmmConfint, "\(name) vs confint")
     }
     // The interval holds the estimate.
     #expect(profile[0] < fit.theta[0] && fit.theta[0] < profile[1])

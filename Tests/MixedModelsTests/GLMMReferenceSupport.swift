@@ -2,6 +2,7 @@ import CrampData
 import Formula
 import Foundation
 import Testing
+import _TestSupport
 
 @testable import MixedModels
 
@@ -155,38 +156,25 @@ struct GLMMReference: Decodable {
     }
   }
 
-  /// Loads the fixture; throws when the file is missing or holds no model, so a lost
-  /// fixture fails the suite instead of passing it vacuously.
+  /// Loads the fixture; throws a `FixtureError` naming the file when it is missing,
+  /// unparseable or holds no model, so a lost fixture fails the suite instead of passing it
+  /// vacuously.
   static func load() throws -> GLMMReference {
-    let url = directory.appendingPathComponent("glmer.json")
-    let data = try Data(contentsOf: url)
-    let reference = try JSONDecoder().decode(GLMMReference.self, from: data)
-    guard !reference.models.isEmpty else { throw FixtureError.empty(url.path) }
+    let reference = try Fixture.decode(GLMMReference.self, from: "glmer.json")
+    try Fixture.requireCases(reference.models, in: "glmer.json", what: "models")
     return reference
   }
 
   /// One named model; throws when the fixture lacks it.
   static func model(_ name: String) throws -> Model {
-    guard let model = try load().models[name] else { throw FixtureError.missingModel(name) }
+    guard let model = try load().models[name] else {
+      throw FixtureError(file: Fixture.displayName("glmer.json"), reason: .noCase(name))
+    }
     return model
   }
 
-  enum FixtureError: Error, CustomStringConvertible {
-    case empty(String)
-    case missingModel(String)
-    var description: String {
-      switch self {
-      case .empty(let path): return "\(path) holds no model"
-      case .missingModel(let name): return "glmer.json has no model '\(name)'"
-      }
-    }
-  }
-
-  /// Tests/Reference, found from this file's path.
-  static var directory: URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("Reference")
-  }
+  /// Tests/Reference (the shared fixture directory).
+  static var directory: URL { Fixture.directory }
 }
 
 /// A fixture model's data, design and random effects, ready to fit or evaluate.
@@ -224,6 +212,3 @@ struct PreparedModel {
     try objective().evaluate(theta: theta, beta: beta, start: nil).deviance
   }
 }
-
-/// Relative error `|a - b| / |b|`.
-func relativeError(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-300) }

@@ -3,30 +3,7 @@ import Formula
 import Foundation
 import Ordinal
 import Testing
-
-/// Tolerances against R (Tests/Reference/ordinal.R), one per quantity, with the reason.
-enum OrdinalTolerance {
-  /// Estimates, standard errors (model and cluster-robust), z: 1e-8 relative.
-  ///
-  /// Both sides
-  /// maximise the same log-likelihood to a step below 1e-10 (R's Newton polish to 1e-13)
-  /// and invert the same analytic information, so what is left is rounding times the
-  /// condition number of the information.
-  static let estimate = 1e-8
-  /// Log-likelihood, deviance, AIC: 1e-10 relative (sums of n terms at the same optimum,
-  /// flat to second order there).
-  static let likelihood = 1e-10
-  /// Brant statistics and predicted probabilities: 1e-8 relative (functions of the
-  /// estimates above and of binary logits converged the same way).
-  static let derived = 1e-8
-  /// p-values: 1e-10 absolute (from z values agreeing to 1e-8 relative).
-  static let pValue = 1e-10
-  /// polr's own output (BFGS at reltol 1e-8, finite-difference Hessian): 1e-3 relative, a
-  /// check that the fixture's polished optimum is polr's optimum, not a precision claim.
-  static let polrOptimiser = 1e-3
-
-  static func relative(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-300) }
-}
+import _TestSupport
 
 /// The JSON written by Tests/Reference/ordinal.R.
 struct OrdinalReference: Decodable {
@@ -93,19 +70,13 @@ struct OrdinalReference: Decodable {
     case rVersion = "r_version"
   }
 
-  static var directory: URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("Reference")
-  }
+  static var directory: URL { Fixture.directory }
 
-  /// The fixture's cases; empty when the file is missing (OrdinalFixtureTests fails then).
-  static let cases: [Case] = {
-    let url = directory.appendingPathComponent("ordinal.json")
-    guard let data = try? Data(contentsOf: url),
-      let reference = try? JSONDecoder().decode(OrdinalReference.self, from: data)
-    else { return [] }
-    return reference.cases
-  }()
+  /// The fixture's cases as test arguments; a missing, unparseable or empty fixture gives
+  /// one case that fails naming the file.
+  static let cases: [FixtureArgument<Case>] = Fixture.arguments("ordinal.json") {
+    try Fixture.decode(OrdinalReference.self, from: "ordinal.json").cases
+  }
 }
 
 /// How each fixture case reads its data: file, formula, weights column.
@@ -137,15 +108,16 @@ enum OrdinalCaseData {
 @Suite("polr reference fixtures are present")
 struct OrdinalFixtureTests {
   @Test("ordinal.json parses and holds its 6 cases")
-  func fixtureHoldsCases() {
-    #expect(OrdinalReference.cases.count == 6)
+  func fixtureHoldsCases() throws {
+    #expect(try Fixture.decode(OrdinalReference.self, from: "ordinal.json").cases.count == 6)
   }
 }
 
 @Suite("Cumulative-link model against MASS::polr")
 struct OrdinalReferenceTests {
   @Test("estimates, SEs, z, p, likelihood, profile, Brant", arguments: OrdinalReference.cases)
-  func matchesR(_ reference: OrdinalReference.Case) throws {
+  func matchesR(_ argument: FixtureArgument<OrdinalReference.Case>) throws {
+    let reference = try argument.value()
     // R: reference.call (polished to the optimum; see ordinal.R).
     let link: CumulativeLink = reference.link == "probit" ? .probit : .logit
     let data = try OrdinalCaseData.data(for: reference.name)
@@ -162,43 +134,43 @@ struct OrdinalReferenceTests {
     func check(_ what: String, _ ours: [Double], _ theirs: [Double], _ tolerance: Double) {
       #expect(ours.count == theirs.count, "\(what)")
       for (a, b) in zip(ours, theirs) {
-        let e = OrdinalTolerance.relative(a, b)
+        let e = Tolerance.relativeError(a, b, floor: 1e-300)
         worst[what] = max(worst[what] ?? 0, e)
         #expect(e <= tolerance, "\(what): \(a) vs R \(b)")
       }
     }
-    check("estimate", rows.map(\.estimate), reference.estimate, OrdinalTolerance.estimate)
+    check("estimate", rows.map(\.estimate), reference.estimate, Tolerance.ordinalEstimate)
     check(
       "model std_error", rows.map(\.modelStandardError), reference.stdError,
-      OrdinalTolerance.estimate)
+      Tolerance.ordinalEstimate)
     check(
       "polr optimiser", rows.map(\.estimate), reference.polrEstimate,
-      OrdinalTolerance.polrOptimiser)
+      Tolerance.polrOptimiser)
     if let robust = reference.robustStdError {
       #expect(fit.variance == .robust)
       #expect(fit.clusterCount == reference.clusters)
       check(
         "robust std_error", rows.map { $0.robustStandardError ?? .nan }, robust,
-        OrdinalTolerance.estimate)
+        Tolerance.ordinalEstimate)
       for (a, b) in zip(rows.map(\.pValue), reference.robustPValue ?? []) {
-        #expect(abs(a - b) <= OrdinalTolerance.pValue)
+        #expect(abs(a - b) <= Tolerance.ordinalPValue)
       }
     } else {
-      check("z", rows.map(\.z), reference.z, OrdinalTolerance.estimate)
-      check("conf_low", rows.map(\.confLow), reference.confLow, OrdinalTolerance.estimate)
-      check("conf_high", rows.map(\.confHigh), reference.confHigh, OrdinalTolerance.estimate)
+      check("z", rows.map(\.z), reference.z, Tolerance.ordinalEstimate)
+      check("conf_low", rows.map(\.confLow), reference.confLow, Tolerance.ordinalEstimate)
+      check("conf_high", rows.map(\.confHigh), reference.confHigh, Tolerance.ordinalEstimate)
       for (a, b) in zip(rows.map(\.pValue), reference.pValue) {
-        #expect(abs(a - b) <= OrdinalTolerance.pValue)
+        #expect(abs(a - b) <= Tolerance.ordinalPValue)
       }
     }
     check(
-      "log_likelihood", [fit.logLikelihood], [reference.logLikelihood], OrdinalTolerance.likelihood)
-    check("deviance", [fit.deviance], [reference.deviance], OrdinalTolerance.likelihood)
-    check("aic", [fit.aic], [reference.aic], OrdinalTolerance.likelihood)
+      "log_likelihood", [fit.logLikelihood], [reference.logLikelihood], Tolerance.ordinalLikelihood)
+    check("deviance", [fit.deviance], [reference.deviance], Tolerance.ordinalLikelihood)
+    check("aic", [fit.aic], [reference.aic], Tolerance.ordinalLikelihood)
     if let profile = reference.profile {
       check(
         "profile probabilities", try fit.predictedProbabilities(profile.x),
-        profile.probabilities, OrdinalTolerance.derived)
+        profile.probabilities, Tolerance.ordinalDerived)
     }
     if let brant = reference.brant {
       guard case .brant(let test) = fit.proportionalOdds else {
@@ -207,11 +179,11 @@ struct OrdinalReferenceTests {
       }
       #expect(test.degreesOfFreedom == brant.omnibus.df)
       check(
-        "brant statistic", [test.statistic], [brant.omnibus.statistic], OrdinalTolerance.derived)
+        "brant statistic", [test.statistic], [brant.omnibus.statistic], Tolerance.ordinalDerived)
       check(
         "brant term statistics", test.terms.map(\.statistic), brant.terms.map(\.statistic),
-        OrdinalTolerance.derived)
-      #expect(abs(test.pValue - brant.omnibus.pValue) <= OrdinalTolerance.pValue)
+        Tolerance.ordinalDerived)
+      #expect(abs(test.pValue - brant.omnibus.pValue) <= Tolerance.ordinalPValue)
     }
     print(
       "polr \(reference.name): "

@@ -4,6 +4,7 @@ import Foundation
 import Partials
 import Regression
 import Testing
+import _TestSupport
 
 /// The bundled teaching diary, split by patient into partitions of uneven size.
 enum TeachingPartitions {
@@ -110,9 +111,7 @@ struct DistributedLogisticTests {
       design, variance: robust ? .clusterRobust : .model)
   }
 
-  /// Distributed and in-memory fits differ only in the order of floating-point sums: about
-  /// 1e-14 relative measured; 1e-10 is the bar.
-  static let tolerance = 1e-10
+  static let tolerance = Tolerance.distributed
 
   static func expectClose(_ a: LogisticFit, _ b: LogisticFit) {
     #expect(a.coefficients.map(\.term) == b.coefficients.map(\.term))

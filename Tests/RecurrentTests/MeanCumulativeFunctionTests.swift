@@ -1,6 +1,7 @@
 import Foundation
 import Recurrent
 import Testing
+import _TestSupport
 
 @Suite("Mean cumulative function")
 struct MeanCumulativeFunctionTests {
@@ -35,7 +36,8 @@ struct MeanCumulativeFunctionTests {
   @Test(
     "survfit MCF, Lawless-Nadeau SE and the robust score test",
     arguments: RecurrentReference.names("mcf"))
-  func reference(name: String) throws {
+  func reference(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
     let entry = try RecurrentReference.named("mcf", name)
     let call = entry["call"] as? String ?? name
     let design = try RecurrentDesign.build(

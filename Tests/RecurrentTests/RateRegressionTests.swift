@@ -1,6 +1,7 @@
 import Foundation
 import Recurrent
 import Testing
+import _TestSupport
 
 @Suite("Poisson and negative binomial rate models against R")
 struct RateRegressionTests {
@@ -46,8 +47,14 @@ struct RateRegressionTests {
   }
 
   @Test("glm(poisson) + vcovCL(HC0)", arguments: RecurrentReference.names("poisson"))
-  func poisson(name: String) throws { try Self.check("poisson", name) }
+  func poisson(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
+    try Self.check("poisson", name)
+  }
 
   @Test("MASS::glm.nb", arguments: RecurrentReference.names("negbin"))
-  func negativeBinomial(name: String) throws { try Self.check("negbin", name) }
+  func negativeBinomial(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
+    try Self.check("negbin", name)
+  }
 }

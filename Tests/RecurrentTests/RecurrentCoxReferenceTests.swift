@@ -3,6 +3,7 @@ import Foundation
 import Recurrent
 import Survival
 import Testing
+import _TestSupport
 
 @Suite("AG and PWP against R coxph on layouts built in R")
 struct RecurrentCoxReferenceTests {
@@ -55,12 +56,18 @@ struct RecurrentCoxReferenceTests {
   @Test(
     "AG: coxph(Surv(start, stop, event) ~ x + cluster(patient_id))",
     arguments: RecurrentReference.names("ag"))
-  func andersenGill(name: String) throws { try Self.check("ag", name) }
+  func andersenGill(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
+    try Self.check("ag", name)
+  }
 
   @Test(
     "PWP: coxph(Surv(start, stop, event) ~ x + strata(enum) + cluster(patient_id))",
     arguments: RecurrentReference.names("pwp"))
-  func prenticeWilliamsPeterson(name: String) throws { try Self.check("pwp", name) }
+  func prenticeWilliamsPeterson(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
+    try Self.check("pwp", name)
+  }
 
   @Test("AG estimates are identical with and without interval merging")
   func mergingLeavesEstimatesUnchanged() throws {

@@ -1,5 +1,6 @@
 import Formula
 import Testing
+import _TestSupport
 
 @testable import Regression
 

@@ -2,6 +2,7 @@ import CrampData
 import Formula
 import Foundation
 import Testing
+import _TestSupport
 
 @testable import Regression
 

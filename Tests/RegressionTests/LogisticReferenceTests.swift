@@ -1,6 +1,7 @@
 import CrampData
 import Formula
 import Testing
+import _TestSupport
 
 @testable import Regression
 

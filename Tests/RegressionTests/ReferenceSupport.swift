@@ -1,82 +1,11 @@
 import CrampData
 import Foundation
 import Testing
+import _TestSupport
 
-/// Comparison tolerances against R, one per quantity, with the reason beside each.
-enum Tolerance {
-  /// Coefficients and standard errors: 1e-6 relative.
-  ///
-  /// Both R and we stop IRLS when the
-  /// relative deviance change is below 1e-8; the iterates are the same sequence, so what is
-  /// left is rounding (R solves by QR of sqrt(W) X, we by Cholesky of X'WX, ~cond * 1e-16).
-  static let coefficient = 1e-6
-  /// Deviances, log-likelihoods, AIC, test statistics: 1e-8 relative (sums of n terms each
-  /// accurate to ~1e-15; the estimates they are evaluated at agree to far better than 1e-6
-  /// and the deviance is flat at the optimum).
-  static let likelihood = 1e-8
-  /// p-values: 1e-8 absolute, as the issue asks; below 1e-8 both are compared on the log
-  /// scale at 1e-6 relative (R's p >= 1e-300), because an absolute test says nothing there.
-  static let pValue = 1e-8
-  /// Firth profile limits and penalized LR p-values: 1e-6 relative; both sides converge the
-  /// penalized fits to steps < 1e-10 and solve the profile equation to 1e-12.
-  static let firth = 1e-6
-
-  /// Relative error `|a - b| / max(|b|, tiny)`.
-  static func relative(_ a: Double, _ b: Double) -> Double {
-    abs(a - b) / max(abs(b), 1e-300)
-  }
-
-  /// Whether `ours` matches R's `reference` within `relative` tolerance; records the error.
-  static func close(
-    _ ours: Double?, _ reference: Double?, _ tolerance: Double, _ what: String,
-    recorder: ErrorRecorder
-  ) -> Bool {
-    guard let ours, let reference else { return ours == nil && reference == nil }
-    let error = relative(ours, reference)
-    recorder.note(what, error)
-    return error <= tolerance
-  }
-
-  /// p-value comparison: absolute, then log scale for tiny values.
-  static func closePValue(_ ours: Double?, _ reference: Double?, recorder: ErrorRecorder)
-    -> Bool
-  {
-    guard let ours, let reference else { return ours == nil && reference == nil }
-    recorder.note("p-value (absolute)", abs(ours - reference))
-    guard abs(ours - reference) <= pValue else { return false }
-    if reference < 1e-8, reference >= 1e-300 {
-      let error = relative(log(ours), log(reference))
-      recorder.note("p-value (log scale)", error)
-      return error <= 1e-6
-    }
-    return true
-  }
-}
-
-/// Keeps the largest error per quantity so tests can print what they measured.
-final class ErrorRecorder: @unchecked Sendable {
-  private var largest: [String: Double] = [:]
-  private let lock = NSLock()
-
-  func note(_ what: String, _ error: Double) {
-    lock.lock()
-    defer { lock.unlock() }
-    largest[what] = max(largest[what] ?? 0, error)
-  }
-
-  var summary: String {
-    lock.lock()
-    defer { lock.unlock() }
-    return largest.keys.sorted().map { "\($0): \(largest[$0] ?? 0)" }.joined(separator: "; ")
-  }
-}
-
-/// Paths relative to this file: Tests/RegressionTests -> Tests/Reference.
+/// Tests/Reference (the shared fixture directory).
 enum ReferencePaths {
-  static var directory: URL {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("Reference")
-  }
+  static var directory: URL { Fixture.directory }
 }
 
 /// Reads a fixture CSV with the product's reader (default options: `""` and `NA` missing).
@@ -287,9 +216,11 @@ struct LogisticReference: Decodable {
     }
   }
 
+  /// The fixture; throws a `FixtureError` naming the file when it is missing, unparseable or
+  /// holds no model.
   static func load() throws -> LogisticReference {
-    let data = try Data(
-      contentsOf: ReferencePaths.directory.appendingPathComponent("logistic.json"))
-    return try JSONDecoder().decode(LogisticReference.self, from: data)
+    let reference = try Fixture.decode(LogisticReference.self, from: "logistic.json")
+    try Fixture.requireCases(reference.models, in: "logistic.json", what: "models")
+    return reference
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 @testable import Reporting
 
@@ -8,9 +9,7 @@ struct NotebookTests {
   /// `Tests/Reference/notebook_canonical.ipynb`, written by `nbformat.writes` in
   /// `Tests/Reference/notebook.py` for the same cells.
   static func reference() throws -> String {
-    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("Reference/notebook_canonical.ipynb")
-    return String(decoding: try Data(contentsOf: url), as: UTF8.self)
+    String(decoding: try Fixture.data("notebook_canonical.ipynb"), as: UTF8.self)
   }
 
   @Test("serialization equals nbformat.writes byte for byte")

@@ -2,13 +2,15 @@ import Foundation
 import LinearAlgebra
 import Survival
 import Testing
+import _TestSupport
 
 @Suite("Cox concordance against R survival 3.5-3")
 struct CoxConcordanceReferenceTests {
-  static let names = Reference.cases("cox").compactMap { $0["name"] as? String }
+  static let names = Reference.names("cox")
 
   @Test("concordance(fit): estimate, standard error and pair counts", arguments: names)
-  func concordance(name: String) throws {
+  func concordance(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
     let entry = try Reference.named("cox", name)
     let call = entry["call"] as? String ?? ""
     let input = try CoxCaseInput(entry)
@@ -44,10 +46,11 @@ struct CoxConcordanceReferenceTests {
 
 @Suite("Cox robust score test against R survival 3.5-3")
 struct CoxRobustScoreReferenceTests {
-  static let names = Reference.cases("cox").compactMap { $0["name"] as? String }
+  static let names = Reference.names("cox")
 
   @Test("summary.coxph Robust = statistic (nil when no robust variance)", arguments: names)
-  func robustScore(name: String) throws {
+  func robustScore(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
     let entry = try Reference.named("cox", name)
     let call = entry["call"] as? String ?? ""
     let fit = try CoxCaseInput(entry).fit(ties: call.contains("breslow") ? .breslow : .efron)

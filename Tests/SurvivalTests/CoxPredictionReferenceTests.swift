@@ -2,31 +2,31 @@ import Foundation
 import LinearAlgebra
 import Survival
 import Testing
+import _TestSupport
 
 @Suite("Cox prediction and baseline hazard against R survival 3.5-3")
 struct CoxPredictionReferenceTests {
-  static let names = Reference.cases("cox").compactMap { entry -> String? in
-    entry["predicted"] == nil ? nil : entry["name"] as? String
-  }
+  static let names = Reference.names("cox") { $0["predicted"] != nil }
 
   /// The profile in design-column order; `cellcode` (a factor) becomes its dummy columns.
   static func profile(_ entry: [String: Any], terms: [String]) throws -> [Double] {
     guard let rows = entry["newdata"] as? [[String: Any]], let row = rows.first else {
-      throw FixtureError.missing("newdata")
+      throw CaseDataError.missing("newdata")
     }
     let cell = (row["cellcode"] as? NSNumber)?.intValue
     let dummies = ["smallcell": 2, "adeno": 3, "large": 4]
     return try terms.map { term in
       if let level = dummies[term], let cell { return cell == level ? 1 : 0 }
       guard let value = (row[term] as? NSNumber)?.doubleValue else {
-        throw FixtureError.missing("newdata \(term)")
+        throw CaseDataError.missing("newdata \(term)")
       }
       return value
     }
   }
 
   @Test("survfit(fit, newdata) and basehaz(fit, centered)", arguments: names)
-  func prediction(name: String) throws {
+  func prediction(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
     let entry = try Reference.named("cox", name)
     let call = entry["call"] as? String ?? ""
     let input = try CoxCaseInput(entry)

@@ -2,6 +2,7 @@ import Foundation
 import LinearAlgebra
 import Survival
 import Testing
+import _TestSupport
 
 /// Builds the inputs of one Cox reference case from its CSV and column map.
 struct CoxCaseInput {
@@ -14,16 +15,16 @@ struct CoxCaseInput {
   let offset: [Double]?
 
   init(_ entry: [String: Any]) throws {
-    guard let file = entry["data"] as? String else { throw FixtureError.missing("data") }
+    guard let file = entry["data"] as? String else { throw CaseDataError.missing("data") }
     let table = try Reference.table(file)
     let columns = entry.object("columns")
     func column(_ key: String) throws -> [Double]? {
       guard let name = columns[key] as? String else { return nil }
-      guard let values = table[name] else { throw FixtureError.missing("column \(name)") }
+      guard let values = table[name] else { throw CaseDataError.missing("column \(name)") }
       return values
     }
     guard let stop = try column("time"), let status = try column("status") else {
-      throw FixtureError.missing("time/status")
+      throw CaseDataError.missing("time/status")
     }
     response = try SurvivalResponse(
       start: try column("start"), stop: stop, event: try SurvivalResponse.normalizeStatus(status))
@@ -47,10 +48,11 @@ struct CoxCaseInput {
 
 @Suite("Cox model against R survival 3.5-3")
 struct CoxReferenceTests {
-  static let names = Reference.cases("cox").compactMap { $0["name"] as? String }
+  static let names = Reference.names("cox")
 
   @Test("coefficients, standard errors, log-likelihood and tests", arguments: names)
-  func coefficients(name: String) throws {
+  func coefficients(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
     let entry = try Reference.named("cox", name)
     let call = entry["call"] as? String ?? ""
     let input = try CoxCaseInput(entry)

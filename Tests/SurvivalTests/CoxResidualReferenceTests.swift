@@ -2,21 +2,21 @@ import Foundation
 import LinearAlgebra
 import Survival
 import Testing
+import _TestSupport
 
 @Suite("Cox residuals against R survival 3.5-3")
 struct CoxResidualReferenceTests {
-  static let names = Reference.cases("cox").compactMap { entry -> String? in
-    entry["martingale"] == nil ? nil : entry["name"] as? String
-  }
+  static let names = Reference.names("cox") { $0["martingale"] != nil }
 
   @Test("martingale, deviance, score, Schoenfeld and dfbeta residuals", arguments: names)
-  func residuals(name: String) throws {
+  func residuals(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
     let entry = try Reference.named("cox", name)
     let call = entry["call"] as? String ?? ""
     let input = try CoxCaseInput(entry)
     let fit = try input.fit(ties: call.contains("breslow") ? .breslow : .efron)
     var errors = [Double]()
-    // Residuals near zero are compared with an absolute floor of 1e-8 (relativeError's floor).
+    // Residuals near zero are compared with an absolute floor of 1e-8 (Tolerance.check's floor).
     for (ours, key) in [
       (fit.martingaleResiduals, "martingale"), (fit.devianceResiduals, "deviance"),
     ] {

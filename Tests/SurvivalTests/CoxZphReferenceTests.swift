@@ -2,12 +2,11 @@ import Foundation
 import LinearAlgebra
 import Survival
 import Testing
+import _TestSupport
 
 @Suite("cox.zph against R survival 3.5-3")
 struct CoxZphReferenceTests {
-  static let names = Reference.cases("cox").compactMap { entry -> String? in
-    entry["zph"] == nil ? nil : entry["name"] as? String
-  }
+  static let names = Reference.names("cox") { $0["zph"] != nil }
 
   /// The fixture's term groups (1-based R column lists) as 0-based column groups.
   static func groups(_ entry: [String: Any], _ terms: [String]) -> [(name: String, columns: [Int])]?
@@ -21,7 +20,8 @@ struct CoxZphReferenceTests {
   }
 
   @Test("per-term and global chi-square, df, p; scaled Schoenfeld residuals", arguments: names)
-  func zph(name: String) throws {
+  func zph(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
     let entry = try Reference.named("cox", name)
     let call = entry["call"] as? String ?? ""
     let input = try CoxCaseInput(entry)

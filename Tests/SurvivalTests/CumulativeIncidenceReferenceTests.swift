@@ -1,16 +1,16 @@
 import Foundation
 import Survival
 import Testing
+import _TestSupport
 
 /// Aalen-Johansen curves against survival's multi-state survfit (Tests/Reference/competing.R,
 /// fixtures in Tests/Reference/competing.json).
 ///
-/// Tolerance: 1e-10 relative (absolute below 1e-300 of the value) for the probabilities, the
+/// Tolerance (`Tolerance.cumulativeIncidence`): 1e-10 relative (absolute below 1e-300 of the value) for the probabilities, the
 /// infinitesimal-jackknife standard errors and the log intervals: both sides form the same
 /// products and sums of a few hundred terms, so only rounding differs.
 @Suite("Cumulative incidence against survfit (multi-state)")
 struct CumulativeIncidenceReferenceTests {
-  static let tolerance = 1e-10
 
   struct Case: Decodable, CustomTestStringConvertible {
     struct Curve: Decodable {
@@ -47,15 +47,13 @@ struct CumulativeIncidenceReferenceTests {
 
   struct Root: Decodable { let cases: [Case] }
 
-  static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Reference")
+  static var directory: URL { Fixture.directory }
 
-  static let cases: [Case] = {
-    guard let data = try? Data(contentsOf: directory.appendingPathComponent("competing.json")),
-      let root = try? JSONDecoder().decode(Root.self, from: data)
-    else { return [] }
-    return root.cases
-  }()
+  /// The fixture's cases as test arguments; a missing, unparseable or empty fixture gives
+  /// one case that fails naming the file.
+  static let cases: [FixtureArgument<Case>] = Fixture.arguments("competing.json") {
+    try Fixture.decode(Root.self, from: "competing.json").cases
+  }
 
   /// time, status and group (as text) of `competing_<name>.csv`.
   static func data(_ name: String) throws -> (time: [Double], status: [Double], group: [String]) {
@@ -87,14 +85,17 @@ struct CumulativeIncidenceReferenceTests {
 
   static func close(_ a: Double?, _ b: Double?) -> Bool {
     guard let a, let b else { return a == nil && b == nil }
-    return abs(a - b) <= tolerance * abs(b) || abs(a - b) < 1e-300
+    return abs(a - b) <= Tolerance.cumulativeIncidence * abs(b) || abs(a - b) < 1e-300
   }
 
   @Test("competing.json holds its 3 cases")
-  func fixture() { #expect(Self.cases.count == 3) }
+  func fixture() throws {
+    #expect(try Fixture.decode(Root.self, from: "competing.json").cases.count == 3)
+  }
 
   @Test("pstate, std.err, n.risk, lower and upper as survfit", arguments: cases)
-  func matchesSurvfit(_ reference: Case) throws {
+  func matchesSurvfit(_ argument: FixtureArgument<Case>) throws {
+    let reference = try argument.value()
     // R: survfit(Surv(time, factor(status)) ~ group, data)
     let fit = try Self.fit(reference.name)
     #expect(fit.causes == reference.causes)
@@ -123,7 +124,8 @@ struct CumulativeIncidenceReferenceTests {
   }
 
   @Test("Gray's test as cmprsk::cuminc", arguments: cases)
-  func gray(_ reference: Case) throws {
+  func gray(_ argument: FixtureArgument<Case>) throws {
+    let reference = try argument.value()
     // R: cuminc(time, status, group, cencode = 0)$Tests
     let fit = try Self.fit(reference.name)
     #expect(fit.grayTests.map(\.cause) == reference.gray.map(\.cause))
@@ -138,7 +140,8 @@ struct CumulativeIncidenceReferenceTests {
   }
 
   @Test("survival and the cumulative incidences sum to 1 at every time", arguments: cases)
-  func sumsToOne(_ reference: Case) throws {
+  func sumsToOne(_ argument: FixtureArgument<Case>) throws {
+    let reference = try argument.value()
     for curve in try Self.fit(reference.name).curves {
       for step in curve.steps {
         #expect(abs(step.survival + step.incidence.reduce(0, +) - 1) < 1e-14)

@@ -2,6 +2,7 @@ import Foundation
 import LinearAlgebra
 import Survival
 import Testing
+import _TestSupport
 
 /// Fine-Gray against survival's finegray() + coxph(weights = fgwt) on mgus2
 /// (Tests/Reference/competing.R, fixture Tests/Reference/competing_finegray.json).
@@ -33,22 +34,22 @@ struct FineGrayReferenceTests {
   }
   struct Root: Decodable { let cases: [Case] }
 
-  static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("Reference")
+  static var directory: URL { Fixture.directory }
 
-  static let cases: [Case] = {
-    let url = directory.appendingPathComponent("competing_finegray.json")
-    guard let data = try? Data(contentsOf: url),
-      let root = try? JSONDecoder().decode(Root.self, from: data)
-    else { return [] }
-    return root.cases
-  }()
+  /// The fixture's cases as test arguments; a missing, unparseable or empty fixture gives
+  /// one case that fails naming the file.
+  static let cases: [FixtureArgument<Case>] = Fixture.arguments("competing_finegray.json") {
+    try Fixture.decode(Root.self, from: "competing_finegray.json").cases
+  }
 
   @Test("competing_finegray.json holds its 2 cases")
-  func fixture() { #expect(Self.cases.count == 2) }
+  func fixture() throws {
+    #expect(try Fixture.decode(Root.self, from: "competing_finegray.json").cases.count == 2)
+  }
 
   @Test("expanded data and coefficients as finegray + coxph", arguments: cases)
-  func matches(_ reference: Case) throws {
+  func matches(_ argument: FixtureArgument<Case>) throws {
+    let reference = try argument.value()
     let table = try Reference.table("data/competing_finegray_mgus2.csv")
     let time = try #require(table["time"])
     let status = try #require(table["status"]).map { Int($0) }

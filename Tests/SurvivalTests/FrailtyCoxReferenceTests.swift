@@ -2,24 +2,20 @@ import Foundation
 import LinearAlgebra
 import Survival
 import Testing
+import _TestSupport
 
 /// The shared-frailty cases of `Tests/Reference/frailty.json` (made by `frailty.R`).
 enum FrailtyReference {
-  static var cases: [[String: Any]] {
-    let url = Reference.directory.appendingPathComponent("frailty.json")
-    guard let data = try? Data(contentsOf: url),
-      let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-    else { return [] }
-    return root["cases"] as? [[String: Any]] ?? []
-  }
+  static let file = "frailty.json"
 
-  static var names: [String] { cases.compactMap { $0["name"] as? String } }
+  /// The fixture's cases; throws when it is missing, unparseable or empty.
+  static func cases() throws -> [[String: Any]] { try Fixture.section(file, "cases") }
+
+  /// The case names as test arguments (a lost fixture gives one failing case).
+  static var names: [FixtureArgument<String>] { Fixture.names(file, "cases") }
 
   static func named(_ name: String) throws -> [String: Any] {
-    guard let found = cases.first(where: { $0["name"] as? String == name }) else {
-      throw FixtureError.missing("frailty/\(name)")
-    }
-    return found
+    try Fixture.named(file, "cases", name)
   }
 
   /// Fits a case on the numeric design R exported (group, times, status, covariates).
@@ -57,26 +53,17 @@ enum FrailtyReference {
 }
 
 /// Tolerance of the frailty comparisons.
-extension Tolerance {
-  /// Frailty fits: 1e-6 relative on every printed quantity.
-  ///
-  /// The outer search for the variance
-  /// takes the same steps as coxph (same control functions, same stopping rules), and each
-  /// inner Newton stops at `|1 - PPL_old / PPL_new| <= 1e-9`, one quadratic step past an
-  /// error of ~1e-5 in the parameters; what is left is rounding in the risk-set sums.
-  static let frailty = 1e-6
-}
-
 @Suite("Shared-frailty Cox against R coxph")
 struct FrailtyCoxReferenceTests {
   @Test("frailty.json holds its cases")
-  func fixturePresent() {
-    #expect(FrailtyReference.cases.count == 17)
+  func fixturePresent() throws {
+    #expect(try FrailtyReference.cases().count == 17)
   }
 
   @Test(
     "Estimates, se, se2, Wald, df, variance and I-likelihood", arguments: FrailtyReference.names)
-  func matchesCoxph(name: String) throws {
+  func matchesCoxph(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
     let c = try FrailtyReference.named(name)
     let fit = try FrailtyReference.fit(c)
     let t = Tolerance.frailty

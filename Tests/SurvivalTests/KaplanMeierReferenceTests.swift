@@ -1,24 +1,25 @@
 import Foundation
 import Survival
 import Testing
+import _TestSupport
 
 @Suite("Kaplan-Meier and log-rank against R survival 3.5-3")
 struct KaplanMeierReferenceTests {
-  static let names = Reference.cases("km").compactMap { $0["name"] as? String }
-  static let logRankNames = Reference.cases("logrank").compactMap { $0["name"] as? String }
+  static let names = Reference.names("km")
+  static let logRankNames = Reference.names("logrank")
 
   /// Response, groups and labels of a fixture case.
   static func input(_ entry: [String: Any]) throws -> (
     SurvivalResponse, [Int]?, [String]?, [Double]?, [Int]?
   ) {
-    guard let file = entry["data"] as? String else { throw FixtureError.missing("data") }
+    guard let file = entry["data"] as? String else { throw CaseDataError.missing("data") }
     let table = try Reference.table(file)
     let columns = entry.object("columns")
     func column(_ key: String) -> [Double]? {
       (columns[key] as? String).flatMap { table[$0] }
     }
     guard let stop = column("time"), let status = column("status") else {
-      throw FixtureError.missing("time/status")
+      throw CaseDataError.missing("time/status")
     }
     let y = try SurvivalResponse(
       start: column("start"), stop: stop, event: try SurvivalResponse.normalizeStatus(status))
@@ -31,7 +32,8 @@ struct KaplanMeierReferenceTests {
   }
 
   @Test("steps, intervals, table at times, median, rmean and cumulative hazards", arguments: names)
-  func curves(name: String) throws {
+  func curves(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
     let entry = try Reference.named("km", name)
     let call = entry["call"] as? String ?? ""
     let (y, groups, labels, weights, _) = try Self.input(entry)
@@ -166,7 +168,8 @@ struct KaplanMeierReferenceTests {
   }
 
   @Test("survdiff table, chi-squared and p-value", arguments: logRankNames)
-  func logRank(name: String) throws {
+  func logRank(name argument: FixtureArgument<String>) throws {
+    let name = try argument.value()
     let entry = try Reference.named("logrank", name)
     let call = entry["call"] as? String ?? ""
     let (y, groups, labels, _, strata) = try Self.input(entry)

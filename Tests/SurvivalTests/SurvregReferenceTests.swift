@@ -5,32 +5,22 @@ import Foundation
 import LinearAlgebra
 import Survival
 import Testing
+import _TestSupport
 
 /// survreg against R: every distribution on lung, ovarian, veteran and the teaching diary's
 /// time to first cramp, with cluster() and strata() cases (`Tests/Reference/survreg.R`).
 @Suite("survreg matches R's survival::survreg")
 struct SurvregReferenceTests {
-  /// Relative tolerance for every compared quantity (1e-8).
-  ///
-  /// The Newton iterates are R's step for step (same start, same halving, same stopping
-  /// rule), so the two agree to rounding, far inside 1e-8; the bound leaves room for BLAS
-  /// summation order. Values R gives as 0 to within 1e-12 are compared absolutely.
-  static let relativeTolerance = 1e-8
-
-  static var fixture: [String: Any] {
-    let url = Reference.directory.appendingPathComponent("survreg.json")
-    guard let data = try? Data(contentsOf: url),
-      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-    else { return [:] }
-    return object
+  /// The fixture's cases; throws when it is missing, unparseable or empty.
+  static func cases() throws -> [[String: Any]] { try Fixture.section("survreg.json", "cases") }
+  /// The case ids as test arguments (a lost fixture gives one failing case).
+  static var caseIDs: [FixtureArgument<String>] {
+    Fixture.names("survreg.json", "cases", key: "id")
   }
 
-  static var cases: [[String: Any]] { fixture["cases"] as? [[String: Any]] ?? [] }
-  static var caseIDs: [String] { cases.compactMap { $0["id"] as? String } }
-
   @Test("survreg.json is present and holds every case")
-  func fixtureIsPresent() {
-    #expect(Self.cases.count == 33)
+  func fixtureIsPresent() throws {
+    #expect(try Self.cases().count == 33)
   }
 
   static func close(_ ours: Double?, _ theirs: Double?, _ what: String, _ id: String) -> Double {
@@ -41,15 +31,16 @@ struct SurvregReferenceTests {
     }
     let error = abs(ours - theirs) / max(abs(theirs), 1e-300)
     let absolute = abs(ours - theirs)
-    // A value R prints as 0 to 1e-12 is compared absolutely.
-    let ok = error <= relativeTolerance || absolute <= 1e-12
+    // A value R prints as 0 to Tolerance.survregZero is compared absolutely.
+    let ok = error <= Tolerance.survreg || absolute <= Tolerance.survregZero
     #expect(ok, "\(id) \(what): ours \(ours), R \(theirs), relative error \(error)")
     return theirs == 0 ? absolute : error
   }
 
   @Test("coefficients, scales, SEs, loglik, chisq, iterations, quantiles", arguments: caseIDs)
-  func matchesR(_ id: String) throws {
-    let c = try #require(Self.cases.first { $0["id"] as? String == id })
+  func matchesR(_ argument: FixtureArgument<String>) throws {
+    let id = try argument.value()
+    let c = try Fixture.named("survreg.json", "cases", id, key: "id")
     let file = try #require(c["file"] as? String)
     let formulaText = try #require(c["formula"] as? String)
     let dist = try #require(

@@ -1,4 +1,5 @@
 import Testing
+import _TestSupport
 
 @testable import TrialDesign
 
@@ -9,7 +10,7 @@ import Testing
 struct PowerFormulaTests {
   @Test("the fixture loads and has cases of every kind")
   func fixtureLoads() throws {
-    let file = try #require(PowerReferenceFile.shared, "Tests/Reference/power.json is missing")
+    let file = try PowerReferenceFile.load()
     #expect(!file.cases.isEmpty)
     for kind in [
       "events_schoenfeld", "events_freedman", "power_schoenfeld", "power_freedman", "counts_n",
@@ -17,7 +18,7 @@ struct PowerFormulaTests {
       "nightly_power",
     ] {
       #expect((file.counts[kind] ?? 0) > 0, "no \(kind) cases")
-      #expect(!PowerReferenceFile.cases(kind).isEmpty, "no \(kind) cases")
+      #expect(file.cases.contains { $0.kind == kind }, "no \(kind) cases")
     }
   }
 
@@ -28,27 +29,31 @@ struct PowerFormulaTests {
   }
 
   @Test("Schoenfeld events", arguments: PowerReferenceFile.cases("events_schoenfeld"))
-  func schoenfeldEvents(_ c: PowerCase) throws {
+  func schoenfeldEvents(_ argument: FixtureArgument<PowerCase>) throws {
+    let c = try argument.value()
     let d = try Self.events(c, .schoenfeld).events(power: c.input("power"))
-    #expect(PowerTolerance.isClose(d, c.value), "\(d) vs R \(c.value)")
+    #expect(Tolerance.isClose(d, c.value, relative: Tolerance.powerFormula), "\(d) vs R \(c.value)")
   }
 
   @Test("Freedman events", arguments: PowerReferenceFile.cases("events_freedman"))
-  func freedmanEvents(_ c: PowerCase) throws {
+  func freedmanEvents(_ argument: FixtureArgument<PowerCase>) throws {
+    let c = try argument.value()
     let d = try Self.events(c, .freedman).events(power: c.input("power"))
-    #expect(PowerTolerance.isClose(d, c.value), "\(d) vs R \(c.value)")
+    #expect(Tolerance.isClose(d, c.value, relative: Tolerance.powerFormula), "\(d) vs R \(c.value)")
   }
 
   @Test("Schoenfeld power", arguments: PowerReferenceFile.cases("power_schoenfeld"))
-  func schoenfeldPower(_ c: PowerCase) throws {
+  func schoenfeldPower(_ argument: FixtureArgument<PowerCase>) throws {
+    let c = try argument.value()
     let p = try Self.events(c, .schoenfeld).power(events: c.input("events"))
-    #expect(PowerTolerance.isClose(p, c.value), "\(p) vs R \(c.value)")
+    #expect(Tolerance.isClose(p, c.value, relative: Tolerance.powerFormula), "\(p) vs R \(c.value)")
   }
 
   @Test("Freedman power", arguments: PowerReferenceFile.cases("power_freedman"))
-  func freedmanPower(_ c: PowerCase) throws {
+  func freedmanPower(_ argument: FixtureArgument<PowerCase>) throws {
+    let c = try argument.value()
     let p = try Self.events(c, .freedman).power(events: c.input("events"))
-    #expect(PowerTolerance.isClose(p, c.value), "\(p) vs R \(c.value)")
+    #expect(Tolerance.isClose(p, c.value, relative: Tolerance.powerFormula), "\(p) vs R \(c.value)")
   }
 
   static func counts(_ c: PowerCase) throws -> CountsDesign {
@@ -61,15 +66,17 @@ struct PowerFormulaTests {
   }
 
   @Test("Zhu-Lakkis total patients", arguments: PowerReferenceFile.cases("counts_n"))
-  func countsSize(_ c: PowerCase) throws {
+  func countsSize(_ argument: FixtureArgument<PowerCase>) throws {
+    let c = try argument.value()
     let n = try Self.counts(c).patients(power: c.input("power")).exactTotal
-    #expect(PowerTolerance.isClose(n, c.value), "\(n) vs R \(c.value)")
+    #expect(Tolerance.isClose(n, c.value, relative: Tolerance.powerFormula), "\(n) vs R \(c.value)")
   }
 
   @Test("Zhu-Lakkis power", arguments: PowerReferenceFile.cases("counts_power"))
-  func countsPower(_ c: PowerCase) throws {
+  func countsPower(_ argument: FixtureArgument<PowerCase>) throws {
+    let c = try argument.value()
     let p = try Self.counts(c).power(patients: c.input("n"))
-    #expect(PowerTolerance.isClose(p, c.value), "\(p) vs R \(c.value)")
+    #expect(Tolerance.isClose(p, c.value, relative: Tolerance.powerFormula), "\(p) vs R \(c.value)")
   }
 
   static func nightly(_ c: PowerCase, icc: Double = 0, m: Double = 1) throws -> NightlyDesign {
@@ -82,21 +89,24 @@ struct PowerFormulaTests {
     "power.prop.test n per arm (closed form and uniroot)",
     arguments: PowerReferenceFile.cases("nightly_nights")
       + PowerReferenceFile.cases("nightly_nights_uniroot"))
-  func nightlyNights(_ c: PowerCase) throws {
+  func nightlyNights(_ argument: FixtureArgument<PowerCase>) throws {
+    let c = try argument.value()
     let n = try Self.nightly(c).nightsPerArm(power: c.input("power"))
-    #expect(PowerTolerance.isClose(n, c.value), "\(n) vs R \(c.value)")
+    #expect(Tolerance.isClose(n, c.value, relative: Tolerance.powerFormula), "\(n) vs R \(c.value)")
   }
 
   @Test("power.prop.test power", arguments: PowerReferenceFile.cases("nightly_power"))
-  func nightlyPower(_ c: PowerCase) throws {
+  func nightlyPower(_ argument: FixtureArgument<PowerCase>) throws {
+    let c = try argument.value()
     let p = try Self.nightly(c).power(patients: 2 * c.input("n"))
-    #expect(PowerTolerance.isClose(p, c.value), "\(p) vs R \(c.value)")
+    #expect(Tolerance.isClose(p, c.value, relative: Tolerance.powerFormula), "\(p) vs R \(c.value)")
   }
 
   @Test("patients with the design effect", arguments: PowerReferenceFile.cases("nightly_patients"))
-  func nightlyPatients(_ c: PowerCase) throws {
+  func nightlyPatients(_ argument: FixtureArgument<PowerCase>) throws {
+    let c = try argument.value()
     let design = try Self.nightly(c, icc: c.input("icc"), m: c.input("m"))
     let n = try design.patients(power: c.input("power")).exactTotal
-    #expect(PowerTolerance.isClose(n, c.value), "\(n) vs R \(c.value)")
+    #expect(Tolerance.isClose(n, c.value, relative: Tolerance.powerFormula), "\(n) vs R \(c.value)")
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 
 /// One R reference value from `Tests/Reference/power.json`, written by `Tests/Reference/power.R`.
 struct PowerCase: Decodable, Sendable, CustomTestStringConvertible {
@@ -35,34 +36,20 @@ struct PowerReferenceFile: Decodable, Sendable {
     case cases
   }
 
-  static let url = URL(fileURLWithPath: #filePath)
-    .deletingLastPathComponent()
-    .deletingLastPathComponent()
-    .appendingPathComponent("Reference/power.json")
+  /// The fixture's name under `Tests/Reference`.
+  static let file = "power.json"
 
-  /// The decoded file, or nil if it is missing or malformed (`fixtureLoads` then fails).
-  static let shared: PowerReferenceFile? = {
-    guard let data = try? Data(contentsOf: url) else { return nil }
-    return try? JSONDecoder().decode(PowerReferenceFile.self, from: data)
-  }()
+  /// The decoded file, read once; a missing or malformed file is kept as the error.
+  static let shared = Result { try Fixture.decode(PowerReferenceFile.self, from: file) }
 
-  /// The cases of one kind, in file order; empty if the file could not be read.
-  static func cases(_ kind: String) -> [PowerCase] {
-    shared?.cases.filter { $0.kind == kind } ?? []
-  }
-}
+  /// The decoded file; throws the ``FixtureError`` naming the file.
+  static func load() throws -> PowerReferenceFile { try shared.get() }
 
-/// Tolerances against R, with the reason.
-enum PowerTolerance {
-  /// Relative 1e-10 for sizes and powers.
-  ///
-  /// Both sides evaluate the same closed form with qnorm/pnorm accurate to ~1e-15, so agreement is near machine precision; the one
-  /// iterative value (power.prop.test's uniroot at tol = 1e-13 on n of a few hundred) is
-  /// within ~1e-15 relative. 1e-10 leaves room and still catches any formula slip.
-  static let relative = 1e-10
-
-  static func isClose(_ actual: Double, _ expected: Double) -> Bool {
-    if actual == expected { return true }
-    return abs(actual - expected) <= relative * abs(expected)
+  /// The cases of one kind, in file order, as test arguments; a missing, unparseable or
+  /// empty selection gives one case that fails naming the file.
+  static func cases(_ kind: String) -> [FixtureArgument<PowerCase>] {
+    Fixture.arguments(file, what: "kind \"\(kind)\"") {
+      try load().cases.filter { $0.kind == kind }
+    }
   }
 }
