@@ -40,7 +40,9 @@ let package = Package(
         "CrampData", "Distributions", "Formula", "LinearAlgebra", "Parallelism", "Partials",
       ]
     ),
-    .target(name: "Survival", dependencies: ["LinearAlgebra", "Distributions", "Parallelism"]),
+    .target(
+      name: "Survival",
+      dependencies: ["LinearAlgebra", "Distributions", "Parallelism", "Partials"]),
     .target(
       name: "MixedModels",
       dependencies: [

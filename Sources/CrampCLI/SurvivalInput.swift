@@ -1,6 +1,7 @@
 import CrampData
 import Formula
 import LinearAlgebra
+import Partials
 import Survival
 
 /// Turns a design matrix with a `Surv(...)` response into the inputs of the survival engines.
@@ -48,69 +49,11 @@ enum SurvivalInput {
   static func groups(
     _ design: DesignMatrix, table: Table
   ) throws(CLIError) -> (codes: [Int], labels: [String]) {
-    var names: [String] = []
-    for term in design.formula.terms {
-      for variable in term.variables {
-        let name = variable.columnName
-        guard let name, table[name] != nil else {
-          throw .usage(
-            "Grouping terms must be plain columns or factor(column), not '\(variable.label)'.",
-            command: nil)
-        }
-        if !names.contains(name) { names.append(name) }
-      }
-    }
-    let rows = design.rowsUsed.map(Int.init)
-    guard !names.isEmpty else {
-      return ([Int](repeating: 0, count: rows.count), ["all"])
-    }
-    // Per variable: the text and a sort key of each used row's value.
-    var keys: [[(Double, String)]] = []
-    for name in names {
-      guard let column = table[name] else { continue }
-      keys.append(
-        rows.map { row in
-          let text = column.text(at: row) ?? "NA"
-          let numeric = column.isNumeric ? column.numbers[row] : .nan
-          return (numeric, text)
-        })
-    }
-    var index: [String: Int] = [:]
-    var order: [[(Double, String)]] = []
-    var codes = [Int](repeating: 0, count: rows.count)
-    for i in rows.indices {
-      let parts = keys.map { $0[i] }
-      let label = zip(names, parts).map { "\($0)=\($1.1)" }.joined(separator: ", ")
-      if let c = index[label] {
-        codes[i] = c
-      } else {
-        index[label] = order.count
-        codes[i] = order.count
-        order.append(parts)
-      }
-    }
-    let labels = index.sorted { $0.value < $1.value }.map(\.key)
-    let sorted = order.indices.sorted { a, b in
-      for (x, y) in zip(order[a], order[b]) where x.1 != y.1 {
-        if !x.0.isNaN, !y.0.isNaN { return x.0 < y.0 }
-        return x.1 < y.1
-      }
-      return false
-    }
-    var remap = [Int](repeating: 0, count: sorted.count)
-    for (newCode, oldCode) in sorted.enumerated() { remap[oldCode] = newCode }
-    return (codes.map { remap[$0] }, sorted.map { labels[$0] })
-  }
-}
-
-extension Expression {
-  /// The column a plain or `factor(...)` variable refers to.
-  var columnName: String? {
-    switch self {
-    case .column(let name): return name
-    case .call(let function, let arguments) where function == "factor" && arguments.count == 1:
-      return arguments[0].columnName
-    default: return nil
+    do {
+      let groups = try PartitionDesign.groups(design, table: table)
+      return (groups.codes, groups.labels)
+    } catch {
+      throw .usage(error.description, command: nil)
     }
   }
 }

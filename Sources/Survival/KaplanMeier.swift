@@ -71,59 +71,61 @@ public struct KaplanMeier: Sendable {
       confidenceType: confidenceType, confidenceLevel: confidenceLevel, curves: curves)
   }
 
-  /// One curve over `rows`: an ascending sweep over distinct stop times.
+  /// One curve over `rows`: its counts tabulated, then swept.
   private func curve(
     label: String, rows: [Int], y: SurvivalResponse, weights w: [Double], z: Double
   ) -> KaplanMeierFit.Curve {
-    let stop = y.stop
-    let byStop = rows.sorted { stop[$0] < stop[$1] }
-    let byStart = y.start.map { start in rows.sorted { start[$0] < start[$1] } } ?? []
+    curve(label: label, table: KaplanMeierTable(rows: rows, y: y, weights: w), z: z)
+  }
+
+  /// Fits one curve per tabulated group, in the given order (the solve step of a
+  /// distributed Kaplan-Meier: counts merged over partitions).
+  /// - Throws: ``SurvivalError/invalidParameter(_:)`` for a level outside (0, 1),
+  ///   ``SurvivalError/noObservations`` without a group.
+  public func fit(tables: [(label: String, table: KaplanMeierTable)]) throws -> KaplanMeierFit {
+    guard confidenceLevel > 0, confidenceLevel < 1 else {
+      throw SurvivalError.invalidParameter("confidence level \(confidenceLevel) not in (0, 1)")
+    }
+    guard !tables.isEmpty else { throw SurvivalError.noObservations }
+    let z = Normal.quantile(1 - (1 - confidenceLevel) / 2)
+    return KaplanMeierFit(
+      confidenceType: confidenceType, confidenceLevel: confidenceLevel,
+      curves: tables.map { curve(label: $0.label, table: $0.table, z: z) })
+  }
+
+  /// The ascending sweep over the table's distinct stop times.
+  private func curve(label: String, table: KaplanMeierTable, z: Double) -> KaplanMeierFit.Curve {
     var steps = [KaplanMeierFit.Step]()
-    var entered = y.start == nil ? rows.reduce(0) { $0 + w[$1] } : 0
+    steps.reserveCapacity(table.exits.count)
+    var entered = table.initialWeight
     var left = 0.0
     var entry = 0
-    var position = 0
     var survival = 1.0
     var greenwood = 0.0
     var events = 0.0
-    while position < byStop.count {
-      let time = stop[byStop[position]]
-      if let start = y.start {
-        while entry < byStart.count && start[byStart[entry]] < time {
-          entered += w[byStart[entry]]
-          entry += 1
-        }
+    for exit in table.exits {
+      while entry < table.entries.count && table.entries[entry].time < exit.time {
+        entered += table.entries[entry].weight
+        entry += 1
       }
       let atRisk = entered - left
-      var eventWeight = 0.0
-      var eventCount = 0
-      var censorWeight = 0.0
-      while position < byStop.count && stop[byStop[position]] == time {
-        let i = byStop[position]
-        if y.event[i] {
-          eventWeight += w[i]
-          eventCount += 1
-        } else {
-          censorWeight += w[i]
-        }
-        left += w[i]
-        position += 1
+      if exit.eventCount > 0 && exit.eventWeight > 0 {
+        survival *= (atRisk - exit.eventWeight) / atRisk
+        greenwood += exit.eventWeight / (atRisk * (atRisk - exit.eventWeight))
       }
-      if eventCount > 0 && eventWeight > 0 {
-        survival *= (atRisk - eventWeight) / atRisk
-        greenwood += eventWeight / (atRisk * (atRisk - eventWeight))
-      }
-      events += eventWeight
+      left += exit.eventWeight + exit.censorWeight
+      events += exit.eventWeight
       let logSE = greenwood.squareRoot()
       let (low, high) = interval(survival, logSE: logSE, z: z)
       steps.append(
         KaplanMeierFit.Step(
-          time: time, atRisk: atRisk, events: eventWeight, eventCount: eventCount,
-          censored: censorWeight, survival: survival, standardError: survival * logSE,
-          logStandardError: logSE, confidenceLow: low, confidenceHigh: high))
+          time: exit.time, atRisk: atRisk, events: exit.eventWeight,
+          eventCount: exit.eventCount, censored: exit.censorWeight, survival: survival,
+          standardError: survival * logSE, logStandardError: logSE, confidenceLow: low,
+          confidenceHigh: high))
     }
-    let records = rows.count
-    return KaplanMeierFit.Curve(label: label, count: records, events: events, steps: steps)
+    return KaplanMeierFit.Curve(
+      label: label, count: table.records, events: events, steps: steps)
   }
 
   /// R's `survfit_confint` for one point; `nil` where R gives NA (S = 0, or S = 1 for log-log).
@@ -143,6 +145,89 @@ public struct KaplanMeier: Sendable {
       let shift = z * se / Foundation.log(s)
       let center = Foundation.log(-Foundation.log(s))
       return (exp(-exp(center - shift)), exp(-exp(center + shift)))
+    }
+  }
+}
+
+/// What a Kaplan-Meier curve needs of its rows: per distinct stop time the event and censored
+/// weights, per distinct entry time the weight entering, and the weight at risk from the
+/// start.
+///
+/// A curve is a sweep over this table, so tables summed over partitions of the rows give the
+/// curve of the whole data (the counts of `crampstat partial km`).
+public struct KaplanMeierTable: Sendable, Equatable {
+  /// One distinct stop time.
+  public struct Exit: Sendable, Equatable {
+    public var time: Double
+    public var eventWeight: Double
+    public var eventCount: Int
+    public var censorWeight: Double
+    public init(time: Double, eventWeight: Double, eventCount: Int, censorWeight: Double) {
+      self.time = time
+      self.eventWeight = eventWeight
+      self.eventCount = eventCount
+      self.censorWeight = censorWeight
+    }
+  }
+
+  /// One distinct entry time of counting-process rows (at risk only after it).
+  public struct Entry: Sendable, Equatable {
+    public var time: Double
+    public var weight: Double
+    public init(time: Double, weight: Double) {
+      self.time = time
+      self.weight = weight
+    }
+  }
+
+  /// Rows (R's `records`).
+  public var records: Int
+  /// Weight at risk from the start: every row's for right-censored data, 0 with entry times.
+  public var initialWeight: Double
+  /// Ascending stop times.
+  public var exits: [Exit]
+  /// Ascending entry times.
+  public var entries: [Entry]
+
+  public init(records: Int, initialWeight: Double, exits: [Exit], entries: [Entry]) {
+    self.records = records
+    self.initialWeight = initialWeight
+    self.exits = exits
+    self.entries = entries
+  }
+
+  /// Tabulates `rows` of `y` (each row's weight summed in ascending time order).
+  public init(rows: [Int], y: SurvivalResponse, weights w: [Double]) {
+    let stop = y.stop
+    let byStop = rows.sorted { stop[$0] < stop[$1] }
+    records = rows.count
+    initialWeight = y.start == nil ? rows.reduce(0) { $0 + w[$1] } : 0
+    exits = []
+    var position = 0
+    while position < byStop.count {
+      let time = stop[byStop[position]]
+      var exit = Exit(time: time, eventWeight: 0, eventCount: 0, censorWeight: 0)
+      while position < byStop.count && stop[byStop[position]] == time {
+        let i = byStop[position]
+        if y.event[i] {
+          exit.eventWeight += w[i]
+          exit.eventCount += 1
+        } else {
+          exit.censorWeight += w[i]
+        }
+        position += 1
+      }
+      exits.append(exit)
+    }
+    entries = []
+    if let start = y.start {
+      for i in rows.sorted(by: { start[$0] < start[$1] }) {
+        if let last = entries.last, last.time == start[i] {
+          entries[entries.count - 1].weight += w[i]
+        } else {
+          entries.append(Entry(time: start[i], weight: w[i]))
+        }
+      }
     }
   }
 }

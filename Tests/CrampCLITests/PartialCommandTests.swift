@@ -179,4 +179,48 @@ struct PartialCommandTests {
     let cox = runCLI(["partial", "poisson", files[0], "--formula", Self.formula])
     #expect(cox.status == 64)
   }
+
+  @Test("partial km over partitions prints crampstat km's output byte for byte")
+  func kaplanMeier() throws {
+    // Time to first cramp per patient with baseline sex and age group (layout --to first,
+    // joined with the patient file), split into three uneven partitions.
+    let first = try TemporaryFile.path("first.csv")
+    let layout = runCLI(
+      [
+        "layout", repositoryPath("Datasets/teaching/diary_nights.csv"), "--to", "first", "-q",
+      ])
+    #expect(layout.status == 0, "\(layout.err)")
+    let patients = try TemporaryFile.read(repositoryPath("Datasets/teaching/patients.csv"))
+      .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let columns = patients[0].map(String.init)
+    let sex = try #require(columns.firstIndex(of: "sex"))
+    let age = try #require(columns.firstIndex(of: "age_over_50"))
+    var baseline: [String: String] = [:]
+    for row in patients.dropFirst() { baseline[String(row[0])] = "\(row[sex]),\(row[age])" }
+    var lines = layout.out.split(separator: "\n").map(String.init)
+    let header = lines.removeFirst() + ",sex,age_over_50"
+    lines = lines.map { $0 + "," + (baseline[String($0.prefix { $0 != "," })] ?? ",") }
+    try Data((([header] + lines).joined(separator: "\n") + "\n").utf8).write(
+      to: URL(fileURLWithPath: first))
+    var parts = [String](repeating: header + "\n", count: 3)
+    for (i, line) in lines.enumerated() { parts[(i * i) % 5 % 3] += line + "\n" }
+    let formula = "Surv(time, event) ~ sex + age_over_50"
+    var statistics: [String] = []
+    for (k, part) in parts.enumerated() {
+      let out = runCLI(
+        [
+          "partial", "km", try TemporaryFile.write(part), "--formula", formula, "--partition",
+          "\(k)", "-q",
+        ])
+      #expect(out.status == 0, "\(out.err)")
+      statistics.append(try TemporaryFile.write(out.out))
+    }
+    let merged = runCLI(["combine"] + statistics)
+    #expect(merged.status == 0, "\(merged.err)")
+    let solved = runCLI(["solve", try TemporaryFile.write(merged.out), "--times", "7,30"])
+    let whole = runCLI(["km", first, "--formula", formula, "--times", "7,30", "--no-charts"])
+    #expect(solved.status == 0 && whole.status == 0, "\(solved.err) \(whole.err)")
+    #expect(solved.out.contains("sex=M, age_over_50=1"))
+    #expect(solved.out == whole.out)
+  }
 }

@@ -3,13 +3,14 @@ import Formula
 import Partials
 import Regression
 import Reporting
+import Survival
 
 /// `crampstat partial`, `combine` and `solve`: a fit as passes of additive statistics over
 /// partitions of whole patients, for Spark, Dask or a batch scheduler to drive
 /// (`Distributed/spark/`), with the numbers of the single-machine command.
 enum PartialCommand {
   /// Models with partial statistics today.
-  static let models = ["logit"]
+  static let models = ["logit", "km"]
 
   static let spec = CommandSpec(
     name: "partial",
@@ -22,12 +23,13 @@ enum PartialCommand {
       'crampstat solve') the pass that state asks for: an IRLS step or the robust-variance \
       pass. 'crampstat combine' adds the partitions' outputs exactly (order-independent), \
       'crampstat solve' turns the sums into the next state or the fit, printed as \
-      'crampstat logit' prints it. Models: logit (with --cluster for cluster-robust SEs). \
+      'crampstat logit' prints it. Models: logit (with --cluster for cluster-robust SEs) and \
+      km (one pass: per group and time, events, censorings and entries). \
       Example: crampstat partial logit part-0.csv --formula "cramp ~ dialysis_day" \
       --cluster patient_id --partition 0 > s0.txt
       """,
     arguments: [
-      ArgumentSpec(name: "model", help: "Model: logit.", pathRole: nil),
+      ArgumentSpec(name: "model", help: "Model: logit or km.", pathRole: nil),
       ArgumentSpec(name: "file", help: "CSV of this partition, or '-' for standard input."),
     ],
     options: ModelInput.options + [
@@ -77,6 +79,10 @@ enum PartialCommand {
         path: .input),
       .option("next", value: "file", help: "Where to write the next state.", path: .output),
       .option("level", value: "p", help: "Confidence level of intervals.", default: "0.95"),
+      .option(
+        "conf-type", value: "type", help: "km: confidence interval type (as survfit's conf.type).",
+        allowed: ["log", "log-log", "plain"], default: "log"),
+      .option("times", value: "list", help: "km: survival table at these times, e.g. 7,30."),
       CommonOptions.strict, CommonOptions.quiet,
     ] + CommonOptions.rendering,
     run: runSolve)
@@ -97,7 +103,11 @@ enum PartialCommand {
     }
     let partition = parsed.value("partition") ?? CSVReaderName.display(path)
     let document: PartialDocument
-    if let statePath = parsed.value("state") {
+    if model == "km" {
+      document = try kaplanMeierCounts(
+        path, partition: partition, parsed: parsed, context: context
+      ).document
+    } else if let statePath = parsed.value("state") {
       for option in ["formula", "cluster", "ref"] where parsed.value(option) != nil {
         throw .usage(
           "'--\(option)' comes from the first pass: with '--state' the state holds it.",
@@ -137,6 +147,35 @@ enum PartialCommand {
     }
     try OutputWriter.deliver(document.encoded, to: parsed.value("output"), console: context.console)
     return ExitCode.success
+  }
+
+  /// `partial km`: the partition's Kaplan-Meier counts per group.
+  static func kaplanMeierCounts(
+    _ path: String, partition: String, parsed: ParsedArguments, context: Context
+  ) throws(CLIError) -> KaplanMeierCounts {
+    let settings = try settings(parsed)
+    let table = try loadPartition(path, settings: settings, parsed: parsed, context: context)
+    let header = PartialHeader(model: "km", pass: "counts", state: "-", partition: partition)
+    let formula = PartitionDesign.formula(settings)
+    let design: DesignMatrix?
+    do {
+      design = try PartitionDesign.design(settings: settings, levels: [:], table: table)
+    } catch {
+      throw .data("partition '\(partition)': \(error)")
+    }
+    guard let design else {
+      return KaplanMeierCounts(
+        header: header, formula: formula, y: nil, codes: [], labels: [], keys: [])
+    }
+    let y = try SurvivalInput.response(design, command: "partial")
+    do {
+      let groups = try PartitionDesign.groups(design, table: table)
+      return KaplanMeierCounts(
+        header: header, formula: formula, y: y, codes: groups.codes, labels: groups.labels,
+        keys: groups.keys)
+    } catch {
+      throw .usage(error.description, command: "partial")
+    }
   }
 
   /// The settings a first pass records (and every partition must share).
@@ -208,6 +247,7 @@ enum PartialCommand {
       case "schema": return try merged(documents, as: PartitionSchema.self).document
       case "irls": return try merged(documents, as: IRLSStatistics.self).document
       case "robust": return try merged(documents, as: ClusterMeat.self).document
+      case "counts": return try merged(documents, as: KaplanMeierCounts.self).document
       default:
         throw PartialsError.malformed(
           source: first.source, line: 0, reason: "unknown pass '\(header.pass)'")
@@ -244,6 +284,10 @@ enum PartialCommand {
     let path = parsed.argument("statistics") ?? "-"
     let documents = try readDocuments(path)
     let merged = try combine(documents)
+    if merged.value("model") == "km" {
+      return try solveKaplanMeier(
+        merged, source: path, level: level, parsed: parsed, context: context)
+    }
     let model = LogisticModel(confidenceLevel: level, goodnessOfFit: false)
     let step: DistributedLogistic.Step
     var clusterColumn: String?
@@ -302,6 +346,44 @@ enum PartialCommand {
         command: "logit", parsed: parsed, context: context, body: report.jsonBody,
         render: { report.render($0) })
     }
+    return ExitCode.success
+  }
+
+  /// `solve` on merged Kaplan-Meier counts: the curves as `crampstat km` prints them.
+  static func solveKaplanMeier(
+    _ merged: PartialDocument, source: String, level: Double, parsed: ParsedArguments,
+    context: Context
+  ) throws(CLIError) -> Int32 {
+    let confidence: KaplanMeier.ConfidenceType =
+      switch parsed.value("conf-type") {
+      case "log-log": .logLog
+      case "plain": .plain
+      default: .log
+      }
+    var times: [Double] = []
+    if let list = parsed.value("times") {
+      for item in list.split(separator: ",") {
+        guard let t = Double(String(item).trimmingSpaces()), t.isFinite else {
+          throw .usage("'--times' needs comma-separated numbers, not '\(list)'.", command: "solve")
+        }
+        times.append(t)
+      }
+    }
+    let counts: KaplanMeierCounts
+    let fit: KaplanMeierFit
+    do {
+      counts = try KaplanMeierCounts(document: merged)
+      fit = try KaplanMeier(confidenceType: confidence, confidenceLevel: level).fit(
+        tables: counts.tables)
+    } catch {
+      throw .data("\(source): \(error)")
+    }
+    let report = KaplanMeierReport(
+      fit: fit, formula: counts.formula, times: times, restrictedMeanHorizon: nil,
+      cumulativeHazard: nil)
+    try deliverResult(
+      command: "km", parsed: parsed, context: context, body: report.jsonBody,
+      render: { report.render($0) })
     return ExitCode.success
   }
 
