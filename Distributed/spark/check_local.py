@@ -78,6 +78,24 @@ def main():
                     spark(binary, DIARY, 7, cluster, "csv"), reference)
         compare("parquet, 3 partitions, robust SE",
                 spark(binary, parquet, 3, True, "parquet"), single_machine(binary, True))
+        # Kaplan-Meier of the first cramp: the driver's text equals crampstat km's.
+        first = os.path.join(scratch, "first.csv")
+        with open(first, "wb") as handle:
+            handle.write(subprocess.run(
+                [binary, "layout", DIARY, "--to", "first", "-q"], check=True,
+                capture_output=True).stdout)
+        formula = "Surv(time, event) ~ 1"
+        ours = subprocess.run(
+            [sys.executable, os.path.join(HERE, "crampstat_spark.py"), "km", first,
+             "--formula", formula, "--partitions", "4", "--master", "local[2]",
+             "--crampstat", binary, "--", "--times", "7,30"],
+            check=True, capture_output=True).stdout
+        theirs = subprocess.run(
+            [binary, "km", first, "--formula", formula, "--times", "7,30", "--no-charts"],
+            check=True, capture_output=True).stdout
+        if ours != theirs:
+            raise SystemExit("km: the Spark driver's output differs from crampstat km's")
+        print("km, 4 partitions: output identical to crampstat km")
 
 
 if __name__ == "__main__":

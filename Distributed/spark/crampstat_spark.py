@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-MODELS = ["logit"]
+MODELS = ["logit", "km"]
 
 
 def crampstat_binary(name):
