@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-MODELS = ["logit", "km"]
+MODELS = ["logit", "km", "logrank"]
 
 
 def crampstat_binary(name):

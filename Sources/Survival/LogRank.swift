@@ -34,6 +34,11 @@ public enum LogRank {
       throw SurvivalError.lengthMismatch(
         what: "group labels", expected: k, actual: groupLabels.count)
     }
+    var counts = [Int](repeating: 0, count: k)
+    for i in 0..<n { counts[groupCodes.codes[i]] += 1 }
+    var tables = [LogRankTable.Stratum](
+      repeating: LogRankTable.Stratum(times: [], exits: [], events: []),
+      count: strataCodes.levels.count)
     let time = y.stop
     let order = (0..<n).sorted {
       let (a, b) = ($0, $1)
@@ -41,6 +46,34 @@ public enum LogRank {
         return strataCodes.codes[a] < strataCodes.codes[b]
       }
       return time[a] < time[b]
+    }
+    for row in order {
+      let s = strataCodes.codes[row]
+      if tables[s].times.last != time[row] {
+        tables[s].times.append(time[row])
+        tables[s].exits.append([Double](repeating: 0, count: k))
+        tables[s].events.append([Double](repeating: 0, count: k))
+      }
+      let t = tables[s].times.count - 1
+      tables[s].exits[t][groupCodes.codes[row]] += 1
+      if y.event[row] { tables[s].events[t][groupCodes.codes[row]] += 1 }
+    }
+    return try test(
+      LogRankTable(groups: k, strata: tables), counts: counts,
+      groupLabels: (0..<k).map { groupLabels?[$0] ?? "group=\(groupCodes.levels[$0])" },
+      rho: rho)
+  }
+
+  /// The test from tabulated counts (the solve step of `crampstat partial logrank`): per
+  /// stratum and distinct time, each group's rows leaving the risk set and events.
+  /// - Throws: ``SurvivalError/lengthMismatch(what:expected:actual:)`` for inconsistent
+  ///   tables; what the variance's factorization throws.
+  public static func test(
+    _ tables: LogRankTable, counts: [Int], groupLabels: [String], rho: Double = 0
+  ) throws -> LogRankResult {
+    let k = tables.groups
+    guard counts.count == k, groupLabels.count == k else {
+      throw SurvivalError.lengthMismatch(what: "groups", expected: k, actual: counts.count)
     }
     var observed = [Double](repeating: 0, count: k)
     var expected = [Double](repeating: 0, count: k)
@@ -64,48 +97,32 @@ public enum LogRank {
       }
       pending = 0
     }
-    var counts = [Int](repeating: 0, count: k)
-    for i in 0..<n { counts[groupCodes.codes[i]] += 1 }
-
-    var first = 0
-    while first < n {
-      var end = first
-      while end < n && strataCodes.codes[order[end]] == strataCodes.codes[order[first]] { end += 1 }
+    for stratum in tables.strata {
+      let m = stratum.times.count
+      let total = stratum.exits.reduce(0.0) { $0 + $1.reduce(0, +) }
       // Left-continuous pooled KM within the stratum (needed only for rho != 0).
-      var weightAt = [Double](repeating: 1, count: end - first)
+      var weightAt = [Double](repeating: 1, count: m)
       if rho != 0 {
         var km = 1.0
-        var i = first
-        while i < end {
-          var j = i
-          var deaths = 0
-          while j < end && time[order[j]] == time[order[i]] {
-            weightAt[j - first] = pow(km, rho)
-            deaths += y.event[order[j]] ? 1 : 0
-            j += 1
-          }
-          let atRisk = Double(end - i)
-          km *= (atRisk - Double(deaths)) / atRisk
-          i = j
+        var atRisk = total
+        for t in 0..<m {
+          weightAt[t] = pow(km, rho)
+          let deaths = stratum.events[t].reduce(0, +)
+          km *= (atRisk - deaths) / atRisk
+          atRisk -= stratum.exits[t].reduce(0, +)
         }
       }
       var risk = [Double](repeating: 0, count: k)
-      var i = end - 1
-      while i >= first {
-        let wt = weightAt[i - first]
+      var atRisk = 0.0
+      for t in stride(from: m - 1, through: 0, by: -1) {
+        let wt = weightAt[t]
         var deaths = 0.0
-        var j = i
-        while j >= first && time[order[j]] == time[order[i]] {
-          let row = order[j]
-          let g = groupCodes.codes[row]
-          risk[g] += 1
-          if y.event[row] {
-            deaths += 1
-            observed[g] += wt
-          }
-          j -= 1
+        for g in 0..<k {
+          risk[g] += stratum.exits[t][g]
+          atRisk += stratum.exits[t][g]
+          deaths += stratum.events[t][g]
+          observed[g] += wt * stratum.events[t][g]
         }
-        let atRisk = Double(end - (j + 1))
         if deaths > 0 {
           for g in 0..<k { expected[g] += wt * deaths * risk[g] / atRisk }
           if atRisk > 1 {
@@ -119,9 +136,7 @@ public enum LogRank {
             if pending == blockRows { try flush() }
           }
         }
-        i = j
       }
-      first = end
     }
 
     try flush()
@@ -146,7 +161,7 @@ public enum LogRank {
     for g in 0..<k {
       table.append(
         LogRankResult.Group(
-          label: groupLabels?[g] ?? "group=\(groupCodes.levels[g])", count: counts[g],
+          label: groupLabels[g], count: counts[g],
           observed: observed[g], expected: expected[g], variance: variance[g * k + g]))
     }
     var matrix = Matrix(rows: k, columns: k)
@@ -182,4 +197,31 @@ public struct LogRankResult: Sendable {
   public let statistic: Double
   public let degreesOfFreedom: Int
   public let pValue: Double
+}
+
+/// The counts the log-rank test needs: per stratum, per distinct time (ascending), each
+/// group's rows leaving the risk set (events and censorings) and its events.
+public struct LogRankTable: Sendable, Equatable {
+  /// One stratum's counts.
+  public struct Stratum: Sendable, Equatable {
+    public var times: [Double]
+    /// `exits[t][g]`: rows of group `g` with time `times[t]`.
+    public var exits: [[Double]]
+    /// `events[t][g]`: events among them.
+    public var events: [[Double]]
+    public init(times: [Double], exits: [[Double]], events: [[Double]]) {
+      self.times = times
+      self.exits = exits
+      self.events = events
+    }
+  }
+
+  /// Number of groups `k`.
+  public var groups: Int
+  public var strata: [Stratum]
+
+  public init(groups: Int, strata: [Stratum]) {
+    self.groups = groups
+    self.strata = strata
+  }
 }

@@ -180,7 +180,7 @@ struct PartialCommandTests {
     #expect(cox.status == 64)
   }
 
-  @Test("partial km over partitions prints crampstat km's output byte for byte")
+  @Test("partial km and logrank over partitions print crampstat km's and logrank's output")
   func kaplanMeier() throws {
     // Time to first cramp per patient with baseline sex and age group (layout --to first,
     // joined with the patient file), split into three uneven partitions.
@@ -222,5 +222,26 @@ struct PartialCommandTests {
     #expect(solved.status == 0 && whole.status == 0, "\(solved.err) \(whole.err)")
     #expect(solved.out.contains("sex=M, age_over_50=1"))
     #expect(solved.out == whole.out)
+
+    // The stratified log-rank and G-rho tests from the same partitions.
+    let test = "Surv(time, event) ~ age_over_50 + strata(sex)"
+    var counts: [String] = []
+    for (k, part) in parts.enumerated() {
+      let out = runCLI(
+        [
+          "partial", "logrank", try TemporaryFile.write(part), "--formula", test,
+          "--partition", "\(k)", "-q",
+        ])
+      #expect(out.status == 0, "\(out.err)")
+      counts.append(try TemporaryFile.write(out.out))
+    }
+    let combined = try TemporaryFile.write(runCLI(["combine"] + counts.reversed()).out)
+    for rho in ["0", "1"] {
+      let distributed = runCLI(["solve", combined, "--rho", rho])
+      let direct = runCLI(["logrank", first, "--formula", test, "--rho", rho])
+      #expect(distributed.status == 0, "\(distributed.err)")
+      #expect(distributed.out.contains("Chisq="))
+      #expect(distributed.out == direct.out)
+    }
   }
 }

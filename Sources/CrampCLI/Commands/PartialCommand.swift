@@ -10,7 +10,7 @@ import Survival
 /// (`Distributed/spark/`), with the numbers of the single-machine command.
 enum PartialCommand {
   /// Models with partial statistics today.
-  static let models = ["logit", "km"]
+  static let models = ["logit", "km", "logrank"]
 
   static let spec = CommandSpec(
     name: "partial",
@@ -24,12 +24,13 @@ enum PartialCommand {
       pass. 'crampstat combine' adds the partitions' outputs exactly (order-independent), \
       'crampstat solve' turns the sums into the next state or the fit, printed as \
       'crampstat logit' prints it. Models: logit (with --cluster for cluster-robust SEs) and \
-      km (one pass: per group and time, events, censorings and entries). \
+      km and logrank (one pass: per stratum, group and time, events, censorings and \
+      entries). \
       Example: crampstat partial logit part-0.csv --formula "cramp ~ dialysis_day" \
       --cluster patient_id --partition 0 > s0.txt
       """,
     arguments: [
-      ArgumentSpec(name: "model", help: "Model: logit or km.", pathRole: nil),
+      ArgumentSpec(name: "model", help: "Model: logit, km or logrank.", pathRole: nil),
       ArgumentSpec(name: "file", help: "CSV of this partition, or '-' for standard input."),
     ],
     options: ModelInput.options + [
@@ -83,6 +84,7 @@ enum PartialCommand {
         "conf-type", value: "type", help: "km: confidence interval type (as survfit's conf.type).",
         allowed: ["log", "log-log", "plain"], default: "log"),
       .option("times", value: "list", help: "km: survival table at these times, e.g. 7,30."),
+      .option("rho", value: "rho", help: "logrank: G-rho family parameter.", default: "0"),
       CommonOptions.strict, CommonOptions.quiet,
     ] + CommonOptions.rendering,
     run: runSolve)
@@ -103,7 +105,11 @@ enum PartialCommand {
     }
     let partition = parsed.value("partition") ?? CSVReaderName.display(path)
     let document: PartialDocument
-    if model == "km" {
+    if model == "logrank" {
+      document = try logRankCounts(
+        path, partition: partition, parsed: parsed, context: context
+      ).document
+    } else if model == "km" {
       document = try kaplanMeierCounts(
         path, partition: partition, parsed: parsed, context: context
       ).document
@@ -178,6 +184,41 @@ enum PartialCommand {
     }
   }
 
+  /// `partial logrank`: the partition's counts per stratum, group and time.
+  static func logRankCounts(
+    _ path: String, partition: String, parsed: ParsedArguments, context: Context
+  ) throws(CLIError) -> LogRankCounts {
+    let settings = try settings(parsed)
+    let table = try loadPartition(path, settings: settings, parsed: parsed, context: context)
+    let header = PartialHeader(model: "logrank", pass: "counts", state: "-", partition: partition)
+    let formula = PartitionDesign.formula(settings)
+    let design: DesignMatrix?
+    do {
+      design = try PartitionDesign.design(settings: settings, levels: [:], table: table)
+    } catch {
+      throw .data("partition '\(partition)': \(error)")
+    }
+    guard let design else {
+      return LogRankCounts(
+        header: header, formula: formula, y: nil, codes: [], labels: [], keys: [], strata: [])
+    }
+    let y = try SurvivalInput.response(design, command: "partial")
+    if y.isCountingProcess {
+      throw .data("partition '\(partition)': the log-rank test needs right-censored data")
+    }
+    let strata =
+      design.strata.map { s in s.codes.map { s.labels[Int($0)] } }
+      ?? [String](repeating: "", count: y.count)
+    do {
+      let groups = try PartitionDesign.groups(design, table: table)
+      return LogRankCounts(
+        header: header, formula: formula, y: y, codes: groups.codes, labels: groups.labels,
+        keys: groups.keys, strata: strata)
+    } catch {
+      throw .usage(error.description, command: "partial")
+    }
+  }
+
   /// The settings a first pass records (and every partition must share).
   static func settings(_ parsed: ParsedArguments) throws(CLIError) -> [String: [String]] {
     guard let formula = parsed.value("formula") else {
@@ -247,6 +288,8 @@ enum PartialCommand {
       case "schema": return try merged(documents, as: PartitionSchema.self).document
       case "irls": return try merged(documents, as: IRLSStatistics.self).document
       case "robust": return try merged(documents, as: ClusterMeat.self).document
+      case "counts" where header.model == "logrank":
+        return try merged(documents, as: LogRankCounts.self).document
       case "counts": return try merged(documents, as: KaplanMeierCounts.self).document
       default:
         throw PartialsError.malformed(
@@ -284,6 +327,30 @@ enum PartialCommand {
     let path = parsed.argument("statistics") ?? "-"
     let documents = try readDocuments(path)
     let merged = try combine(documents)
+    if merged.value("model") == "logrank" {
+      guard let rhoText = parsed.value("rho"), let rho = Double(rhoText), rho.isFinite else {
+        throw .usage("'--rho' needs a number.", command: "solve")
+      }
+      let result: LogRankResult
+      let counts: LogRankCounts
+      do {
+        counts = try LogRankCounts(document: merged)
+        guard counts.groupLabels.count >= 2 else {
+          throw CLIError.usage(
+            "The log-rank test needs at least two groups on the right of '~'.", command: "solve")
+        }
+        result = try counts.test(rho: rho)
+      } catch let error as CLIError {
+        throw error
+      } catch {
+        throw .data("\(path): \(error)")
+      }
+      let report = LogRankReport(result: result, formula: counts.formula)
+      try deliverResult(
+        command: "logrank", parsed: parsed, context: context, body: report.jsonBody,
+        render: report.render)
+      return ExitCode.success
+    }
     if merged.value("model") == "km" {
       return try solveKaplanMeier(
         merged, source: path, level: level, parsed: parsed, context: context)
