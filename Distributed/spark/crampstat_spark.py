@@ -136,6 +136,10 @@ def main(argv):
     )
     if options.master:
         builder = builder.master(options.master)
+        if options.master.startswith("local"):
+            # Local mode runs the executors inside the driver's JVM: each cached partition
+            # text is one string there (Spark's default 1 GB heap is too small from ~50 MB).
+            builder = builder.config("spark.driver.memory", "3g")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     kind = options.format or ("parquet" if options.input.endswith(".parquet") else "csv")
@@ -144,7 +148,11 @@ def main(argv):
         frame = spark.read.csv(options.input, header=True, inferSchema=False)
     else:
         frame = spark.read.parquet(options.input)
-    partitions = options.partitions or spark.sparkContext.defaultParallelism
+    # A partition travels as one CSV text: by default four per input split (Spark splits
+    # input files at 128 MB), so each is about 32 MB, and at least one per core.
+    partitions = options.partitions or max(
+        spark.sparkContext.defaultParallelism, 4 * frame.rdd.getNumPartitions()
+    )
     frame = frame.repartition(partitions, col(options.id))
     # Each partition's rows as one CSV text, converted once and cached: a pass then only
     # pipes that text through crampstat (O(p^2) numbers come back).
