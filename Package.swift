@@ -40,7 +40,8 @@ let package = Package(
         "CrampData", "Distributions", "Formula", "LinearAlgebra", "Parallelism", "Partials",
       ]
     ),
-    .target(name: "Survival", dependencies: ["LinearAlgebra", "Distributions", "Parallelism"]),
+    .target(
+      name: "Survival", dependencies: ["LinearAlgebra", "Distributions", "Parallelism", "Partials"]),
     .target(
       name: "MixedModels",
       dependencies: [
@@ -97,7 +98,7 @@ let package = Package(
     ),
     .testTarget(
       name: "SurvivalTests",
-      dependencies: ["Survival", "LinearAlgebra", "Analysis", "CrampData", "Formula"]),
+      dependencies: ["Survival", "LinearAlgebra", "Analysis", "CrampData", "Formula", "Partials"]),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting"], exclude: ["Snapshots"]),
     .testTarget(
       name: "RecurrentTests",
