@@ -16,8 +16,10 @@ import Testing
 /// partition lists its rows in reverse order.
 @Suite("Distributed Cox fit from partial statistics")
 struct DistributedCoxTests {
-  /// Distributed and in-memory fits take the same Newton steps from statistics summed in
-  /// another order (exactly here, in floating point there). Measured maxima over all cases
+  /// Agreement of the distributed and in-memory fits.
+  ///
+  /// Both take the same Newton steps from statistics summed in another order (exactly
+  /// here, in floating point there). Measured maxima over all cases
   /// and partitionings (printed per case): coefficients 1.5e-14, model SEs 6.2e-15, robust
   /// SEs 1.1e-14, log-likelihoods 4.4e-15, the LR / Wald / score statistics 3.8e-13 (the LR
   /// is a difference of log-likelihoods) and p-values 3.8e-13; 1e-10 is the project's
