@@ -109,7 +109,8 @@ let package = Package(
     .testTarget(
       name: "SurvivalTests",
       dependencies: [
-        "Survival", "LinearAlgebra", "Analysis", "CrampData", "Formula", "_TestSupport",
+        "Survival", "LinearAlgebra", "Analysis", "CrampData", "Formula", "Partials",
+        "_TestSupport",
       ]),
     .testTarget(
       name: "ReportingTests", dependencies: ["Reporting", "_TestSupport"], exclude: ["Snapshots"]),

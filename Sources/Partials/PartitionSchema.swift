@@ -171,6 +171,23 @@ public struct ClusterMeat: PartialStatistics, Equatable {
     self.upper = upper
   }
 
+  /// One partition's meat from exact sums of its upper triangle, row by row (`p (p + 1) / 2`
+  /// sums): a meat that depends only on the clusters' score sums, not on their order.
+  /// - Throws: ``PartialsError/mismatch(source:reason:)`` when `upper` has another size.
+  public init(header: PartialHeader, clusters: Int, order p: Int, upper: [ExactSum])
+    throws(PartialsError)
+  {
+    guard upper.count == p * (p + 1) / 2 else {
+      throw .mismatch(
+        source: header.partitions.joined(separator: ","),
+        reason: "\(upper.count) meat sums for \(p) columns")
+    }
+    self.header = header
+    self.clusters = clusters
+    order = p
+    self.upper = upper
+  }
+
   public mutating func merge(_ other: ClusterMeat) throws(PartialsError) {
     try header.merge(other.header, source: other.header.partitions.joined(separator: ","))
     guard other.order == order else {

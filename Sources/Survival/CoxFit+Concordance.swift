@@ -51,7 +51,7 @@ struct ConcordanceCounter {
   init(fit: CoxFit) {
     let data = fit.data
     self.data = data
-    let n = fit.count
+    let n = fit.data.count
     let rowOf = data.byStop
     clusters = fit.sweepClusters
     // x_i'beta + offset_i on the original scale, summed in a fixed order so that rows with equal

@@ -36,7 +36,7 @@ extension CoxFit {
   /// weighted by the case weights for right-censored data and unweighted for `(start, stop]`
   /// data, as R does. R centres its predictions and `basehaz(centered = TRUE)` here.
   public var means: [Double] {
-    let n = count
+    let n = data.count
     let columns = originalDesign.columns
     let total = data.weight.reduce(0, +)
     return (0..<columns).map { j in
@@ -157,7 +157,7 @@ extension CoxFit {
   /// Per distinct stop time of one stratum: hazard, variance and x-bar increments (R's agsurv)
   /// with risk scores `exp(lp - center)`, `center` R's `sum(means * beta) + mean(offset)`.
   func hazardTable(stratum code: Int) -> HazardTable {
-    let n = count
+    let n = data.count
     let p = keptColumns.count
     let range = data.stratumRanges[code]
     let rMeans = means

@@ -125,7 +125,7 @@ extension CoxFit {
   /// `1 - S(t-)` at each row's stop time, `S` the unweighted Kaplan-Meier of all rows (strata
   /// ignored; `(start, stop]` rows at risk when `start < t <= stop`), as cox.zph's "km".
   func kaplanMeierTransform() throws -> [Double] {
-    let n = count
+    let n = data.count
     let stops = data.stop.sorted()
     let starts = (data.start ?? []).sorted()
     var eventTimes = [Double]()
@@ -172,9 +172,9 @@ extension CoxFit {
       for position in range where data.event[data.byStop[position]] { deaths += 1 }
       let first = data.byStop[range.lowerBound]
       for j in 0..<p {
-        let x = originalDesign.storage[keptColumns[j] * count + first]
+        let x = originalDesign.storage[keptColumns[j] * data.count + first]
         for position in range
-        where originalDesign.storage[keptColumns[j] * count + data.byStop[position]] != x {
+        where originalDesign.storage[keptColumns[j] * data.count + data.byStop[position]] != x {
           used[s][j] = deaths
           break
         }

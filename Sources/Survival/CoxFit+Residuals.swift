@@ -5,7 +5,7 @@ import LinearAlgebra
 extension CoxFit {
   /// Martingale residuals `delta_i - exp(eta_i) H_i` (unweighted, R's default).
   public var martingaleResiduals: [Double] {
-    (0..<count).map { i in
+    (0..<data.count).map { i in
       (data.event[i] ? 1 : 0) - rowTerms.risk[i] * rowTerms.hazard[i]
     }
   }
@@ -25,15 +25,15 @@ extension CoxFit {
   /// Recomputed by one risk-set sweep on each access (the fit does not keep `n p` values).
   public var scoreResiduals: Matrix {
     let p = keptColumns.count
-    var matrix = Matrix(rows: count, columns: p)
+    var matrix = Matrix(rows: data.count, columns: p)
     // Not kept by the fit (n x p): one residual pass at the estimate recomputes them.
     var kernel = RiskSetKernel(data: data, ties: ties)
     guard let (_, terms) = try? kernel.evaluateWithResiduals(beta),
-      terms.scoreResiduals.count == count * p
+      terms.scoreResiduals.count == data.count * p
     else { return matrix }
     for j in 0..<p {
-      for i in 0..<count {
-        matrix.storage[i + j * count] = terms.scoreResiduals[data.position[i] + j * count]
+      for i in 0..<data.count {
+        matrix.storage[i + j * data.count] = terms.scoreResiduals[data.position[i] + j * data.count]
       }
     }
     return matrix
@@ -59,7 +59,7 @@ extension CoxFit {
     if weighted {
       let p = keptColumns.count
       for j in 0..<p {
-        for i in 0..<count { scores.storage[i + j * count] *= data.weight[i] }
+        for i in 0..<data.count { scores.storage[i + j * data.count] *= data.weight[i] }
       }
     }
     guard keptColumns.count > 0 else { return scores }

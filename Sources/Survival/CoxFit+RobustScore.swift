@@ -16,7 +16,7 @@ extension CoxFit {
     guard let clusters = sweepClusters, p > 0 else { return nil }
     var zero = data
     if zero.sweepOffset.contains(where: { $0 != 0 }) {
-      zero.sweepOffset = [Double](repeating: 0, count: count)
+      zero.sweepOffset = [Double](repeating: 0, count: data.count)
     }
     var kernel = RiskSetKernel(data: zero, ties: ties)
     let clusterCount = (clusters.max() ?? -1) + 1

@@ -3,6 +3,9 @@ import Foundation
 import LinearAlgebra
 
 /// A fitted Cox model: coefficients, tests and what is needed for residuals and prediction.
+///
+/// A fit made from partial statistics (``DistributedCox``) keeps no rows: its residuals,
+/// concordance, prediction and proportional-hazards test see an empty data set.
 public struct CoxFit: Sendable {
   /// One row of the coefficient table (`nil` estimates are aliased terms, shown as NA).
   public struct Coefficient: Sendable, Equatable {
@@ -93,13 +96,53 @@ public struct CoxFit: Sendable {
   /// the robust score test and the clustered concordance, or `nil`.
   let sweepClusters: [Int]?
 
+  /// What a fit keeps of its rows for residuals, concordance, prediction and the PH test.
+  ///
+  /// A fit from partial statistics (``DistributedCox``) has none: every row-level member then
+  /// sees zero rows (empty residuals, no concordance pairs).
+  struct RowState {
+    var data: RiskSetData
+    var terms: CoxRowTerms
+    var response: SurvivalResponse
+    var design: Matrix
+    var sweepClusters: [Int]?
+
+    /// The state of a fit without rows, over `p` columns.
+    static func none(columns p: Int) throws -> RowState {
+      RowState(
+        data: RiskSetData(noRowsWithColumns: p),
+        terms: CoxRowTerms(
+          linearPredictor: [], hazard: [], risk: [], scoreResiduals: [], clusterScores: [],
+          schoenfeld: [], eventRows: []),
+        response: try SurvivalResponse(stop: [], event: []), design: Matrix(rows: 0, columns: 0),
+        sweepClusters: nil)
+    }
+  }
+
+  /// The Newton driver's outcome and the final evaluation, wherever they were computed (in
+  /// memory, or pass by pass from partial statistics).
+  struct Summary {
+    var beta: [Double]
+    var initialLogLikelihood: Double
+    var scoreTest: Double
+    var iterations: Int
+    var converged: Bool
+    /// Log-likelihood, score and information at `beta`.
+    var evaluation: CoxEvaluation
+    /// Largest `x_i'beta + offset_i` over the rows (the monotone-likelihood check).
+    var maxLinearPredictor: Double
+    /// Rows used and event rows (unweighted).
+    var count: Int
+    var eventCount: Int
+    var countingProcess: Bool
+  }
+
   /// Builds the result from the Newton state: residual pass, variances, tests, diagnostics.
   static func assemble(
     model: CoxModel, newton: inout CoxModel.NewtonResult, kernel: inout RiskSetKernel,
     data: RiskSetData, response: SurvivalResponse, x: Matrix, kept: [Int], aliased: Set<Int>,
     termNames: [String], cluster: [Int]?
   ) throws -> CoxFit {
-    let p = kept.count
     var clusterCount: Int?
     var sweepClusters: [Int]?
     // The residual pass sums the robust variance's weighted score residuals within clusters on
@@ -113,6 +156,39 @@ public struct CoxFit: Sendable {
       scores.clusterCount = codes.levels.count
     }
     let (evaluation, terms) = try kernel.evaluateWithResiduals(newton.beta, scores: scores)
+    let summary = Summary(
+      beta: newton.beta, initialLogLikelihood: newton.initialLogLikelihood,
+      scoreTest: newton.scoreTest, iterations: newton.iterations, converged: newton.converged,
+      evaluation: evaluation, maxLinearPredictor: terms.linearPredictor.max() ?? 0,
+      count: data.count, eventCount: data.event.reduce(0) { $0 + ($1 ? 1 : 0) },
+      countingProcess: response.isCountingProcess)
+    let rows = RowState(
+      data: data, terms: terms, response: response, design: x, sweepClusters: sweepClusters)
+    return try make(
+      model: model, summary: summary, kept: kept, aliased: aliased, termNames: termNames,
+      clusterCount: clusterCount,
+      sandwich: { modelVariance, clusterCount in
+        try robustVariance(
+          clusterScores: terms.clusterScores, clusterCount: clusterCount,
+          modelVariance: modelVariance)
+      }, rows: rows)
+  }
+
+  /// Variances, coefficient table, tests and diagnostics from a Newton outcome: the one path
+  /// both the in-memory fit and ``DistributedCox`` take.
+  ///
+  /// - Parameters:
+  ///   - clusterCount: clusters of the robust variance, or `nil` for the model variance.
+  ///   - sandwich: the robust variance from the model variance `V` and the cluster count
+  ///     (`V (sum_g U_g U_g') V`); called only with at least 2 clusters and `p` of them.
+  static func make(
+    model: CoxModel, summary: Summary, kept: [Int], aliased: Set<Int>, termNames: [String],
+    clusterCount: Int?, sandwich: (Matrix, Int) throws -> Matrix, rows: RowState
+  ) throws -> CoxFit {
+    let p = kept.count
+    var clusterCount = clusterCount
+    var rows = rows
+    let evaluation = summary.evaluation
     let information = evaluation.information
     var modelVariance = Matrix(rows: p, columns: p)
     if p > 0 {
@@ -123,12 +199,10 @@ public struct CoxFit: Sendable {
     if let count = clusterCount, p > 0, count < 2 || count < p {
       clusterWarning = .tooFewClusters(count: count, parameters: p)
       clusterCount = nil
-      sweepClusters = nil
+      rows.sweepClusters = nil
     }
     if let clusterCount, p > 0 {
-      variance = try robustVariance(
-        clusterScores: terms.clusterScores, clusterCount: clusterCount,
-        modelVariance: modelVariance)
+      variance = try sandwich(modelVariance, clusterCount)
     }
 
     let z = Normal.quantile(1 - (1 - model.confidenceLevel) / 2)
@@ -143,7 +217,7 @@ public struct CoxFit: Sendable {
             confidenceHigh: nil))
         continue
       }
-      let b = newton.beta[local]
+      let b = summary.beta[local]
       let modelSE = modelVariance[local, local].squareRoot()
       let se = variance[local, local].squareRoot()
       let statistic = b / se
@@ -158,8 +232,8 @@ public struct CoxFit: Sendable {
 
     var wald = 0.0
     if p > 0, let factor = try? Cholesky(variance) {
-      let solved = try factor.solve(newton.beta)
-      for j in 0..<p { wald += solved[j] * newton.beta[j] }
+      let solved = try factor.solve(summary.beta)
+      for j in 0..<p { wald += solved[j] * summary.beta[j] }
     }
 
     var diagnostics = [Diagnostic]()
@@ -167,10 +241,9 @@ public struct CoxFit: Sendable {
     for column in aliased.sorted() { diagnostics.append(.aliased(term: termNames[column])) }
     if p > 0 && model.maxIterations > 1 {
       let keptNames = kept.map { termNames[$0] }
-      if !newton.converged {
-        diagnostics.append(.didNotConverge(iterations: newton.iterations))
-        let maxLinear = terms.linearPredictor.max() ?? 0
-        if maxLinear > 500 {
+      if !summary.converged {
+        diagnostics.append(.didNotConverge(iterations: summary.iterations))
+        if summary.maxLinearPredictor > 500 {
           for name in keptNames { diagnostics.append(.coefficientMayBeInfinite(term: name)) }
         }
       } else {
@@ -181,30 +254,30 @@ public struct CoxFit: Sendable {
         for j in 0..<p {
           let infs = abs(step[j])
           let large =
-            response.isCountingProcess
-            ? infs > tolerInf * (1 + abs(newton.beta[j]))
-            : infs > model.tolerance && infs > tolerInf * abs(newton.beta[j])
+            summary.countingProcess
+            ? infs > tolerInf * (1 + abs(summary.beta[j]))
+            : infs > model.tolerance && infs > tolerInf * abs(summary.beta[j])
           if !evaluation.score[j].isFinite || large {
             diagnostics.append(.coefficientMayBeInfinite(term: keptNames[j]))
           }
         }
       }
     }
-    let events = data.event.reduce(0) { $0 + ($1 ? 1 : 0) }
     return CoxFit(
-      ties: model.ties, coefficients: table, nullLogLikelihood: newton.initialLogLikelihood,
+      ties: model.ties, coefficients: table, nullLogLikelihood: summary.initialLogLikelihood,
       logLikelihood: evaluation.logLikelihood,
       likelihoodRatioTest: Test(
-        statistic: 2 * (evaluation.logLikelihood - newton.initialLogLikelihood),
+        statistic: 2 * (evaluation.logLikelihood - summary.initialLogLikelihood),
         degreesOfFreedom: p),
       waldTest: Test(statistic: wald, degreesOfFreedom: p),
-      scoreTest: Test(statistic: newton.scoreTest, degreesOfFreedom: p), count: data.count,
-      eventCount: events, clusterCount: clusterCount, iterations: newton.iterations,
-      converged: newton.converged, estimableTerms: kept.map { termNames[$0] },
-      variance: variance, modelVariance: modelVariance, diagnostics: diagnostics,
-      beta: newton.beta, keptColumns: kept, data: data, rowTerms: terms, response: response,
-      originalDesign: x, finalInformation: information, finalScore: evaluation.score,
-      sweepClusters: sweepClusters)
+      scoreTest: Test(statistic: summary.scoreTest, degreesOfFreedom: p), count: summary.count,
+      eventCount: summary.eventCount, clusterCount: clusterCount,
+      iterations: summary.iterations, converged: summary.converged,
+      estimableTerms: kept.map { termNames[$0] }, variance: variance,
+      modelVariance: modelVariance, diagnostics: diagnostics, beta: summary.beta,
+      keptColumns: kept, data: rows.data, rowTerms: rows.terms, response: rows.response,
+      originalDesign: rows.design, finalInformation: information, finalScore: evaluation.score,
+      sweepClusters: rows.sweepClusters)
   }
 
   /// R's robust variance for `cluster(id)`: the weighted score residuals summed within clusters

@@ -278,3 +278,30 @@ struct RiskSetData: Sendable {
     return (strata.map { index[$0] ?? 0 }, levels)
   }
 }
+
+extension RiskSetData {
+  /// No rows over `p` columns: the row state of a fit made from partial statistics, so its
+  /// row-level members (residuals, concordance) see an empty data set.
+  init(noRowsWithColumns p: Int) {
+    count = 0
+    columns = p
+    sortedDesign = []
+    position = []
+    sweepStop = []
+    sweepEvent = []
+    sweepWeight = []
+    sweepOffset = []
+    leaveOrder = []
+    sweepStart = nil
+    means = [Double](repeating: 0, count: p)
+    stop = []
+    start = nil
+    event = []
+    weight = []
+    offset = []
+    stratumCodes = []
+    stratumLevels = [0]
+    byStop = []
+    stratumRanges = []
+  }
+}
