@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-MODELS = ["logit", "km", "logrank"]
+MODELS = ["logit", "cox", "km", "logrank"]
 
 
 def crampstat_binary(name):

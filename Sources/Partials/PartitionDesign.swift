@@ -82,7 +82,7 @@ public enum PartitionDesign {
       model: model, partition: partition, settings: settings,
       rows: design?.rowCount ?? 0, dropped: design?.droppedRowCount ?? dropped,
       droppedByVariable: design?.droppedByVariable ?? [:], levels: levels,
-      patients: options.cluster == nil ? nil : (design?.clusters?.labels ?? []))
+      patients: design?.clusters?.labels ?? (options.cluster == nil ? nil : []))
   }
 
   /// One partition's design on the agreed levels; `nil` when no row is usable.

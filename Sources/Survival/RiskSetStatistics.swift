@@ -423,7 +423,7 @@ public struct RiskSetStatistics: PartialStatistics, Equatable {
 /// scaled and the risk-set variances lose no digits to the columns' means.
 public struct CovariateTotals: PartialStatistics, Equatable {
   public private(set) var header: PartialHeader
-  public let columns: [String]
+  public private(set) var columns: [String]
   public private(set) var rows: Int
   public private(set) var weight: ExactSum
   public private(set) var weightedX: [ExactSum]
@@ -455,6 +455,14 @@ public struct CovariateTotals: PartialStatistics, Equatable {
   public mutating func merge(_ other: CovariateTotals) throws(PartialsError) {
     let source = other.header.partitions.joined(separator: ",")
     try header.merge(other.header, source: source)
+    // A partition without usable rows cannot name the columns: it adds only its name.
+    if other.rows == 0, other.columns.isEmpty { return }
+    if rows == 0, columns.isEmpty {
+      let partitions = header.partitions
+      self = other
+      header.partitions = partitions
+      return
+    }
     guard other.columns == columns else {
       throw .mismatch(source: source, reason: "columns \(other.columns) beside \(columns)")
     }

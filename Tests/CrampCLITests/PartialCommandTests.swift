@@ -244,4 +244,82 @@ struct PartialCommandTests {
       #expect(distributed.out == direct.out)
     }
   }
+
+  /// Any model's passes through the CLI: first pass with `first` arguments, then `--state`.
+  static func passes(
+    model: String, files: [String], first: [String], solve: [String]
+  ) throws -> String {
+    func partials(_ arguments: [String]) throws -> [String] {
+      try files.enumerated().map { (k, file) in
+        let out = runCLI(["partial", model, file, "--partition", "\(k)", "-q"] + arguments)
+        #expect(out.status == 0, "\(out.err)")
+        return try TemporaryFile.write(out.out, name: "s\(k).txt")
+      }
+    }
+    var statistics = try partials(first)
+    var state: [String] = []
+    for _ in 0..<60 {
+      let combined = runCLI(["combine"] + statistics)
+      #expect(combined.status == 0, "\(combined.err)")
+      let next = try TemporaryFile.path("state.txt")
+      let solved = runCLI(
+        ["solve", try TemporaryFile.write(combined.out), "--next", next, "-q"] + state + solve)
+      #expect(solved.status == 0, "\(solved.err)")
+      guard FileManager.default.fileExists(atPath: next) else { return solved.out }
+      state = ["--state", next]
+      statistics = try partials(state)
+    }
+    Issue.record("no fit after 60 passes")
+    return ""
+  }
+
+  @Test("partial cox: Andersen-Gill with robust SE over partitions gives crampstat cox's fit")
+  func andersenGill() throws {
+    let layout = runCLI(
+      ["layout", repositoryPath("Datasets/teaching/diary_nights.csv"), "--to", "ag", "-q"])
+    #expect(layout.status == 0, "\(layout.err)")
+    let patients = try TemporaryFile.read(repositoryPath("Datasets/teaching/patients.csv"))
+      .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let columns = patients[0].map(String.init)
+    let sex = try #require(columns.firstIndex(of: "sex"))
+    let age = try #require(columns.firstIndex(of: "age_over_50"))
+    var baseline: [String: String] = [:]
+    for row in patients.dropFirst() { baseline[String(row[0])] = "\(row[age]),\(row[sex])" }
+    var lines = layout.out.split(separator: "\n").map(String.init)
+    let header = lines.removeFirst() + ",age_over_50,sex"
+    var parts = [String](repeating: header + "\n", count: 4)
+    var whole = header + "\n"
+    var order: [String: Int] = [:]
+    for line in lines {
+      let id = String(line.prefix { $0 != "," })
+      let k = order[id] ?? order.count
+      order[id] = k
+      let row = line + "," + (baseline[id] ?? ",") + "\n"
+      parts[k % 5 < 3 ? 0 : (k % 5 == 3 ? 1 : 2)] += row  // part 3 stays empty
+      whole += row
+    }
+    let files = try parts.enumerated().map { try TemporaryFile.write($1, name: "ag-\($0).csv") }
+    let formula = "Surv(start, stop, event) ~ age_over_50 + sex + cluster(patient_id)"
+    for ties in ["efron", "breslow"] {
+      let distributed = try Self.passes(
+        model: "cox", files: files, first: ["--formula", formula],
+        solve: ["--ties", ties, "--format", "json"])
+      let direct = runCLI(
+        [
+          "cox", try TemporaryFile.write(whole), "--formula", formula, "--ties", ties,
+          "--format", "json", "-q",
+        ])
+      #expect(direct.status == 0, "\(direct.err)")
+      let x = try Self.coefficients(distributed)
+      let y = try Self.coefficients(direct.out)
+      #expect(x.count == 2 && x.count == y.count)
+      for (u, v) in zip(x, y) {
+        for key in ["estimate", "std_error", "robust_std_error", "model_std_error", "z"] {
+          let p = try #require(u[key] as? Double, "\(key)")
+          let q = try #require(v[key] as? Double, "\(key)")
+          #expect(abs(p - q) <= Tolerance.distributed * abs(q), "\(ties) \(key)")
+        }
+      }
+    }
+  }
 }

@@ -1,3 +1,4 @@
+import Analysis
 import CrampData
 import Formula
 import Partials
@@ -10,7 +11,7 @@ import Survival
 /// (`Distributed/spark/`), with the numbers of the single-machine command.
 enum PartialCommand {
   /// Models with partial statistics today.
-  static let models = ["logit", "km", "logrank"]
+  static let models = ["logit", "cox", "km", "logrank"]
 
   static let spec = CommandSpec(
     name: "partial",
@@ -23,14 +24,16 @@ enum PartialCommand {
       'crampstat solve') the pass that state asks for: an IRLS step or the robust-variance \
       pass. 'crampstat combine' adds the partitions' outputs exactly (order-independent), \
       'crampstat solve' turns the sums into the next state or the fit, printed as \
-      'crampstat logit' prints it. Models: logit (with --cluster for cluster-robust SEs) and \
+      'crampstat logit' prints it. Models: logit (with --cluster for cluster-robust SEs), cox \
+      (Cox and Andersen-Gill, Surv(start, stop, event), strata(), cluster() for the robust \
+      variance; ties by 'solve --ties'), \
       km and logrank (one pass: per stratum, group and time, events, censorings and \
       entries). \
       Example: crampstat partial logit part-0.csv --formula "cramp ~ dialysis_day" \
       --cluster patient_id --partition 0 > s0.txt
       """,
     arguments: [
-      ArgumentSpec(name: "model", help: "Model: logit, km or logrank.", pathRole: nil),
+      ArgumentSpec(name: "model", help: "Model: logit, cox, km or logrank.", pathRole: nil),
       ArgumentSpec(name: "file", help: "CSV of this partition, or '-' for standard input."),
     ],
     options: ModelInput.options + [
@@ -85,6 +88,9 @@ enum PartialCommand {
         allowed: ["log", "log-log", "plain"], default: "log"),
       .option("times", value: "list", help: "km: survival table at these times, e.g. 7,30."),
       .option("rho", value: "rho", help: "logrank: G-rho family parameter.", default: "0"),
+      .option(
+        "ties", value: "method", help: "cox (first solve): tie handling, as coxph's ties.",
+        allowed: ["efron", "breslow"], default: "efron"),
       CommonOptions.strict, CommonOptions.quiet,
     ] + CommonOptions.rendering,
     run: runSolve)
@@ -113,6 +119,22 @@ enum PartialCommand {
       document = try kaplanMeierCounts(
         path, partition: partition, parsed: parsed, context: context
       ).document
+    } else if model == "cox", let statePath = parsed.value("state") {
+      let state = try readCoxState(statePath)
+      let table = try loadPartition(
+        path, settings: state.settings, parsed: parsed, context: context)
+      do {
+        var columns = state.columns
+        var rows: RiskSetRows?
+        if let design = try PartitionDesign.design(
+          settings: state.settings, levels: state.levels, table: table)
+        {
+          (rows, columns) = try RiskSetRows.make(design: design)
+        }
+        document = try state.statistics(partition: partition, columns: columns, rows: rows)
+      } catch {
+        throw .data("partition '\(partition)': \(error)")
+      }
     } else if let statePath = parsed.value("state") {
       for option in ["formula", "cluster", "ref"] where parsed.value(option) != nil {
         throw .usage(
@@ -284,6 +306,9 @@ enum PartialCommand {
     }
     do throws(PartialsError) {
       let header = try PartialHeader(document: first)
+      if header.model == "cox", header.pass != "schema" {
+        return try DistributedCox.combine(documents)
+      }
       switch header.pass {
       case "schema": return try merged(documents, as: PartitionSchema.self).document
       case "irls": return try merged(documents, as: IRLSStatistics.self).document
@@ -351,6 +376,9 @@ enum PartialCommand {
         render: report.render)
       return ExitCode.success
     }
+    if merged.value("model") == "cox" {
+      return try solveCox(merged, source: path, level: level, parsed: parsed, context: context)
+    }
     if merged.value("model") == "km" {
       return try solveKaplanMeier(
         merged, source: path, level: level, parsed: parsed, context: context)
@@ -414,6 +442,79 @@ enum PartialCommand {
         render: { report.render($0) })
     }
     return ExitCode.success
+  }
+
+  /// `solve` for a distributed Cox fit: the next state, or the fit as `crampstat cox` prints
+  /// it (without concordance and the robust score test, which need the rows).
+  static func solveCox(
+    _ merged: PartialDocument, source: String, level: Double, parsed: ParsedArguments,
+    context: Context
+  ) throws(CLIError) -> Int32 {
+    let step: DistributedCox.Step
+    var settings: [String: [String]] = [:]
+    var patients = 0
+    var dropped = (0, [String: Int]())
+    do {
+      let header = try PartialHeader(document: merged)
+      if header.pass == "schema" {
+        let schema = try PartitionSchema(document: merged)
+        let ties: CoxModel.Ties = parsed.value("ties") == "breslow" ? .breslow : .efron
+        let robust = schema.patientCount > 0
+        step = .pass(
+          try DistributedCox(
+            schema: schema, model: CoxModel(ties: ties, confidenceLevel: level),
+            robust: robust))
+      } else {
+        guard let statePath = parsed.value("state") else {
+          throw CLIError.usage(
+            "'--state <file>' is needed: the state the statistics were computed at.",
+            command: "solve")
+        }
+        let state = try readCoxState(statePath)
+        settings = state.settings
+        patients = state.patients
+        dropped = (state.dropped, state.droppedByVariable)
+        step = try state.advance(with: merged)
+      }
+    } catch let error as CLIError {
+      throw error
+    } catch {
+      throw .data("\(source): \(error)")
+    }
+    switch step {
+    case .pass(let next):
+      guard let nextPath = parsed.value("next") else {
+        throw .usage(
+          "Another pass is needed: give '--next <file>' for the next state.", command: "solve")
+      }
+      try OutputWriter.write(Array(next.document.encoded.utf8), to: nextPath)
+      if !parsed.flag("quiet") {
+        context.console.err(
+          "solve: next pass '\(next.pass.rawValue)'; state written to \(nextPath)\n")
+      }
+    case .fit(let fit):
+      try ModelInput.report(
+        diagnostics: fit.diagnostics.map(CoxReport.describe), parsed: parsed, context: context)
+      let formula = PartitionDesign.formula(settings)
+      var report = CoxReport(
+        fit: fit, formula: formula, source: source,
+        subjects: patients > 0 ? patients : fit.count, droppedRowCount: dropped.0,
+        droppedByVariable: dropped.1, confidenceLevel: level)
+      report.clusterColumn = clusterColumn(formula)
+      try deliverResult(
+        command: "cox", parsed: parsed, context: context, body: report.jsonBody,
+        render: { report.render($0) })
+    }
+    return ExitCode.success
+  }
+
+  static func readCoxState(_ path: String) throws(CLIError) -> DistributedCox {
+    let text = try readText(path)
+    do {
+      return try DistributedCox(document: PartialDocument(text: text, source: path))
+    } catch {
+      throw .data("\(path): \(error)")
+    }
   }
 
   /// `solve` on merged Kaplan-Meier counts: the curves as `crampstat km` prints them.
