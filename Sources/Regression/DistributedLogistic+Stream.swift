@@ -24,22 +24,9 @@ extension DistributedLogistic {
     func pass<S: PartialStatistics>(_ body: @escaping @Sendable (Int, Table) throws -> S) throws
       -> S
     {
-      let results = UnsafeResults<S>(count: blockCount)
-      RowPartition(
-        rows: blockCount, minimumChunkRows: 1, maximumChunks: max(1, blockCount), alignment: 1
-      )
-      .forEachChunk { _, range in
-        for k in range {
-          do {
-            results.set(k, .success(try body(k, try table(k))))
-          } catch {
-            results.set(k, .failure(error))
-          }
-        }
-      }
+      let results = try BlockResults.run(count: blockCount) { k in try body(k, try table(k)) }
       var total: S?
-      for k in 0..<blockCount {
-        let value = try results.get(k).get()
+      for value in results {
         if total == nil { total = value } else { try total?.merge(value) }
       }
       guard let total else { throw FormulaError.noCompleteRows(dropped: 0) }
@@ -78,22 +65,5 @@ extension DistributedLogistic {
         return try state.finish(with: meat, model: model)
       }
     }
-  }
-}
-
-/// Per-block results written by the workers, each to its own slot.
-final class UnsafeResults<S>: @unchecked Sendable {
-  private var slots: [Result<S, any Error>?]
-  private let lock = NSLock()
-  init(count: Int) { slots = Array(repeating: nil, count: count) }
-  func set(_ k: Int, _ value: Result<S, any Error>) {
-    lock.lock()
-    slots[k] = value
-    lock.unlock()
-  }
-  func get(_ k: Int) -> Result<S, any Error> {
-    lock.lock()
-    defer { lock.unlock() }
-    return slots[k] ?? .failure(FormulaError.noCompleteRows(dropped: 0))
   }
 }

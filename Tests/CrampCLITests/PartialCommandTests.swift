@@ -273,7 +273,7 @@ struct PartialCommandTests {
     return ""
   }
 
-  @Test("partial cox: Andersen-Gill with robust SE over partitions gives crampstat cox's fit")
+  @Test("partial cox and cox --stream: Andersen-Gill with robust SE gives crampstat cox's fit")
   func andersenGill() throws {
     let layout = runCLI(
       ["layout", repositoryPath("Datasets/teaching/diary_nights.csv"), "--to", "ag", "-q"])
@@ -310,14 +310,21 @@ struct PartialCommandTests {
           "--format", "json", "-q",
         ])
       #expect(direct.status == 0, "\(direct.err)")
-      let x = try Self.coefficients(distributed)
+      let streamed = runCLI(
+        [
+          "cox", try TemporaryFile.write(whole), "--formula", formula, "--ties", ties,
+          "--stream", "--block-rows", "300", "--format", "json", "-q",
+        ])
+      #expect(streamed.status == 0, "\(streamed.err)")
       let y = try Self.coefficients(direct.out)
-      #expect(x.count == 2 && x.count == y.count)
-      for (u, v) in zip(x, y) {
-        for key in ["estimate", "std_error", "robust_std_error", "model_std_error", "z"] {
-          let p = try #require(u[key] as? Double, "\(key)")
-          let q = try #require(v[key] as? Double, "\(key)")
-          #expect(abs(p - q) <= Tolerance.distributed * abs(q), "\(ties) \(key)")
+      for x in [try Self.coefficients(distributed), try Self.coefficients(streamed.out)] {
+        #expect(x.count == 2 && x.count == y.count)
+        for (u, v) in zip(x, y) {
+          for key in ["estimate", "std_error", "robust_std_error", "model_std_error", "z"] {
+            let p = try #require(u[key] as? Double, "\(key)")
+            let q = try #require(v[key] as? Double, "\(key)")
+            #expect(abs(p - q) <= Tolerance.distributed * abs(q), "\(ties) \(key)")
+          }
         }
       }
     }

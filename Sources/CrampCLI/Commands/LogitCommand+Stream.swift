@@ -11,15 +11,10 @@ extension LogitCommand {
   static func runStreamed(
     _ parsed: ParsedArguments, context: Context, cluster: String?, level: Double
   ) throws(CLIError) -> Int32 {
-    for option in ["firth", "gee", "patients", "save-model"]
-    where parsed.flag(option) || parsed.value(option) != nil {
-      throw .usage("'--stream' does not combine with '--\(option)' yet.", command: "logit")
-    }
+    try StreamInput.refuse(
+      ["firth", "gee", "patients", "save-model"], parsed: parsed, command: "logit")
     if parsed.value("ci") == "profile" {
       throw .usage("'--stream' gives Wald intervals only.", command: "logit")
-    }
-    guard let text = parsed.value("block-rows"), let blockRows = Int(text), blockRows > 0 else {
-      throw .usage("'--block-rows' needs a positive number of rows.", command: "logit")
     }
     guard let path = parsed.argument("file") else {
       throw .usage("Missing <file>.", command: "logit")
@@ -30,24 +25,8 @@ extension LogitCommand {
     let settings = PartitionDesign.settings(
       formula: formulaText, references: parsed.allValues("ref"),
       missing: parsed.value("missing") == "fail" ? .fail : .drop, cluster: cluster)
-    var options = try CommonOptions.csvOptions(parsed)
-    do {
-      let formula = try Formula.parse(formulaText)
-      options.columns = Set(formula.columnReferences.map(\.name) + [cluster].compactMap { $0 })
-    } catch {
-      throw .data(String(describing: error))
-    }
-    let plan: CSVBlockPlan
-    do {
-      plan = try CSVBlockPlan.plan(
-        path: path, options: options, idColumn: cluster, blockRows: blockRows)
-    } catch {
-      switch error.exitCode {
-      case ExitCode.noInput: throw .noInput(error.description)
-      case ExitCode.ioError: throw .io(error.description)
-      default: throw .data(error.description)
-      }
-    }
+    let (plan, options) = try StreamInput.plan(
+      parsed, formula: formulaText, idColumn: cluster, command: "logit")
     let blockOptions = options
     let fit: LogisticFit
     do {

@@ -36,16 +36,8 @@ enum LogitCommand {
       .option("id", value: "column", help: "Cluster column for --gee, e.g. patient_id."),
       .option("level", value: "p", help: "Confidence level of intervals.", default: "0.95"),
       RiskModelExport.option, ModelInput.patientsOption,
-      .flag(
-        "stream",
-        help:
-          "Fit in passes over blocks of whole patients, never holding the file (bounded memory; same numbers; no AUC or Hosmer-Lemeshow)."
-      ),
-      .option(
-        "block-rows", value: "n",
-        help: "Rows per block with --stream (blocks end between patients).",
-        default: "500000"),
-    ] + mixedOptions + CommonOptions.csv.filter { $0.name != ColumnMapping.id.name }
+    ] + StreamInput.options + mixedOptions
+      + CommonOptions.csv.filter { $0.name != ColumnMapping.id.name }
       + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
     run: run)
 

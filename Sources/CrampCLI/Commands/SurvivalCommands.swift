@@ -163,13 +163,18 @@ enum CoxCommand {
           "Survival curve for a covariate profile, e.g. \"age_over_50=1,dialysis=0\" (others at the cohort median)."
       ),
       RiskModelExport.option,
-    ] + CommonOptions.csv + CommonOptions.rendering + CommonOptions.charts + [
-      CommonOptions.strict, CommonOptions.quiet,
-    ],
+    ] + StreamInput.options + CommonOptions.csv + CommonOptions.rendering
+      + CommonOptions.charts + [CommonOptions.strict, CommonOptions.quiet],
     run: run)
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
     let level = try SurvivalOptions.level(parsed)
+    if parsed.flag("stream") {
+      if try frailtyTerm(parsed) != nil {
+        throw .usage("'--stream' does not fit frailty() terms yet.", command: "cox")
+      }
+      return try runStreamed(parsed, context: context, level: level)
+    }
     if let (formula, term) = try frailtyTerm(parsed) {
       return try runFrailty(parsed, &context, formula: formula, term: term, level: level)
     }
