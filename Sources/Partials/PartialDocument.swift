@@ -170,6 +170,34 @@ public struct PartialDocument: Sendable, Equatable {
     records.first { $0.key == key }?.fields.first
   }
 
+  /// Records `key<TAB>name<TAB>value...` as a dictionary of lists (the `setting` and
+  /// `levels` records of states).
+  public func lists(_ key: String) -> [String: [String]] {
+    var out: [String: [String]] = [:]
+    for fields in all(key) {
+      guard let name = fields.first else { continue }
+      out[name] = Array(fields.dropFirst())
+    }
+    return out
+  }
+
+  /// Records `key<TAB>name<TAB>count` as a dictionary (`dropped-by`).
+  public func counts(_ key: String) -> [String: Int] {
+    var out: [String: Int] = [:]
+    for fields in all(key) where fields.count == 2 { out[fields[0]] = Int(fields[1]) ?? 0 }
+    return out
+  }
+
+  /// Appends one record per entry of `lists`, sorted by name (read back by ``lists(_:)``).
+  public mutating func append(_ key: String, lists: [String: [String]]) {
+    for name in lists.keys.sorted() { append(key, [name] + (lists[name] ?? [])) }
+  }
+
+  /// Appends one record per entry of `counts`, sorted by name (read back by ``counts(_:)``).
+  public mutating func append(_ key: String, counts: [String: Int]) {
+    for name in counts.keys.sorted() { append(key, [name, String(counts[name] ?? 0)]) }
+  }
+
   /// Reads a number written by ``format(_:)``.
   public func number(_ text: String, key: String) throws(PartialsError) -> Double {
     switch text {

@@ -104,12 +104,10 @@ public struct PartitionSchema: PartialStatistics, Equatable {
   public var document: PartialDocument {
     var d = PartialDocument(kind: .statistics)
     header.write(to: &d)
-    for key in settings.keys.sorted() { d.append("setting", [key] + (settings[key] ?? [])) }
+    d.append("setting", lists: settings)
     d.append("rows", [String(rows)])
     d.append("dropped", [String(dropped)])
-    for key in droppedByVariable.keys.sorted() {
-      d.append("dropped-by", [key, String(droppedByVariable[key] ?? 0)])
-    }
+    d.append("dropped-by", counts: droppedByVariable)
     for (name, values) in agreedLevels.sorted(by: { $0.key < $1.key }) {
       d.append("levels", [name, levels[name]?.kind.rawValue ?? "text"] + values)
     }
@@ -124,17 +122,10 @@ public struct PartitionSchema: PartialStatistics, Equatable {
     guard header.pass == "schema" else {
       throw .malformed(source: d.source, line: 0, reason: "not a schema pass")
     }
-    settings = [:]
-    for fields in d.all("setting") {
-      guard let key = fields.first else { continue }
-      settings[key] = Array(fields.dropFirst())
-    }
+    settings = d.lists("setting")
     rows = try d.integer("rows")
     dropped = try d.integer("dropped")
-    droppedByVariable = [:]
-    for fields in d.all("dropped-by") where fields.count == 2 {
-      droppedByVariable[fields[0]] = Int(fields[1]) ?? 0
-    }
+    droppedByVariable = d.counts("dropped-by")
     levels = [:]
     for fields in d.all("levels") {
       guard fields.count >= 2, let kind = LevelKind(rawValue: fields[1]) else {

@@ -215,13 +215,11 @@ public struct DistributedLogistic: Sendable, Equatable {
   public var document: PartialDocument {
     var d = PartialDocument(kind: .state)
     d.append("model", ["logit"])
-    for key in settings.keys.sorted() { d.append("setting", [key] + (settings[key] ?? [])) }
-    for name in levels.keys.sorted() { d.append("levels", [name] + (levels[name] ?? [])) }
+    d.append("setting", lists: settings)
+    d.append("levels", lists: levels)
     d.append("rows", [String(rows)])
     d.append("dropped", [String(dropped)])
-    for key in droppedByVariable.keys.sorted() {
-      d.append("dropped-by", [key, String(droppedByVariable[key] ?? 0)])
-    }
+    d.append("dropped-by", counts: droppedByVariable)
     d.append("patients", [String(patients)])
     d.append("columns", columns)
     d.append("pass", [pass.rawValue])
@@ -243,22 +241,11 @@ public struct DistributedLogistic: Sendable, Equatable {
     guard d.kind == .state, d.value("model") == "logit" else {
       throw .malformed(source: d.source, line: 1, reason: "not a logit state")
     }
-    settings = [:]
-    for fields in d.all("setting") {
-      guard let key = fields.first else { continue }
-      settings[key] = Array(fields.dropFirst())
-    }
-    levels = [:]
-    for fields in d.all("levels") {
-      guard let name = fields.first else { continue }
-      levels[name] = Array(fields.dropFirst())
-    }
+    settings = d.lists("setting")
+    levels = d.lists("levels")
     rows = try d.integer("rows")
     dropped = try d.integer("dropped")
-    droppedByVariable = [:]
-    for fields in d.all("dropped-by") where fields.count == 2 {
-      droppedByVariable[fields[0]] = Int(fields[1]) ?? 0
-    }
+    droppedByVariable = d.counts("dropped-by")
     patients = try d.integer("patients")
     columns = try d.one("columns")
     guard let pass = Pass(rawValue: try d.one("pass").first ?? "") else {

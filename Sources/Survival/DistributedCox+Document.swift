@@ -8,12 +8,10 @@ extension DistributedCox {
   public var document: PartialDocument {
     var d = PartialDocument(kind: .state)
     d.append("model", ["cox"])
-    for key in settings.keys.sorted() { d.append("setting", [key] + (settings[key] ?? [])) }
-    for name in levels.keys.sorted() { d.append("levels", [name] + (levels[name] ?? [])) }
+    d.append("setting", lists: settings)
+    d.append("levels", lists: levels)
     d.append("dropped", [String(dropped)])
-    for key in droppedByVariable.keys.sorted() {
-      d.append("dropped-by", [key, String(droppedByVariable[key] ?? 0)])
-    }
+    d.append("dropped-by", counts: droppedByVariable)
     d.append("patients", [String(patients)])
     d.append("ties", [ties.rawValue])
     d.append(
@@ -57,21 +55,10 @@ extension DistributedCox {
     func bad(_ reason: String) -> PartialsError {
       .malformed(source: d.source, line: 0, reason: reason)
     }
-    settings = [:]
-    for fields in d.all("setting") {
-      guard let key = fields.first else { continue }
-      settings[key] = Array(fields.dropFirst())
-    }
-    levels = [:]
-    for fields in d.all("levels") {
-      guard let name = fields.first else { continue }
-      levels[name] = Array(fields.dropFirst())
-    }
+    settings = d.lists("setting")
+    levels = d.lists("levels")
     dropped = try d.integer("dropped")
-    droppedByVariable = [:]
-    for fields in d.all("dropped-by") where fields.count == 2 {
-      droppedByVariable[fields[0]] = Int(fields[1]) ?? 0
-    }
+    droppedByVariable = d.counts("dropped-by")
     patients = try d.integer("patients")
     guard let ties = CoxModel.Ties(rawValue: try d.one("ties").first ?? "") else {
       throw bad("unknown tie method")

@@ -177,13 +177,20 @@ enum PartialCommand {
     return ExitCode.success
   }
 
-  /// `partial km`: the partition's Kaplan-Meier counts per group.
-  static func kaplanMeierCounts(
+  /// What a one-pass survival count needs of a partition: the formula, and the response,
+  /// groups and design (`nil` when no row is usable).
+  struct GroupedSurvival {
+    var formula: String
+    var y: SurvivalResponse
+    var groups: (codes: [Int], labels: [String], keys: [PartitionDesign.GroupKey])
+    var design: DesignMatrix
+  }
+
+  static func groupedSurvival(
     _ path: String, partition: String, parsed: ParsedArguments, context: Context
-  ) throws(CLIError) -> KaplanMeierCounts {
+  ) throws(CLIError) -> (formula: String, data: GroupedSurvival?) {
     let settings = try settings(parsed)
     let table = try loadPartition(path, settings: settings, parsed: parsed, context: context)
-    let header = PartialHeader(model: "km", pass: "counts", state: "-", partition: partition)
     let formula = PartitionDesign.formula(settings)
     let design: DesignMatrix?
     do {
@@ -191,54 +198,48 @@ enum PartialCommand {
     } catch {
       throw .data("partition '\(partition)': \(error)")
     }
-    guard let design else {
-      return KaplanMeierCounts(
-        header: header, formula: formula, y: nil, codes: [], labels: [], keys: [])
-    }
+    guard let design else { return (formula, nil) }
     let y = try SurvivalInput.response(design, command: "partial")
     do {
       let groups = try PartitionDesign.groups(design, table: table)
-      return KaplanMeierCounts(
-        header: header, formula: formula, y: y, codes: groups.codes, labels: groups.labels,
-        keys: groups.keys)
+      return (formula, GroupedSurvival(formula: formula, y: y, groups: groups, design: design))
     } catch {
       throw .usage(error.description, command: "partial")
     }
+  }
+
+  /// `partial km`: the partition's Kaplan-Meier counts per group.
+  static func kaplanMeierCounts(
+    _ path: String, partition: String, parsed: ParsedArguments, context: Context
+  ) throws(CLIError) -> KaplanMeierCounts {
+    let header = PartialHeader(model: "km", pass: "counts", state: "-", partition: partition)
+    let (formula, data) = try groupedSurvival(
+      path, partition: partition, parsed: parsed, context: context)
+    return KaplanMeierCounts(
+      header: header, formula: formula, y: data?.y, codes: data?.groups.codes ?? [],
+      labels: data?.groups.labels ?? [], keys: data?.groups.keys ?? [])
   }
 
   /// `partial logrank`: the partition's counts per stratum, group and time.
   static func logRankCounts(
     _ path: String, partition: String, parsed: ParsedArguments, context: Context
   ) throws(CLIError) -> LogRankCounts {
-    let settings = try settings(parsed)
-    let table = try loadPartition(path, settings: settings, parsed: parsed, context: context)
     let header = PartialHeader(model: "logrank", pass: "counts", state: "-", partition: partition)
-    let formula = PartitionDesign.formula(settings)
-    let design: DesignMatrix?
-    do {
-      design = try PartitionDesign.design(settings: settings, levels: [:], table: table)
-    } catch {
-      throw .data("partition '\(partition)': \(error)")
-    }
-    guard let design else {
+    let (formula, data) = try groupedSurvival(
+      path, partition: partition, parsed: parsed, context: context)
+    guard let data else {
       return LogRankCounts(
         header: header, formula: formula, y: nil, codes: [], labels: [], keys: [], strata: [])
     }
-    let y = try SurvivalInput.response(design, command: "partial")
-    if y.isCountingProcess {
+    if data.y.isCountingProcess {
       throw .data("partition '\(partition)': the log-rank test needs right-censored data")
     }
     let strata =
-      design.strata.map { s in s.codes.map { s.labels[Int($0)] } }
-      ?? [String](repeating: "", count: y.count)
-    do {
-      let groups = try PartitionDesign.groups(design, table: table)
-      return LogRankCounts(
-        header: header, formula: formula, y: y, codes: groups.codes, labels: groups.labels,
-        keys: groups.keys, strata: strata)
-    } catch {
-      throw .usage(error.description, command: "partial")
-    }
+      data.design.strata.map { s in s.codes.map { s.labels[Int($0)] } }
+      ?? [String](repeating: "", count: data.y.count)
+    return LogRankCounts(
+      header: header, formula: formula, y: data.y, codes: data.groups.codes,
+      labels: data.groups.labels, keys: data.groups.keys, strata: strata)
   }
 
   /// The settings a first pass records (and every partition must share).
