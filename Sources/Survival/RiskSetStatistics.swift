@@ -246,7 +246,48 @@ public struct RiskSetStatistics: PartialStatistics, Equatable {
     let xc = try input.centred(center)
     let eta = input.linearPredictors(centred: xc, beta: beta)
     let centrePart = zip(center, beta).reduce(0) { $0 + $1.0 * $1.1 }
+    // Rows are summed in plain doubles per (stratum, time) slot, as the in-memory sweep sums
+    // them, and each slot's sums become exact sums once at the end: one dictionary lookup and
+    // O(p^2) additions per row, no allocation.
+    let width = 1 + p + p * (p + 1) / 2
+    var slots: [Key: Int] = [:]
+    var keys: [Key] = []
+    var exitSums: [Double] = []
+    var entrySums: [Double] = []
+    var eventSums: [Double] = []
+    var counts: [(exits: Int, entries: Int, events: Int)] = []
+    var eventWeights: [Double] = []
+    var eventXPlain = [Double](repeating: 0, count: p)
+    var eventLinearPlain = 0.0
+    func slot(_ key: Key) -> Int {
+      if let k = slots[key] { return k }
+      let k = keys.count
+      slots[key] = k
+      keys.append(key)
+      exitSums.append(contentsOf: repeatElement(0, count: width))
+      entrySums.append(contentsOf: repeatElement(0, count: width))
+      eventSums.append(contentsOf: repeatElement(0, count: width))
+      counts.append((0, 0, 0))
+      eventWeights.append(0)
+      return k
+    }
     var row = [Double](repeating: 0, count: p)
+    func add(_ sums: inout [Double], _ k: Int, risk: Double) {
+      var index = k * width
+      sums[index] += risk
+      index += 1
+      for i in 0..<p {
+        sums[index + i] += risk * row[i]
+      }
+      index += p
+      for i in 0..<p {
+        let rx = risk * row[i]
+        for j in i..<p {
+          sums[index] += rx * row[j]
+          index += 1
+        }
+      }
+    }
     for i in 0..<n {
       let w = input.weights?[i] ?? 1
       let risk = w * exp(eta[i])
@@ -254,23 +295,46 @@ public struct RiskSetStatistics: PartialStatistics, Equatable {
       maxLinearPredictor = max(maxLinearPredictor, eta[i] + centrePart)
       let stratum = input.stratum(i)
       // `+ 0` turns a -0 time into 0, so one time has one key and one text form.
-      let exit = Key(stratum: stratum, time: input.response.stop[i] + 0)
-      points[exit, default: TimePoint(order: p)].exits.add(risk: risk, x: row)
-      points[exit, default: TimePoint(order: p)].exitCount += 1
+      let exit = slot(Key(stratum: stratum, time: input.response.stop[i] + 0))
+      add(&exitSums, exit, risk: risk)
+      counts[exit].exits += 1
       if let start = input.response.start?[i] {
-        let entry = Key(stratum: stratum, time: start + 0)
-        points[entry, default: TimePoint(order: p)].entries.add(risk: risk, x: row)
-        points[entry, default: TimePoint(order: p)].entryCount += 1
+        let entry = slot(Key(stratum: stratum, time: start + 0))
+        add(&entrySums, entry, risk: risk)
+        counts[entry].entries += 1
       }
       if input.response.event[i] {
         events += 1
-        points[exit, default: TimePoint(order: p)].eventCount += 1
-        points[exit, default: TimePoint(order: p)].eventWeight.add(w)
-        points[exit, default: TimePoint(order: p)].eventRisk.add(risk: risk, x: row)
-        for j in 0..<p { eventX[j].add(w * row[j]) }
-        eventLinear.add(w * eta[i])
+        counts[exit].events += 1
+        eventWeights[exit] += w
+        add(&eventSums, exit, risk: risk)
+        for j in 0..<p { eventXPlain[j] += w * row[j] }
+        eventLinearPlain += w * eta[i]
       }
     }
+    func sums(_ plain: [Double], _ k: Int) -> RiskSums {
+      var out = RiskSums(order: p)
+      let base = k * width
+      out.s0 = ExactSum([plain[base]])
+      for j in 0..<p { out.s1[j] = ExactSum([plain[base + 1 + j]]) }
+      for j in 0..<(p * (p + 1) / 2) { out.s2[j] = ExactSum([plain[base + 1 + p + j]]) }
+      return out
+    }
+    for (k, key) in keys.enumerated() {
+      var point = TimePoint(order: p)
+      point.exitCount = counts[k].exits
+      point.entryCount = counts[k].entries
+      point.eventCount = counts[k].events
+      if counts[k].exits > 0 { point.exits = sums(exitSums, k) }
+      if counts[k].entries > 0 { point.entries = sums(entrySums, k) }
+      if counts[k].events > 0 {
+        point.eventRisk = sums(eventSums, k)
+        point.eventWeight = ExactSum([eventWeights[k]])
+      }
+      points[key] = point
+    }
+    eventX = eventXPlain.map { ExactSum([$0]) }
+    eventLinear = ExactSum([eventLinearPlain])
   }
 
   public mutating func merge(_ other: RiskSetStatistics) throws(PartialsError) {

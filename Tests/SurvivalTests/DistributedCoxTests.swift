@@ -260,11 +260,14 @@ struct DistributedCoxTests {
       }
       let summary = worst.keys.sorted().map { "\($0) \(worst[$0] ?? 0)" }
       print("\(c.name), K=\(k): max relative differences: \(summary.joined(separator: ", "))")
-      // The statistics are exact sums of the rows' terms, so every partitioning gives the
-      // same merged statistics, hence the same fit to the bit.
+      // Each partition sums its rows in doubles (as the in-memory sweep does) and the
+      // partitions are merged exactly: the merge order never changes a bit (tested in
+      // `documents`), the partitioning only the rounding of the per-partition sums.
       if let first {
-        #expect(fit.coefficients == first.coefficients, "\(c.name) K=\(k) differs from K=1")
-        #expect(fit.logLikelihood == first.logLikelihood)
+        #expect(fit.iterations == first.iterations, "\(c.name) K=\(k) iterations")
+        for (a, b) in zip(fit.coefficients, first.coefficients) where !infinite.contains(a.term) {
+          check(a.estimate, b.estimate, "\(a.term) coef vs K=1")
+        }
       } else {
         first = fit
       }
