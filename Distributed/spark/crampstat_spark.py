@@ -46,12 +46,13 @@ def crampstat_binary(name):
     return found
 
 
-def run(binary, arguments, stdin=None, what="crampstat"):
+def run(binary, arguments, stdin=None, what="crampstat", cwd=None):
     """Runs crampstat; a failure raises with its stderr (which names file, line, rule)."""
     process = subprocess.run(
         [binary] + arguments,
         input=stdin,
         capture_output=True,
+        cwd=cwd,
         env=dict(os.environ, OPENBLAS_NUM_THREADS="1"),
     )
     if process.returncode != 0:
@@ -179,21 +180,23 @@ def main(argv):
             merged = texts.map(partial_pass(options.crampstat, arguments, state_text)).treeReduce(
                 combine
             )
-            merged_path = os.path.join(scratch, f"merged-{iteration}.txt")
-            with open(merged_path, "w", encoding="utf-8") as handle:
+            # Fixed names in the scratch directory, so the printed parameters are the same
+            # in every run (no temporary paths in the output).
+            with open(os.path.join(scratch, "merged.txt"), "w", encoding="utf-8") as handle:
                 handle.write(merged)
-            next_path = os.path.join(scratch, f"state-{iteration + 1}.txt")
-            solve = ["solve", merged_path, "--next", next_path, "-q"] + solve_extra
+            solve = ["solve", "merged.txt", "--next", "next.txt", "-q",
+                     "--data-name", options.input] + solve_extra
             if state_text is not None:
-                state_path = os.path.join(scratch, f"state-{iteration}.txt")
-                solve += ["--state", state_path]
-            out = run(binary, solve, what="solve")
+                solve += ["--state", "state.txt"]
+            out = run(binary, solve, what="solve", cwd=scratch)
+            next_path = os.path.join(scratch, "next.txt")
             if not os.path.exists(next_path):
                 sys.stdout.write(out.decode("utf-8"))
                 spark.stop()
                 return 0
             with open(next_path, encoding="utf-8") as handle:
                 state_text = handle.read()
+            os.replace(next_path, os.path.join(scratch, "state.txt"))
             print(
                 f"crampstat_spark: pass {iteration + 1} {time.time() - pass_started:.2f} s, "
                 f"{len(merged)} bytes merged",

@@ -89,6 +89,9 @@ enum PartialCommand {
       .option("times", value: "list", help: "km: survival table at these times, e.g. 7,30."),
       .option("rho", value: "rho", help: "logrank: G-rho family parameter.", default: "0"),
       .option(
+        "data-name", value: "name",
+        help: "Name of the data shown in the fit's header (default: the statistics file)."),
+      .option(
         "ties", value: "method", help: "cox (first solve): tie handling, as coxph's ties.",
         allowed: ["efron", "breslow"], default: "efron"),
       CommonOptions.strict, CommonOptions.quiet,
@@ -436,7 +439,7 @@ enum PartialCommand {
       try ModelInput.report(
         diagnostics: fit.diagnostics.map(\.description), parsed: parsed, context: context)
       let report = LogisticReport(
-        fit: fit, source: path,
+        fit: fit, source: parsed.value("data-name") ?? path,
         clusterColumn: fit.clusterCount == nil ? nil : clusterColumn)
       try deliverResult(
         command: "logit", parsed: parsed, context: context, body: report.jsonBody,
@@ -498,7 +501,7 @@ enum PartialCommand {
         diagnostics: fit.diagnostics.map(CoxReport.describe), parsed: parsed, context: context)
       let formula = PartitionDesign.formula(settings)
       var report = CoxReport(
-        fit: fit, formula: formula, source: source,
+        fit: fit, formula: formula, source: parsed.value("data-name") ?? source,
         subjects: patients > 0 ? patients : fit.count, droppedRowCount: dropped.0,
         droppedByVariable: dropped.1, confidenceLevel: level)
       report.clusterColumn = clusterColumn(formula)
