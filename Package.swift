@@ -94,7 +94,9 @@ let package = Package(
     .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
     .testTarget(
       name: "PartialsTests",
-      dependencies: ["Partials", "Regression", "Formula", "CrampData", "_TestSupport"]),
+      dependencies: [
+        "Partials", "Regression", "Formula", "CrampData", "DiarySimulation", "_TestSupport",
+      ]),
     .testTarget(
       name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "Parallelism", "_TestSupport"]),
     .testTarget(name: "DistributionsTests", dependencies: ["Distributions", "_TestSupport"]),

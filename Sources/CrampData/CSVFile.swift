@@ -5,9 +5,9 @@ import Synchronization
 ///
 /// The path `-` is standard input: read to its end once, then kept, so a command that
 /// reads its input twice (a header pass, then the table) sees the same bytes.
-enum CSVFile {
+public enum CSVFile {
   /// The name used in messages for `path` (`<stdin>` for `-`).
-  static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
+  public static func displayName(_ path: String) -> String { path == "-" ? "<stdin>" : path }
 
   private static let standardInput = Mutex<[UInt8]?>(nil)
 

@@ -169,16 +169,9 @@ public struct DistributedLogistic: Sendable, Equatable {
   private func fit(meat: ClusterMeat?, model: LogisticModel) throws -> LogisticFit {
     guard let beta else { throw RegressionError.singularInformation(iteration: 0) }
     let p = columns.count
-    var information = Matrix(rows: p, columns: p)
-    var k = 0
-    for i in 0..<p {
-      for j in i..<p {
-        information[i, j] = self.information[k]
-        information[j, i] = self.information[k]
-        k += 1
-      }
-    }
-    let covariance = try Cholesky(information).inverse()
+    let covariance = try Cholesky(
+      IRLSStatistics.symmetric(upper: information, order: p)
+    ).inverse()
     var diagnostics: [FitDiagnostic] = []
     if !converged { diagnostics.append(.didNotConverge(iterations: iteration)) }
     if extreme > 0 { diagnostics.append(.fittedProbabilitiesZeroOrOne(count: extreme)) }

@@ -100,13 +100,17 @@ public struct IRLSStatistics: PartialStatistics, Equatable {
 
   /// The merged `X'WX` as a symmetric matrix.
   public var informationMatrix: Matrix {
-    let p = columns.count
+    Self.symmetric(upper: information.map(\.value), order: columns.count)
+  }
+
+  /// The symmetric `p x p` matrix whose upper triangle, row by row, is `upper`.
+  static func symmetric(upper: [Double], order p: Int) -> Matrix {
     var m = Matrix(rows: p, columns: p)
     var k = 0
     for i in 0..<p {
       for j in i..<p {
-        m[i, j] = information[k].value
-        m[j, i] = m[i, j]
+        m[i, j] = upper[k]
+        m[j, i] = upper[k]
         k += 1
       }
     }

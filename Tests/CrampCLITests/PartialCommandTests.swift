@@ -66,6 +66,19 @@ struct PartialCommandTests {
     return ("", merged)
   }
 
+  /// The teaching patients' `columns`, comma-joined, by patient id (to join onto a layout).
+  static func baseline(_ columns: [String]) throws -> [String: String] {
+    let patients = try TemporaryFile.read(repositoryPath("Datasets/teaching/patients.csv"))
+      .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let header = patients[0].map(String.init)
+    let indices = try columns.map { try #require(header.firstIndex(of: $0)) }
+    var baseline: [String: String] = [:]
+    for row in patients.dropFirst() {
+      baseline[String(row[0])] = indices.map { String(row[$0]) }.joined(separator: ",")
+    }
+    return baseline
+  }
+
   static func coefficients(_ json: String) throws -> [[String: Any]] {
     let object = try #require(
       try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
@@ -190,13 +203,7 @@ struct PartialCommandTests {
         "layout", repositoryPath("Datasets/teaching/diary_nights.csv"), "--to", "first", "-q",
       ])
     #expect(layout.status == 0, "\(layout.err)")
-    let patients = try TemporaryFile.read(repositoryPath("Datasets/teaching/patients.csv"))
-      .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-    let columns = patients[0].map(String.init)
-    let sex = try #require(columns.firstIndex(of: "sex"))
-    let age = try #require(columns.firstIndex(of: "age_over_50"))
-    var baseline: [String: String] = [:]
-    for row in patients.dropFirst() { baseline[String(row[0])] = "\(row[sex]),\(row[age])" }
+    let baseline = try Self.baseline(["sex", "age_over_50"])
     var lines = layout.out.split(separator: "\n").map(String.init)
     let header = lines.removeFirst() + ",sex,age_over_50"
     lines = lines.map { $0 + "," + (baseline[String($0.prefix { $0 != "," })] ?? ",") }
@@ -278,13 +285,7 @@ struct PartialCommandTests {
     let layout = runCLI(
       ["layout", repositoryPath("Datasets/teaching/diary_nights.csv"), "--to", "ag", "-q"])
     #expect(layout.status == 0, "\(layout.err)")
-    let patients = try TemporaryFile.read(repositoryPath("Datasets/teaching/patients.csv"))
-      .split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
-    let columns = patients[0].map(String.init)
-    let sex = try #require(columns.firstIndex(of: "sex"))
-    let age = try #require(columns.firstIndex(of: "age_over_50"))
-    var baseline: [String: String] = [:]
-    for row in patients.dropFirst() { baseline[String(row[0])] = "\(row[age]),\(row[sex])" }
+    let baseline = try Self.baseline(["age_over_50", "sex"])
     var lines = layout.out.split(separator: "\n").map(String.init)
     let header = lines.removeFirst() + ",age_over_50,sex"
     var parts = [String](repeating: header + "\n", count: 4)

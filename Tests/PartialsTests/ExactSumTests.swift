@@ -1,3 +1,4 @@
+import DiarySimulation
 import Partials
 import Testing
 
@@ -13,10 +14,10 @@ struct ExactSumTests {
 
   @Test("the rounded value and canonical components do not depend on the order")
   func orderIndependence() {
-    var generator = SplitMix(seed: 42)
+    var generator = SplitMix64(state: 42)
+    func unit() -> Double { Double(generator.next() >> 11) * 0x1p-53 }
     let terms = (0..<2000).map { _ in
-      (generator.unit() - 0.5)
-        * Double(sign: .plus, exponent: Int(generator.unit() * 60) - 30, significand: 1)
+      (unit() - 0.5) * Double(sign: .plus, exponent: Int(unit() * 60) - 30, significand: 1)
     }
     let forward = ExactSum(terms)
     let backward = ExactSum(terms.reversed())
@@ -42,18 +43,4 @@ struct ExactSumTests {
     #expect(ExactSum([1, .infinity]).value == .infinity)
     #expect(ExactSum([1, .nan]).value.isNaN)
   }
-}
-
-/// A small deterministic generator for test data.
-struct SplitMix {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
 }

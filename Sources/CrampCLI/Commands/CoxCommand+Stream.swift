@@ -49,7 +49,7 @@ extension CoxCommand {
     try ModelInput.report(
       diagnostics: fit.diagnostics.map(CoxReport.describe), parsed: parsed, context: context)
     var report = CoxReport(
-      fit: fit, formula: formula, source: CSVReaderName.display(path),
+      fit: fit, formula: formula, source: CSVFile.displayName(path),
       subjects: result.state.patients > 0 ? result.state.patients : fit.count,
       droppedRowCount: result.state.dropped, droppedByVariable: result.state.droppedByVariable,
       confidenceLevel: level)

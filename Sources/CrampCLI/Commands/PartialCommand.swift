@@ -112,7 +112,7 @@ enum PartialCommand {
     guard let path = parsed.argument("file") else {
       throw .usage("Missing <file>.", command: "partial")
     }
-    let partition = parsed.value("partition") ?? CSVReaderName.display(path)
+    let partition = parsed.value("partition") ?? CSVFile.displayName(path)
     let document: PartialDocument
     if model == "logrank" {
       document = try logRankCounts(
@@ -284,7 +284,7 @@ enum PartialCommand {
     do {
       _ = try Formula.parse(formula, columns: header)
     } catch {
-      throw .data("\(CSVReaderName.display(path)): \(error)")
+      throw .data("\(CSVFile.displayName(path)): \(error)")
     }
     return table
   }
@@ -425,16 +425,10 @@ enum PartialCommand {
     }
     switch step {
     case .pass(let next):
-      guard let nextPath = parsed.value("next") else {
-        throw .usage(
-          "Another pass is needed: give '--next <file>' for the next state.", command: "solve")
-      }
-      try OutputWriter.write(Array(next.document.encoded.utf8), to: nextPath)
-      if !parsed.flag("quiet") {
-        context.console.err(
-          "solve: next pass '\(next.pass.rawValue)' (IRLS iteration \(next.iteration)); "
-            + "state written to \(nextPath)\n")
-      }
+      try writeNextState(
+        next.document,
+        pass: "'\(next.pass.rawValue)' (IRLS iteration \(next.iteration))", parsed: parsed,
+        context: context)
     case .fit(let fit):
       try ModelInput.report(
         diagnostics: fit.diagnostics.map(\.description), parsed: parsed, context: context)
@@ -487,15 +481,8 @@ enum PartialCommand {
     }
     switch step {
     case .pass(let next):
-      guard let nextPath = parsed.value("next") else {
-        throw .usage(
-          "Another pass is needed: give '--next <file>' for the next state.", command: "solve")
-      }
-      try OutputWriter.write(Array(next.document.encoded.utf8), to: nextPath)
-      if !parsed.flag("quiet") {
-        context.console.err(
-          "solve: next pass '\(next.pass.rawValue)'; state written to \(nextPath)\n")
-      }
+      try writeNextState(
+        next.document, pass: "'\(next.pass.rawValue)'", parsed: parsed, context: context)
     case .fit(let fit):
       try ModelInput.report(
         diagnostics: fit.diagnostics.map(CoxReport.describe), parsed: parsed, context: context)
@@ -513,11 +500,25 @@ enum PartialCommand {
   }
 
   static func readCoxState(_ path: String) throws(CLIError) -> DistributedCox {
-    let text = try readText(path)
+    let document = try readStateDocument(path)
     do {
-      return try DistributedCox(document: PartialDocument(text: text, source: path))
+      return try DistributedCox(document: document)
     } catch {
       throw .data("\(path): \(error)")
+    }
+  }
+
+  /// `solve`'s next state to `--next`, and a line on stderr naming the pass it asks for.
+  static func writeNextState(
+    _ state: PartialDocument, pass: String, parsed: ParsedArguments, context: Context
+  ) throws(CLIError) {
+    guard let nextPath = parsed.value("next") else {
+      throw .usage(
+        "Another pass is needed: give '--next <file>' for the next state.", command: "solve")
+    }
+    try OutputWriter.write(Array(state.encoded.utf8), to: nextPath)
+    if !parsed.flag("quiet") {
+      context.console.err("solve: next pass \(pass); state written to \(nextPath)\n")
     }
   }
 
@@ -575,7 +576,7 @@ enum PartialCommand {
   static func readDocuments(_ path: String) throws(CLIError) -> [PartialDocument] {
     let text = try readText(path)
     do throws(PartialsError) {
-      let documents = try partialDocuments(in: text, source: CSVReaderName.display(path))
+      let documents = try partialDocuments(in: text, source: CSVFile.displayName(path))
       if documents.isEmpty {
         throw PartialsError.malformed(source: path, line: 1, reason: "no document")
       }
@@ -586,20 +587,25 @@ enum PartialCommand {
   }
 
   static func readState(_ path: String) throws(CLIError) -> DistributedLogistic {
-    let text = try readText(path)
+    let document = try readStateDocument(path)
     do throws(PartialsError) {
-      let documents = try partialDocuments(in: text, source: path)
-      guard documents.count == 1, let d = documents.first else {
-        throw PartialsError.malformed(source: path, line: 1, reason: "one state expected")
-      }
-      return try DistributedLogistic(document: d)
+      return try DistributedLogistic(document: document)
     } catch {
       throw .data(error.description)
     }
   }
-}
 
-/// How a path is named in messages (`<stdin>` for `-`).
-enum CSVReaderName {
-  static func display(_ path: String) -> String { path == "-" ? "<stdin>" : path }
+  /// The one state document in `path` (65 when it holds none or several).
+  static func readStateDocument(_ path: String) throws(CLIError) -> PartialDocument {
+    let text = try readText(path)
+    do throws(PartialsError) {
+      let documents = try partialDocuments(in: text, source: path)
+      guard documents.count == 1, let d = documents.first, d.kind == .state else {
+        throw PartialsError.malformed(source: path, line: 1, reason: "one state expected")
+      }
+      return d
+    } catch {
+      throw .data(error.description)
+    }
+  }
 }
