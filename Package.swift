@@ -53,13 +53,16 @@ let package = Package(
       name: "Ordinal", dependencies: ["Distributions", "Formula", "LinearAlgebra"]),
     .target(
       name: "Recurrent",
-      dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra", "Survival"]
+      dependencies: [
+        "CrampData", "Distributions", "Formula", "LinearAlgebra", "Parallelism", "Partials",
+        "Survival",
+      ]
     ),
     .target(
       name: "Analysis",
       dependencies: [
         "CrampData", "Distributions", "Formula", "LinearAlgebra", "MixedModels", "Parallelism",
-        "Partials", "Regression", "Survival",
+        "Partials", "Recurrent", "Regression", "Survival",
       ]
     ),
     .target(

@@ -54,7 +54,8 @@ public enum PartitionDesign {
     model: String, partition: String, settings: [String: [String]], table: Table
   ) throws -> PartitionSchema {
     let formula = try Formula.parse(formula(settings), columns: table.columnNames)
-    if !formula.offsets.isEmpty {
+    // Only the Poisson state machine carries an offset (log nights) through its passes.
+    if !formula.offsets.isEmpty, model != "poisson" {
       throw PartialsError.unsupported(
         "offset() terms are not supported by distributed fits yet; fit in memory")
     }

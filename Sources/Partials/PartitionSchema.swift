@@ -26,6 +26,9 @@ public struct PartitionSchema: PartialStatistics, Equatable {
   public private(set) var levels: [String: (kind: LevelKind, values: Set<String>)]
   /// Patients (cluster labels) per partition, when the model has a cluster column.
   public private(set) var patients: [String: [String]]
+  /// Smallest values a model needs agreed over all partitions (a night-indexed diary's time
+  /// origin, `night`), merged by minimum.
+  public var minimums: [String: Double] = [:]
 
   /// One partition's schema.
   public init(
@@ -55,6 +58,7 @@ public struct PartitionSchema: PartialStatistics, Equatable {
     }
     rows += other.rows
     dropped += other.dropped
+    minimums.merge(other.minimums, uniquingKeysWith: min)
     droppedByVariable.merge(other.droppedByVariable, uniquingKeysWith: +)
     for (name, entry) in other.levels {
       if let mine = levels[name] {
@@ -114,6 +118,9 @@ public struct PartitionSchema: PartialStatistics, Equatable {
     for partition in patients.keys.sorted() {
       d.append("patients", [partition] + (patients[partition] ?? []))
     }
+    for name in minimums.keys.sorted() {
+      d.append("minimum", [name, PartialDocument.format(minimums[name] ?? 0)])
+    }
     return d
   }
 
@@ -137,6 +144,12 @@ public struct PartitionSchema: PartialStatistics, Equatable {
     for fields in d.all("patients") {
       guard let partition = fields.first else { continue }
       patients[partition] = Array(fields.dropFirst())
+    }
+    for fields in d.all("minimum") {
+      guard fields.count == 2 else {
+        throw .malformed(source: d.source, line: 0, reason: "a 'minimum' record needs a value")
+      }
+      minimums[fields[0]] = try d.number(fields[1], key: "minimum")
     }
   }
 }

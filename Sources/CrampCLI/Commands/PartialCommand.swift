@@ -2,6 +2,7 @@ import Analysis
 import CrampData
 import Formula
 import Partials
+import Recurrent
 import Regression
 import Reporting
 import Survival
@@ -11,7 +12,7 @@ import Survival
 /// (`Distributed/spark/`), with the numbers of the single-machine command.
 enum PartialCommand {
   /// Models with partial statistics today.
-  static let models = ["logit", "cox", "km", "logrank"]
+  static let models = ["logit", "cox", "km", "logrank", "poisson"]
 
   static let spec = CommandSpec(
     name: "partial",
@@ -28,12 +29,15 @@ enum PartialCommand {
       (Cox and Andersen-Gill, Surv(start, stop, event), strata(), cluster() for the robust \
       variance; ties by 'solve --ties'), \
       km and logrank (one pass: per stratum, group and time, events, censorings and \
-      entries). \
+      entries), poisson (the night-level diary, reshaped per partition as 'crampstat \
+      recurrent --model poisson' does, with its --formula '~ x', --count, --variance and \
+      layout rules; robust SEs by patient). \
       Example: crampstat partial logit part-0.csv --formula "cramp ~ dialysis_day" \
       --cluster patient_id --partition 0 > s0.txt
       """,
     arguments: [
-      ArgumentSpec(name: "model", help: "Model: logit, cox, km or logrank.", pathRole: nil),
+      ArgumentSpec(
+        name: "model", help: "Model: logit, cox, km, logrank or poisson.", pathRole: nil),
       ArgumentSpec(name: "file", help: "CSV of this partition, or '-' for standard input."),
     ],
     options: ModelInput.options + [
@@ -47,8 +51,20 @@ enum PartialCommand {
         "partition", value: "name",
         help: "Name of this partition in the statistics (default: the file name)."),
       CommonOptions.output, CommonOptions.quiet,
-    ] + CommonOptions.csv.filter { $0.name != ColumnMapping.id.name },
+    ] + recurrentOptions + CommonOptions.csv.filter { $0.name != ColumnMapping.id.name },
     run: runPartial)
+
+  /// The options of `crampstat recurrent` that shape a poisson partition's layout.
+  static let recurrentOptions: [OptionSpec] =
+    [
+      .option(
+        "count", value: "outcome", help: "poisson: what is counted per patient.",
+        allowed: RecurrentOptions.CountOutcome.allCases.map(\.rawValue), default: "cramps"),
+      .option(
+        "variance", value: "kind", help: "poisson: robust (by patient) or model-based variance.",
+        allowed: ["robust", "model"], default: "robust"),
+      .flag("no-merge", help: "poisson: do not merge cramp-free nights (no effect on counts)."),
+    ] + LayoutCommand.layoutRules
 
   static let combineSpec = CommandSpec(
     name: "combine",
@@ -114,7 +130,9 @@ enum PartialCommand {
     }
     let partition = parsed.value("partition") ?? CSVFile.displayName(path)
     let document: PartialDocument
-    if model == "logrank" {
+    if model == "poisson" {
+      document = try poissonPartial(path, partition: partition, parsed: parsed, context: context)
+    } else if model == "logrank" {
       document = try logRankCounts(
         path, partition: partition, parsed: parsed, context: context
       ).document
@@ -313,6 +331,7 @@ enum PartialCommand {
       if header.model == "cox", header.pass != "schema" {
         return try DistributedCox.combine(documents)
       }
+      if header.model == "poisson" { return try DistributedPoisson.combine(documents) }
       switch header.pass {
       case "schema": return try merged(documents, as: PartitionSchema.self).document
       case "irls": return try merged(documents, as: IRLSStatistics.self).document
@@ -382,6 +401,9 @@ enum PartialCommand {
     }
     if merged.value("model") == "cox" {
       return try solveCox(merged, source: path, level: level, parsed: parsed, context: context)
+    }
+    if merged.value("model") == "poisson" {
+      return try solvePoisson(merged, source: path, level: level, parsed: parsed, context: context)
     }
     if merged.value("model") == "km" {
       return try solveKaplanMeier(
