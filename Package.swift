@@ -93,7 +93,7 @@ let package = Package(
     ),
     // Shared by the test targets (not a product): the one Tolerance table and the reference
     // fixture loader that fails a suite whose fixture is missing, unparseable or empty.
-    .target(name: "_TestSupport", path: "Tests/_TestSupport"),
+    .target(name: "_TestSupport", dependencies: ["CrampData"], path: "Tests/_TestSupport"),
     .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
     .testTarget(
       name: "PartialsTests",
@@ -126,7 +126,11 @@ let package = Package(
     .testTarget(
       name: "MixedModelsTests",
       dependencies: ["MixedModels", "Formula", "CrampData", "_TestSupport"]),
-    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CrampData", "Formula"]),
+    .testTarget(
+      name: "AnalysisTests",
+      dependencies: [
+        "Analysis", "CrampData", "Formula", "Partials", "Recurrent", "Survival", "_TestSupport",
+      ]),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
     .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "_TestSupport"]),
     .testTarget(
