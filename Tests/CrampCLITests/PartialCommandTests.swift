@@ -189,8 +189,8 @@ struct PartialCommandTests {
     let stdin = runCLI(["logit", "-", "--formula", Self.formula, "--stream"])
     #expect(stdin.status == 74)
     // An unsupported model.
-    let cox = runCLI(["partial", "poisson", files[0], "--formula", Self.formula])
-    #expect(cox.status == 64)
+    let negbin = runCLI(["partial", "negbin", files[0], "--formula", Self.formula])
+    #expect(negbin.status == 64)
   }
 
   @Test("partial km and logrank over partitions print crampstat km's and logrank's output")
@@ -329,5 +329,49 @@ struct PartialCommandTests {
         }
       }
     }
+  }
+
+  @Test("partial poisson and recurrent --stream print crampstat recurrent's output")
+  func poissonAndRecurrentStream() throws {
+    let diary = repositoryPath("Datasets/teaching/diary_nights.csv")
+    let formula = "~ age_over_50 + sex + dialysis_day + factor(trimester)"
+    let files = try Self.partitions()
+    for variance in ["robust", "model"] {
+      let first = ["--formula", formula, "--variance", variance, "--count", "cramp-nights"]
+      let direct = runCLI(
+        ["recurrent", diary, "--model", "poisson", "-q"] + first.dropFirst(0))
+      #expect(direct.status == 0, "\(direct.err)")
+      let distributed = try Self.passes(
+        model: "poisson", files: files, first: first, solve: ["--data-name", diary])
+      #expect(distributed.contains("Rate ratios"))
+      #expect(distributed == direct.out)
+      let streamed = runCLI(
+        ["recurrent", diary, "--model", "poisson", "--stream", "--block-rows", "2000", "-q"]
+          + first)
+      #expect(streamed.status == 0, "\(streamed.err)")
+      #expect(streamed.out == direct.out)
+    }
+    for model in ["ag", "pwp-gap"] {
+      let arguments = ["recurrent", diary, "--model", model, "--formula", formula, "-q"]
+      let direct = runCLI(arguments + ["--format", "json"])
+      let streamed = runCLI(arguments + ["--stream", "--block-rows", "1500", "--format", "json"])
+      #expect(direct.status == 0 && streamed.status == 0, "\(streamed.err)")
+      let y = try Self.coefficients(direct.out)
+      let x = try Self.coefficients(streamed.out)
+      #expect(x.count == y.count && !x.isEmpty)
+      for (u, v) in zip(x, y) {
+        for key in ["estimate", "std_error", "robust_std_error", "model_std_error"] {
+          let p = try #require(u[key] as? Double, "\(key)")
+          let q = try #require(v[key] as? Double, "\(key)")
+          #expect(abs(p - q) <= Tolerance.distributed * abs(q), "\(model) \(key)")
+        }
+      }
+      let text = runCLI(arguments)
+      let streamedText = runCLI(arguments + ["--stream", "--block-rows", "1500"])
+      #expect(text.out == streamedText.out)
+    }
+    let refused = runCLI(["recurrent", diary, "--model", "mcf", "--stream", "-q"])
+    #expect(refused.status == 64)
+    #expect(refused.err.contains("--stream"))
   }
 }
