@@ -8,7 +8,8 @@ import Survival
 /// Recurrent-event fits in passes over blocks of whole patients (`crampstat recurrent
 /// --stream`): each block's diary rows are reshaped by ``RecurrentPartition`` and enter the
 /// same statistics as `crampstat partial`: ``DistributedCox`` for Andersen-Gill and PWP,
-/// ``DistributedPoisson`` for the Poisson rate model.
+/// ``DistributedPoisson`` for the Poisson rate model, ``DistributedMCF`` for the mean
+/// cumulative function.
 ///
 /// Up to ``RowPartition/workerCount`` blocks are in memory at once; every sum is exact, so
 /// the fit is the same bits for any thread count or block order.
@@ -17,31 +18,31 @@ public enum RecurrentStream {
   public enum Fit: Sendable {
     case cox(RecurrentCoxFit)
     case rate(RateFit)
+    case meanCumulative(MeanCumulativeFunction, TieSummary)
   }
 
   /// Fits the model of `settings` (``RecurrentPartition/settings(model:formula:options:)``)
   /// over `blockCount` blocks, each read by `diary(k)` when a pass needs it.
   /// - Throws: what reading a block, reshaping it, building its design or fitting throws;
   ///   ``PartialsError/overlap(reason:)`` when a patient's rows are in two blocks;
-  ///   ``RecurrentError/formula(_:)`` for a model without a streamed fit (MCF, negbin).
+  ///   ``RecurrentError/formula(_:)`` for a model without a streamed fit (negbin).
   public static func fit(
     blockCount: Int, diary: @escaping @Sendable (Int) throws -> Table,
     settings: [String: [String]], ties: CoxModel.Ties, confidenceLevel: Double
   ) throws -> Fit {
-    guard let model = RecurrentPartition.model(settings),
-      model.isCox || model == .poisson
-    else {
+    guard let model = RecurrentPartition.model(settings), model != .negativeBinomial else {
       throw RecurrentError.formula(
-        "--stream fits ag, pwp-gap, pwp-total and poisson; fit this model in memory")
+        "--stream fits ag, pwp-gap, pwp-total, poisson and mcf; fit negbin in memory")
     }
     func pass<S: Sendable>(_ body: @escaping @Sendable (Int, Table) throws -> S) throws -> [S] {
       try BlockResults.run(count: blockCount) { k in try body(k, try diary(k)) }
     }
     // First pass: the schema of each block's layout, and its diary rows.
     let first = try pass { k, table -> (PartitionSchema, Int) in
-      let (layout, minimum) = try RecurrentPartition.layout(diary: table, settings: settings)
+      let (layout, _, minimum) = try RecurrentPartition.layout(
+        diary: table, settings: settings)
       var schema = try PartitionDesign.schema(
-        model: model.isCox ? "cox" : "poisson", partition: "block-\(k)", settings: settings,
+        model: model.isCox ? "cox" : model.rawValue, partition: "block-\(k)", settings: settings,
         table: layout)
       if let minimum { schema.minimums["night"] = minimum }
       return (schema, table.rowCount)
@@ -52,6 +53,21 @@ public enum RecurrentStream {
     let agreed = RecurrentPartition.withOrigin(settings, origin: schema.minimums["night"])
     @Sendable func layout(_ table: Table) throws -> Table {
       try RecurrentPartition.layout(diary: table, settings: agreed).table
+    }
+    if model == .meanCumulativeFunction {
+      var state = try DistributedMCF(schema: schema)
+      while true {
+        let current = state
+        let documents = try pass { k, table in
+          try current.statistics(partition: "block-\(k)", diary: table)
+        }
+        switch try state.advance(
+          with: try DistributedMCF.combine(documents), confidenceLevel: confidenceLevel)
+        {
+        case .pass(let next): state = next
+        case .fit(let fit, let ties): return .meanCumulative(fit, ties)
+        }
+      }
     }
     if model == .poisson {
       var state = try DistributedPoisson(schema: schema)

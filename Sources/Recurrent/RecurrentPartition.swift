@@ -111,7 +111,7 @@ public enum RecurrentPartition {
   /// One partition's layout of its diary rows, and its smallest night (for the origin).
   /// - Throws: ``RecurrentError`` for a layout problem.
   public static func layout(diary: Table, settings: [String: [String]]) throws(RecurrentError)
-    -> (table: Table, minimumNight: Double?)
+    -> (table: Table, covariates: [String], minimumNight: Double?)
   {
     guard let model = model(settings) else {
       throw .formula("the settings name no recurrent model")
@@ -120,7 +120,7 @@ public enum RecurrentPartition {
     let minimum = RecurrentLayout.defaultOrigin(of: diary, options: options.layout)
     let reshaped = try RecurrentDesign.layout(
       diary: diary, formula: formula(settings), model: model, options: options)
-    return (reshaped.table, minimum)
+    return (reshaped.table, reshaped.covariates, minimum)
   }
 
   /// The first pass over one partition's diary: the schema of its layout, with its smallest
@@ -128,7 +128,7 @@ public enum RecurrentPartition {
   public static func schema(partition: String, settings: [String: [String]], diary: Table)
     throws -> PartitionSchema
   {
-    let (table, minimum) = try layout(diary: diary, settings: settings)
+    let (table, _, minimum) = try layout(diary: diary, settings: settings)
     var schema = try PartitionDesign.schema(
       model: model(settings)?.rawValue ?? "", partition: partition, settings: settings,
       table: table)

@@ -88,7 +88,8 @@ struct RecurrentStreamTests {
     try RecurrentDesign.build(diary: diary, formula: formula, model: model, options: options)
   }
 
-  @Test("Poisson: 1, 2, 7 (one empty) and 31 blocks give the in-memory fit", arguments: [1, 2, 7, 31])
+  @Test(
+    "Poisson: 1, 2, 7 (one empty) and 31 blocks give the in-memory fit", arguments: [1, 2, 7, 31])
   func poisson(count: Int) throws {
     let whole = try Self.reference(TeachingPartitions.whole(), model: .poisson)
     Self.expectRate(
@@ -186,11 +187,43 @@ struct RecurrentStreamTests {
     }
   }
 
-  @Test("MCF and negative binomial are not streamed")
+  @Test("the negative binomial is not streamed")
   func unsupported() throws {
-    let tables = try TeachingPartitions.tables(2)
-    for model in [RecurrentModel.meanCumulativeFunction, .negativeBinomial] {
-      #expect(throws: RecurrentError.self) { try Self.streamed(tables, model: model) }
+    #expect(throws: RecurrentError.self) {
+      try Self.streamed(TeachingPartitions.tables(2), model: .negativeBinomial)
+    }
+  }
+
+  @Test(
+    "MCF: 1, 2, 7 (one empty) and 31 blocks give the in-memory steps, SEs and comparison",
+    arguments: ["~ sex", "~ 1", "~ sex + age_over_50"], [1, 2, 7, 31])
+  func meanCumulative(formula: String, count: Int) throws {
+    let whole = try MeanCumulativeFunction.estimate(
+      try Self.reference(
+        TeachingPartitions.whole(), model: .meanCumulativeFunction, formula: formula))
+    let streamed = try Self.streamed(
+      TeachingPartitions.tables(count, empty: count == 7), model: .meanCumulativeFunction,
+      formula: formula)
+    guard case .meanCumulative(let fit, let ties) = streamed else {
+      Issue.record("expected an MCF")
+      return
+    }
+    #expect(ties.events == whole.groups.reduce(0) { $0 + $1.events })
+    #expect(fit.groups.map(\.label) == whole.groups.map(\.label))
+    for (a, b) in zip(fit.groups, whole.groups) {
+      #expect(a.patients == b.patients)
+      #expect(a.events == b.events)
+      #expect(a.steps.map(\.time) == b.steps.map(\.time))
+      #expect(a.steps.map(\.atRisk) == b.steps.map(\.atRisk))
+      for (x, y) in zip(a.steps, b.steps) {
+        Self.close(x.estimate, y.estimate, "\(b.label) MCF at \(y.time)")
+        Self.close(x.standardError, y.standardError, "\(b.label) SE at \(y.time)")
+      }
+    }
+    #expect((fit.comparison == nil) == (whole.comparison == nil))
+    if let a = fit.comparison, let b = whole.comparison {
+      Self.close(a.statistic, b.statistic, "comparison statistic")
+      #expect(a.degreesOfFreedom == b.degreesOfFreedom)
     }
   }
 }

@@ -370,7 +370,16 @@ struct PartialCommandTests {
       let streamedText = runCLI(arguments + ["--stream", "--block-rows", "1500"])
       #expect(text.out == streamedText.out)
     }
-    let refused = runCLI(["recurrent", diary, "--model", "mcf", "--stream", "-q"])
+    let mcfArguments = ["recurrent", diary, "--model", "mcf", "--formula", "~ sex", "-q"]
+    let mcf = runCLI(mcfArguments)
+    #expect(mcf.status == 0, "\(mcf.err)")
+    let mcfDistributed = try Self.passes(
+      model: "mcf", files: files, first: ["--formula", "~ sex"], solve: ["--data-name", diary])
+    #expect(mcfDistributed.contains("sex=F"))
+    #expect(mcfDistributed == mcf.out)
+    let mcfStreamed = runCLI(mcfArguments + ["--stream", "--block-rows", "2500"])
+    #expect(mcfStreamed.out == mcf.out)
+    let refused = runCLI(["recurrent", diary, "--model", "negbin", "--stream", "-q"])
     #expect(refused.status == 64)
     #expect(refused.err.contains("--stream"))
   }

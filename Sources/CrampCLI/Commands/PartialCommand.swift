@@ -12,7 +12,7 @@ import Survival
 /// (`Distributed/spark/`), with the numbers of the single-machine command.
 enum PartialCommand {
   /// Models with partial statistics today.
-  static let models = ["logit", "cox", "km", "logrank", "poisson"]
+  static let models = ["logit", "cox", "km", "logrank", "poisson", "mcf"]
 
   static let spec = CommandSpec(
     name: "partial",
@@ -31,13 +31,14 @@ enum PartialCommand {
       km and logrank (one pass: per stratum, group and time, events, censorings and \
       entries), poisson (the night-level diary, reshaped per partition as 'crampstat \
       recurrent --model poisson' does, with its --formula '~ x', --count, --variance and \
-      layout rules; robust SEs by patient). \
+      layout rules; robust SEs by patient) and mcf (the same diary input as 'recurrent \
+      --model mcf': counts, then the Lawless-Nadeau influence pass). \
       Example: crampstat partial logit part-0.csv --formula "cramp ~ dialysis_day" \
       --cluster patient_id --partition 0 > s0.txt
       """,
     arguments: [
       ArgumentSpec(
-        name: "model", help: "Model: logit, cox, km, logrank or poisson.", pathRole: nil),
+        name: "model", help: "Model: logit, cox, km, logrank, poisson or mcf.", pathRole: nil),
       ArgumentSpec(name: "file", help: "CSV of this partition, or '-' for standard input."),
     ],
     options: ModelInput.options + [
@@ -130,8 +131,10 @@ enum PartialCommand {
     }
     let partition = parsed.value("partition") ?? CSVFile.displayName(path)
     let document: PartialDocument
-    if model == "poisson" {
-      document = try poissonPartial(path, partition: partition, parsed: parsed, context: context)
+    if model == "poisson" || model == "mcf" {
+      document = try recurrentPartial(
+        path, model: model == "mcf" ? .meanCumulativeFunction : .poisson, partition: partition,
+        parsed: parsed, context: context)
     } else if model == "logrank" {
       document = try logRankCounts(
         path, partition: partition, parsed: parsed, context: context
@@ -332,6 +335,7 @@ enum PartialCommand {
         return try DistributedCox.combine(documents)
       }
       if header.model == "poisson" { return try DistributedPoisson.combine(documents) }
+      if header.model == "mcf" { return try DistributedMCF.combine(documents) }
       switch header.pass {
       case "schema": return try merged(documents, as: PartitionSchema.self).document
       case "irls": return try merged(documents, as: IRLSStatistics.self).document
@@ -401,6 +405,9 @@ enum PartialCommand {
     }
     if merged.value("model") == "cox" {
       return try solveCox(merged, source: path, level: level, parsed: parsed, context: context)
+    }
+    if merged.value("model") == "mcf" {
+      return try solveMCF(merged, source: path, level: level, parsed: parsed, context: context)
     }
     if merged.value("model") == "poisson" {
       return try solvePoisson(merged, source: path, level: level, parsed: parsed, context: context)

@@ -6,18 +6,19 @@ import Reporting
 import Survival
 
 extension RecurrentCommand {
-  /// `recurrent FILE --stream`: AG, PWP or Poisson in passes over blocks of whole patients
+  /// `recurrent FILE --stream`: AG, PWP, Poisson or the MCF in passes over blocks of whole patients
   /// (``RecurrentStream``), each block reshaped on its own, with peak memory set by
   /// `--block-rows`, not the diary.
   static func runStreamed(
     _ parsed: ParsedArguments, context: Context, model: RecurrentModel,
     options: RecurrentOptions, level: Double
   ) throws(CLIError) -> Int32 {
-    try StreamInput.refuse(["frailty", "patients", "save-model"], parsed: parsed, command: "recurrent")
-    guard model.isCox || model == .poisson else {
+    try StreamInput.refuse(
+      ["frailty", "patients", "save-model"], parsed: parsed, command: "recurrent")
+    guard model != .negativeBinomial else {
       throw .usage(
-        "'--stream' fits --model ag, pwp-gap, pwp-total and poisson; fit \(model.rawValue) in "
-          + "memory.", command: "recurrent")
+        "'--stream' fits --model ag, pwp-gap, pwp-total, poisson and mcf; fit negbin in memory.",
+        command: "recurrent")
     }
     guard let path = parsed.argument("file") else {
       throw .usage("Missing <file>.", command: "recurrent")
@@ -59,6 +60,11 @@ extension RecurrentCommand {
         context: context)
       let report = RecurrentCoxReport(
         fit: fit, formula: rhs, source: path, confidenceLevel: level)
+      try deliverResult(
+        command: "recurrent", parsed: parsed, context: context, body: report.jsonBody,
+        render: report.render)
+    case .meanCumulative(let fit, let ties):
+      let report = RecurrentMCFReport(fit: fit, ties: ties, formula: rhs, source: path)
       try deliverResult(
         command: "recurrent", parsed: parsed, context: context, body: report.jsonBody,
         render: report.render)

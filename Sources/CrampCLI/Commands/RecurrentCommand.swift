@@ -54,7 +54,9 @@ enum RecurrentCommand {
       .option("level", value: "p", help: "Confidence level.", default: "0.95"),
     ] + ModelInput.designOptions + [
       RiskModelExport.option
-    ] + StreamInput.options + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
+    ] + StreamInput.options + CommonOptions.csv + CommonOptions.rendering + [
+      CommonOptions.strict, CommonOptions.quiet,
+    ],
     run: run)
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
