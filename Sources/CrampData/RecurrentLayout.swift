@@ -107,8 +107,9 @@ public enum RecurrentLayoutError: Error, Equatable, Sendable, CustomStringConver
 }
 
 extension RecurrentLayout {
-  /// The origin a layout of `table` takes when ``RecurrentLayoutOptions/origin`` is `nil`:
-  /// the smallest night index; `nil` for date diaries (each patient's first date is their
+  /// The origin a layout of `table` takes when ``RecurrentLayoutOptions/origin`` is `nil`.
+  ///
+  /// The smallest night index; `nil` for date diaries (each patient's first date is their
   /// origin), a table without nights, or no rows. A distributed fit agrees this over all
   /// partitions and fixes it, so every partition's times are on one clock.
   public static func defaultOrigin(of table: Table, options: RecurrentLayoutOptions) -> Double? {

@@ -4,8 +4,9 @@ import Foundation
 import LinearAlgebra
 import Partials
 
-/// The counts of a mean cumulative function over one partition's AG layout, per group:
-/// entries at each `start`, exits at each `stop` and events at each `stop` (all integers, so
+/// The counts of a mean cumulative function over one partition's AG layout, per group.
+///
+/// Entries at each `start`, exits at each `stop` and events at each `stop` (all integers, so
 /// exact in any order). With them the solver finds every group's and the pooled event
 /// times, events `d_j` and numbers at risk `Y_j = #(stop >= t_j) - #(start >= t_j)`.
 /// `O(groups x distinct times)`, never `O(rows)`.

@@ -63,8 +63,9 @@ extension MeanCumulativeFunction {
     return score
   }
 
-  /// Each patient's score residual `r_ig` over `rows` (whole patients), one row per patient
-  /// in order of first appearance; `atRisk[c][j]` is `Y_gj` for group `c + 1` at pooled time
+  /// Each patient's score residual `r_ig` over `rows` (whole patients).
+  ///
+  /// One row per patient in order of first appearance; `atRisk[c][j]` is `Y_gj` for group `c + 1` at pooled time
   /// `j`. `sum_i r_i r_i'` is additive over disjoint sets of patients.
   static func scoreResiduals(
     rows: [Int], pooled: EventGrid, atRisk: [[Double]], start: [Double], stop: [Double],
