@@ -71,6 +71,24 @@ public struct SurvivalResponse: Sendable, Equatable {
     return try normalizeStatus(numbers, texts: values)
   }
 
+  /// Reads one partition's status values for a distributed fit: 0/1 only.
+  ///
+  /// R judges 1/2 coding over the whole column, which one partition cannot see: a partition
+  /// whose rows are all `1` would read them as events where the whole column, with its 2s,
+  /// means censored. So a 2 is refused here, in whichever partition holds it, and the fit
+  /// fails instead of silently differing.
+  /// - Throws: ``SurvivalError/invalidParameter(_:)`` for a status of 2, and the cases of
+  ///   ``normalizeStatus(_:)-([Double])``.
+  public static func normalizePartitionStatus(_ values: [Double]) throws -> [Bool] {
+    if let row = values.firstIndex(of: 2) {
+      throw SurvivalError.invalidParameter(
+        "status 2 in row \(row + 1): 1/2-coded status (R's 2 = event) is judged over the whole "
+          + "column, which one partition cannot see; recode it as 0/1 (status - 1) for a "
+          + "distributed or streamed fit")
+    }
+    return try normalizeStatus(values)
+  }
+
   /// Reads numeric status values coded 0/1 or 1/2, judged over the whole column as for text.
   ///
   /// - Throws: `.unrecognizedStatus` for values outside the codings.

@@ -191,6 +191,26 @@ struct PartialCommandTests {
     // An unsupported model.
     let negbin = runCLI(["partial", "negbin", files[0], "--formula", Self.formula])
     #expect(negbin.status == 64)
+    // 1/2-coded status is judged over the whole column: refused in the partition holding a 2.
+    let twoCoded = try TemporaryFile.write(
+      "patient_id,time,status,x\n1,3,1,0\n2,4,2,1\n3,5,2,0\n4,6,1,1\n", name: "two.csv")
+    for arguments in [
+      ["partial", "km", twoCoded, "--formula", "Surv(time, status) ~ 1"],
+      ["partial", "cox", twoCoded, "--formula", "Surv(time, status) ~ x"],
+      ["cox", twoCoded, "--formula", "Surv(time, status) ~ x", "--stream"],
+    ] {
+      var out = runCLI(arguments + ["-q"])
+      if arguments[0] == "partial", arguments[1] == "cox", out.status == 0 {
+        // The schema pass reads no status; the first statistics pass does.
+        let schema = try TemporaryFile.write(out.out, name: "two-schema.txt")
+        let state = try TemporaryFile.path("two-state.txt")
+        let solved = runCLI(["solve", schema, "--next", state, "-q"])
+        #expect(solved.status == 0, "\(solved.err)")
+        out = runCLI(["partial", "cox", twoCoded, "--state", state, "-q"])
+      }
+      #expect(out.status == 65, "\(arguments)")
+      #expect(out.err.contains("1/2-coded"), "\(out.err)")
+    }
   }
 
   @Test("partial km and logrank over partitions print crampstat km's and logrank's output")

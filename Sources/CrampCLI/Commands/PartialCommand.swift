@@ -223,7 +223,7 @@ enum PartialCommand {
       throw .data("partition '\(partition)': \(error)")
     }
     guard let design else { return (formula, nil) }
-    let y = try SurvivalInput.response(design, command: "partial")
+    let y = try SurvivalInput.response(design, command: "partial", partition: true)
     do {
       let groups = try PartitionDesign.groups(design, table: table)
       return (formula, GroupedSurvival(formula: formula, y: y, groups: groups, design: design))
