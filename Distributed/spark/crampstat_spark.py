@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-MODELS = ["logit", "cox", "km", "logrank", "poisson"]
+MODELS = ["logit", "cox", "km", "logrank", "poisson", "mcf"]
 
 
 def crampstat_binary(name):
