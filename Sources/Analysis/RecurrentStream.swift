@@ -102,7 +102,8 @@ public enum RecurrentStream {
         if let design = try PartitionDesign.design(
           settings: current.settings, levels: current.levels, table: try layout(table))
         {
-          (rows, columns) = try RiskSetRows.make(design: design)
+          (rows, columns) = try RiskSetRows.make(
+            design: design, twoCoded: current.isTwoCodedStatus)
           if countTies { counts = TieCounts(design: design) }
         }
         return (

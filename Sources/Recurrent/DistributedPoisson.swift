@@ -18,7 +18,8 @@ import Partials
 /// is `sum_{y>0} y log y - Y - D / 2 - sum log y!`. The iterates and stopping rule are the
 /// in-memory fit's; only the order of floating-point sums differs, so the fits agree to
 /// about 1e-13 relative, and a distributed fit agrees with itself to the bit for any
-/// partitioning order. Aliased columns are refused (a singular system), not dropped.
+/// partitioning order. Aliased columns are refused (``PartialsError/collinear(_:)``), not
+/// dropped.
 public struct DistributedPoisson: Sendable, Equatable {
   /// What the next pass computes.
   public enum Pass: String, Sendable, Equatable {
@@ -177,12 +178,24 @@ public struct DistributedPoisson: Sendable, Equatable {
     next.devianceOld = deviance
     next.iteration += 1
     let candidate: [Double]
+    let system = stats.informationMatrix
     do {
-      candidate = try Cholesky(stats.informationMatrix).solve(stats.crossResponse.map(\.value))
+      let factor = try Cholesky(system)
+      // The start's X'WX (weights y + 0.1 > 0): a column aliased in X is aliased here.
+      if next.iteration == 1 {
+        let collinear = factor.nearlyCollinearColumns(of: system, threshold: 1e-7)
+        if !collinear.isEmpty {
+          throw PartialsError.collinear(collinear.map { next.columns[$0] })
+        }
+      }
+      candidate = try factor.solve(stats.crossResponse.map(\.value))
+    } catch let error as PartialsError {
+      throw error
+    } catch LinearAlgebraError.notPositiveDefinite(let minor) where next.iteration == 1 {
+      throw PartialsError.collinear([next.columns[max(0, minor - 1)]])
     } catch {
       throw RecurrentError.fit(
-        "IRLS iteration \(next.iteration): X'WX is singular (aliased columns are not dropped "
-          + "by a distributed fit: fit in memory to see which)")
+        "IRLS iteration \(next.iteration): X'WX is singular (\(error))")
     }
     next.information = stats.information.map(\.value)
     next.beta = candidate

@@ -153,7 +153,8 @@ enum PartialCommand {
         if let design = try PartitionDesign.design(
           settings: state.settings, levels: state.levels, table: table)
         {
-          (rows, columns) = try RiskSetRows.make(design: design)
+          (rows, columns) = try RiskSetRows.make(
+            design: design, twoCoded: state.isTwoCodedStatus)
         }
         document = try state.statistics(partition: partition, columns: columns, rows: rows)
       } catch {
