@@ -34,11 +34,28 @@ public enum RecurrentStream {
       throw RecurrentError.formula(
         "--stream fits ag, pwp-gap, pwp-total, poisson and mcf; fit negbin in memory")
     }
-    func pass<S: Sendable>(_ body: @escaping @Sendable (Int, Table) throws -> S) throws -> [S] {
-      try BlockResults.run(count: blockCount) { k in try body(k, try diary(k)) }
+    // One pass: every block's statistics, merged group by group (exact sums, so the grouping
+    // never changes a bit) so that only a few blocks' documents are held at once.
+    func pass(
+      combine: @escaping ([PartialDocument]) throws -> PartialDocument,
+      _ body: @escaping @Sendable (Int, Table) throws -> PartialDocument
+    ) throws -> PartialDocument {
+      var total: PartialDocument?
+      try BlockResults.forEachGroup(count: blockCount) { k in
+        try body(k, try diary(k))
+      } handle: {
+        documents in
+        let merged = try combine(documents)
+        total = try total.map { try combine([$0, merged]) } ?? merged
+      }
+      guard let total else { throw SurvivalError.noObservations }
+      return total
     }
     // First pass: the schema of each block's layout, and its diary rows.
-    let first = try pass { k, table -> (PartitionSchema, Int) in
+    var merged: PartitionSchema?
+    var diaryRows = 0
+    try BlockResults.forEachGroup(count: blockCount) { k -> (PartitionSchema, Int) in
+      let table = try diary(k)
       let (layout, _, minimum) = try RecurrentPartition.layout(
         diary: table, settings: settings)
       var schema = try PartitionDesign.schema(
@@ -46,10 +63,13 @@ public enum RecurrentStream {
         table: layout)
       if let minimum { schema.minimums["night"] = minimum }
       return (schema, table.rowCount)
+    } handle: { results in
+      for (schema, rows) in results {
+        if merged == nil { merged = schema } else { try merged?.merge(schema) }
+        diaryRows += rows
+      }
     }
-    guard var schema = first.first?.0 else { throw SurvivalError.noObservations }
-    for (other, _) in first.dropFirst() { try schema.merge(other) }
-    let diaryRows = first.reduce(0) { $0 + $1.1 }
+    guard let schema = merged else { throw SurvivalError.noObservations }
     let agreed = RecurrentPartition.withOrigin(settings, origin: schema.minimums["night"])
     @Sendable func layout(_ table: Table) throws -> Table {
       try RecurrentPartition.layout(diary: table, settings: agreed).table
@@ -58,11 +78,10 @@ public enum RecurrentStream {
       var state = try DistributedMCF(schema: schema)
       while true {
         let current = state
-        let documents = try pass { k, table in
+        let merged = try pass(combine: DistributedMCF.combine) { k, table in
           try current.statistics(partition: "block-\(k)", diary: table)
         }
-        switch try state.advance(
-          with: try DistributedMCF.combine(documents), confidenceLevel: confidenceLevel)
+        switch try state.advance(with: merged, confidenceLevel: confidenceLevel)
         {
         case .pass(let next): state = next
         case .fit(let fit, let ties): return .meanCumulative(fit, ties)
@@ -74,12 +93,11 @@ public enum RecurrentStream {
       state.settings = agreed
       while true {
         let current = state
-        let documents = try pass { k, table in
+        let merged = try pass(combine: DistributedPoisson.combine) { k, table in
           try current.statistics(
             partition: "block-\(k)", design: try current.design(for: try layout(table)))
         }
-        switch try state.advance(
-          with: try DistributedPoisson.combine(documents), confidenceLevel: confidenceLevel)
+        switch try state.advance(with: merged, confidenceLevel: confidenceLevel)
         {
         case .pass(let next): state = next
         case .fit(let fit): return .rate(fit)
@@ -95,27 +113,31 @@ public enum RecurrentStream {
     while true {
       let current = state
       let countTies = tieCounts == nil
-      let results = try pass { k, table -> (PartialDocument, TieCounts?) in
+      var counts = TieCounts()
+      var total: PartialDocument?
+      try BlockResults.forEachGroup(count: blockCount) { k -> (PartialDocument, TieCounts?) in
+        let table = try diary(k)
         var columns = current.columns
         var rows: RiskSetRows?
-        var counts: TieCounts?
+        var ties: TieCounts?
         if let design = try PartitionDesign.design(
           settings: current.settings, levels: current.levels, table: try layout(table))
         {
           (rows, columns) = try RiskSetRows.make(
             design: design, twoCoded: current.isTwoCodedStatus)
-          if countTies { counts = TieCounts(design: design) }
+          if countTies { ties = TieCounts(design: design) }
         }
         return (
-          try current.statistics(partition: "block-\(k)", columns: columns, rows: rows), counts
+          try current.statistics(partition: "block-\(k)", columns: columns, rows: rows), ties
         )
+      } handle: { results in
+        let merged = try DistributedCox.combine(results.map(\.0))
+        total = try total.map { try DistributedCox.combine([$0, merged]) } ?? merged
+        for (_, ties) in results { if let ties { counts.merge(ties) } }
       }
-      if countTies {
-        var merged = TieCounts()
-        for (_, counts) in results { if let counts { merged.merge(counts) } }
-        tieCounts = merged
-      }
-      switch try state.advance(with: try DistributedCox.combine(results.map(\.0))) {
+      if countTies { tieCounts = counts }
+      guard let total else { throw SurvivalError.noObservations }
+      switch try state.advance(with: total) {
       case .pass(let next): state = next
       case .fit(let fit):
         let right = String(RecurrentPartition.formula(settings).dropFirst(2))

@@ -44,4 +44,23 @@ public final class BlockResults<Value>: @unchecked Sendable {
       try results.get($0, missing: CancellationError()).get()
     }
   }
+
+  /// Runs `body(k)` for `k` in `0..<count` in groups of `groupSize` jobs (each group on the
+  /// worker threads, as ``run(count:_:)``) and hands each group's results, in job order, to
+  /// `handle` before the next group starts, so at most `groupSize` results are held at
+  /// once. For exact, order-independent merges (partial statistics) the outcome does not
+  /// depend on the grouping.
+  public static func forEachGroup(
+    count: Int, groupSize: Int = 4 * RowPartition.workerCount,
+    _ body: @escaping @Sendable (Int) throws -> Value, handle: ([Value]) throws -> Void
+  ) throws {
+    let size = max(1, groupSize)
+    var first = 0
+    while first < count {
+      let start = first
+      let group = min(size, count - first)
+      try handle(try run(count: group) { k in try body(start + k) })
+      first += group
+    }
+  }
 }

@@ -24,10 +24,15 @@ extension DistributedLogistic {
     func pass<S: PartialStatistics>(_ body: @escaping @Sendable (Int, Table) throws -> S) throws
       -> S
     {
-      let results = try BlockResults.run(count: blockCount) { k in try body(k, try table(k)) }
+      // Merged group by group (exact sums: the grouping never changes a bit).
       var total: S?
-      for value in results {
-        if total == nil { total = value } else { try total?.merge(value) }
+      try BlockResults.forEachGroup(count: blockCount) { k in
+        try body(k, try table(k))
+      } handle: {
+        results in
+        for value in results {
+          if total == nil { total = value } else { try total?.merge(value) }
+        }
       }
       guard let total else { throw FormulaError.noCompleteRows(dropped: 0) }
       return total
