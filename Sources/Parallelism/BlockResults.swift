@@ -45,10 +45,11 @@ public final class BlockResults<Value>: @unchecked Sendable {
     }
   }
 
-  /// Runs `body(k)` for `k` in `0..<count` in groups of `groupSize` jobs (each group on the
-  /// worker threads, as ``run(count:_:)``) and hands each group's results, in job order, to
-  /// `handle` before the next group starts, so at most `groupSize` results are held at
-  /// once. For exact, order-independent merges (partial statistics) the outcome does not
+  /// Runs `body(k)` for `k` in `0..<count` in groups of `groupSize` jobs.
+  ///
+  /// Each group runs on the worker threads, as ``run(count:_:)``, and its results go, in job
+  /// order, to `handle` before the next group starts, so at most `groupSize` results are
+  /// held at once. For exact, order-independent merges (partial statistics) the outcome does not
   /// depend on the grouping.
   public static func forEachGroup(
     count: Int, groupSize: Int = 4 * RowPartition.workerCount,
