@@ -136,6 +136,9 @@ def main(argv):
     parser.add_argument("--partitions", type=int, default=None)
     parser.add_argument("--crampstat", default="crampstat", help="crampstat binary")
     parser.add_argument("--master", default=None, help="e.g. local[2] (else spark-submit's)")
+    parser.add_argument(
+        "--driver-memory", default="3g",
+        help="local mode: the JVM heap that holds the cached partition texts (default 3g)")
     options = parser.parse_args(argv)
 
     # Workers run the driver's Python (with pandas and pyarrow) unless told otherwise.
@@ -152,7 +155,7 @@ def main(argv):
         if options.master.startswith("local"):
             # Local mode runs the executors inside the driver's JVM: each cached partition
             # text is one string there (Spark's default 1 GB heap is too small from ~50 MB).
-            builder = builder.config("spark.driver.memory", "3g")
+            builder = builder.config("spark.driver.memory", options.driver_memory)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     kind = options.format or ("parquet" if options.input.endswith(".parquet") else "csv")
