@@ -79,6 +79,25 @@ public struct PartialHeader: Sendable, Equatable {
   }
 }
 
+/// The sum of statistics documents of one pass, read as `type` and merged in the order
+/// given (exact sums: any order gives the same bits); a mismatch names the document.
+public func mergedStatistics<S: PartialStatistics>(
+  _ documents: [PartialDocument], as type: S.Type
+) throws(PartialsError) -> S {
+  guard let first = documents.first else {
+    throw .malformed(source: "", line: 0, reason: "no statistics to combine")
+  }
+  var total = try S(document: first)
+  for d in documents.dropFirst() {
+    do {
+      try total.merge(try S(document: d))
+    } catch .mismatch(_, let reason) {
+      throw .mismatch(source: d.source, reason: reason)
+    }
+  }
+  return total
+}
+
 /// Reads every document in `text`: several documents may be concatenated (each starts with
 /// its own first line), as a reduce step collects them.
 public func partialDocuments(in text: String, source: String) throws(PartialsError)

@@ -291,15 +291,7 @@ public struct DistributedMCF: Sendable, Equatable {
       throw .malformed(source: "", line: 0, reason: "no statistics to combine")
     }
     func merged<S: PartialStatistics>(_ type: S.Type) throws(PartialsError) -> PartialDocument {
-      var total = try S(document: first)
-      for d in documents.dropFirst() {
-        do {
-          try total.merge(try S(document: d))
-        } catch .mismatch(_, let reason) {
-          throw .mismatch(source: d.source, reason: reason)
-        }
-      }
-      return total.document
+      try mergedStatistics(documents, as: type).document
     }
     switch try PartialHeader(document: first).pass {
     case "schema": return try merged(PartitionSchema.self)
@@ -392,18 +384,9 @@ public struct DistributedMCF: Sendable, Equatable {
         throw RecurrentError.fit("MCF: group '\(grid.label)' has no rows")
       }
       let variance = MeanCumulativeFunction.runningVariance(influence.increments[g].map(\.value))
-      var steps: [MeanCumulativeFunction.Step] = []
-      var cumulative = 0.0
-      for j in grid.times.indices {
-        cumulative += Double(grid.events[j]) / Double(grid.atRisk[j])
-        let se = variance[j].squareRoot()
-        let spread = cumulative > 0 ? exp(z * se / cumulative) : 1
-        steps.append(
-          MeanCumulativeFunction.Step(
-            time: grid.times[j], atRisk: grid.atRisk[j], events: grid.events[j],
-            estimate: cumulative, standardError: se, lower: cumulative / spread,
-            upper: cumulative * spread))
-      }
+      let steps = MeanCumulativeFunction.steps(
+        grid: EventGrid(times: grid.times, atRisk: grid.atRisk, events: grid.events),
+        variance: variance, quantile: z)
       fitted.append(
         MeanCumulativeFunction.Group(
           label: grid.label, patients: grid.patients, events: grid.events.reduce(0, +),

@@ -210,15 +210,7 @@ public struct DistributedPoisson: Sendable, Equatable {
       throw .malformed(source: "", line: 0, reason: "no statistics to combine")
     }
     func merged<S: PartialStatistics>(_ type: S.Type) throws(PartialsError) -> PartialDocument {
-      var total = try S(document: first)
-      for d in documents.dropFirst() {
-        do {
-          try total.merge(try S(document: d))
-        } catch .mismatch(_, let reason) {
-          throw .mismatch(source: d.source, reason: reason)
-        }
-      }
-      return total.document
+      try mergedStatistics(documents, as: type).document
     }
     switch try PartialHeader(document: first).pass {
     case "schema": return try merged(PartitionSchema.self)

@@ -83,22 +83,11 @@ public struct MeanCumulativeFunction: Sendable {
       let grid = EventGrid(rows: rows, start: start, stop: stop, event: event)
       let variance = influenceVariance(
         rows: rows, grid: grid, start: start, stop: stop, event: event, patient: patient)
-      var steps: [Step] = []
-      var cumulative = 0.0
-      for j in grid.times.indices {
-        cumulative += Double(grid.events[j]) / Double(grid.atRisk[j])
-        let se = variance[j].squareRoot()
-        let spread = cumulative > 0 ? exp(z * se / cumulative) : 1
-        steps.append(
-          Step(
-            time: grid.times[j], atRisk: grid.atRisk[j], events: grid.events[j],
-            estimate: cumulative, standardError: se, lower: cumulative / spread,
-            upper: cumulative * spread))
-      }
       groups.append(
         Group(
           label: label, patients: Set(rows.map { patient[$0] }).count,
-          events: grid.events.reduce(0, +), steps: steps))
+          events: grid.events.reduce(0, +),
+          steps: steps(grid: grid, variance: variance, quantile: z)))
     }
     var comparison: Comparison?
     if groupLabels.count > 1 {
@@ -122,6 +111,24 @@ public struct MeanCumulativeFunction: Sendable {
     runningVariance(
       influenceIncrements(
         rows: rows, grid: grid, start: start, stop: stop, event: event, patient: patient))
+  }
+
+  /// The steps of one group: `MCF(t_j) = sum_{i <= j} d_i / Y_i` with its SE and the
+  /// log-transformed interval `MCF * exp(+- z se / MCF)` at the normal `quantile` z.
+  static func steps(grid: EventGrid, variance: [Double], quantile z: Double) -> [Step] {
+    var steps: [Step] = []
+    var cumulative = 0.0
+    for j in grid.times.indices {
+      cumulative += Double(grid.events[j]) / Double(grid.atRisk[j])
+      let se = variance[j].squareRoot()
+      let spread = cumulative > 0 ? exp(z * se / cumulative) : 1
+      steps.append(
+        Step(
+          time: grid.times[j], atRisk: grid.atRisk[j], events: grid.events[j],
+          estimate: cumulative, standardError: se, lower: cumulative / spread,
+          upper: cumulative * spread))
+    }
+    return steps
   }
 
   /// The per-event-time increments of the Lawless-Nadeau variance contributed by `rows`

@@ -82,18 +82,8 @@ extension PartialCommand {
           state.settings, origin: schema.minimums["night"])
         step = .pass(state)
       } else {
-        guard let statePath = parsed.value("state") else {
-          throw CLIError.usage(
-            "'--state <file>' is needed: the state the statistics were computed at.",
-            command: "solve")
-        }
-        let document = try readStateDocument(statePath)
-        let state = try DistributedPoisson(document: document)
-        guard document.digest == header.state else {
-          throw CLIError.data(
-            "\(source): computed at state \(header.state), but '\(statePath)' is state "
-              + "\(document.digest): solve with the state the pass ran at.")
-        }
+        let state = try DistributedPoisson(
+          document: try stateDocument(for: header, source: source, parsed: parsed))
         settings = state.settings
         step = try state.advance(with: merged, confidenceLevel: level)
       }
@@ -134,18 +124,8 @@ extension PartialCommand {
       if header.pass == "schema" {
         step = .pass(try DistributedMCF(schema: try PartitionSchema(document: merged)))
       } else {
-        guard let statePath = parsed.value("state") else {
-          throw CLIError.usage(
-            "'--state <file>' is needed: the state the statistics were computed at.",
-            command: "solve")
-        }
-        let document = try readStateDocument(statePath)
-        let state = try DistributedMCF(document: document)
-        guard document.digest == header.state else {
-          throw CLIError.data(
-            "\(source): computed at state \(header.state), but '\(statePath)' is state "
-              + "\(document.digest): solve with the state the pass ran at.")
-        }
+        let state = try DistributedMCF(
+          document: try stateDocument(for: header, source: source, parsed: parsed))
         settings = state.settings
         step = try state.advance(with: merged, confidenceLevel: level)
       }

@@ -356,15 +356,7 @@ enum PartialCommand {
   static func merged<S: PartialStatistics>(_ documents: [PartialDocument], as type: S.Type)
     throws(PartialsError) -> S
   {
-    var total = try S(document: documents[0])
-    for d in documents.dropFirst() {
-      do {
-        try total.merge(try S(document: d))
-      } catch .mismatch(_, let reason) {
-        throw .mismatch(source: d.source, reason: reason)
-      }
-    }
-    return total
+    try mergedStatistics(documents, as: type)
   }
 
   // MARK: solve
@@ -428,18 +420,9 @@ enum PartialCommand {
       if header.pass == "schema" {
         step = .pass(try DistributedLogistic(schema: try PartitionSchema(document: merged)))
       } else {
-        guard let statePath = parsed.value("state") else {
-          throw CLIError.usage(
-            "'--state <file>' is needed: the state the statistics were computed at.",
-            command: "solve")
-        }
-        let state = try readState(statePath)
+        let state = try DistributedLogistic(
+          document: try stateDocument(for: header, source: path, parsed: parsed))
         clusterColumn = state.settings["cluster"]?.first
-        guard state.document.digest == header.state else {
-          throw CLIError.data(
-            "\(path): computed at state \(header.state), but '\(statePath)' is state "
-              + "\(state.document.digest): solve with the state the pass ran at.")
-        }
         if header.pass == "robust" {
           step = .fit(try state.finish(with: try ClusterMeat(document: merged), model: model))
         } else {
@@ -493,12 +476,8 @@ enum PartialCommand {
             schema: schema, model: CoxModel(ties: ties, confidenceLevel: level),
             robust: robust))
       } else {
-        guard let statePath = parsed.value("state") else {
-          throw CLIError.usage(
-            "'--state <file>' is needed: the state the statistics were computed at.",
-            command: "solve")
-        }
-        let state = try readCoxState(statePath)
+        let state = try DistributedCox(
+          document: try stateDocument(for: header, source: source, parsed: parsed))
         settings = state.settings
         patients = state.patients
         dropped = (state.dropped, state.droppedByVariable)
@@ -623,6 +602,25 @@ enum PartialCommand {
     } catch {
       throw .data(error.description)
     }
+  }
+
+  /// The `--state` document the statistics of `header` were computed at: refused when its
+  /// digest is not the one the statistics carry.
+  static func stateDocument(
+    for header: PartialHeader, source: String, parsed: ParsedArguments
+  ) throws(CLIError) -> PartialDocument {
+    guard let statePath = parsed.value("state") else {
+      throw .usage(
+        "'--state <file>' is needed: the state the statistics were computed at.",
+        command: "solve")
+    }
+    let document = try readStateDocument(statePath)
+    guard document.digest == header.state else {
+      throw .data(
+        "\(source): computed at state \(header.state), but '\(statePath)' is state "
+          + "\(document.digest): solve with the state the pass ran at.")
+    }
+    return document
   }
 
   /// The one state document in `path` (65 when it holds none or several).
