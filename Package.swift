@@ -71,11 +71,16 @@ let package = Package(
     .target(name: "DiarySimulation"),
     .target(name: "TrialDesign", dependencies: ["Distributions"]),
     .target(
+      name: "TrialSimulation",
+      dependencies: [
+        "CrampData", "DiarySimulation", "Formula", "MixedModels", "Parallelism", "Recurrent",
+      ]),
+    .target(
       name: "CrampCLI",
       dependencies: [
         "Analysis", "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra",
         "MixedModels", "Ordinal", "Parallelism", "Partials", "Recurrent", "Regression",
-        "Reporting", "Survival", "TrialDesign",
+        "Reporting", "Survival", "TrialDesign", "TrialSimulation",
       ]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI", "LinearAlgebra"]),
@@ -126,6 +131,9 @@ let package = Package(
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CrampData", "Formula"]),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
     .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "_TestSupport"]),
+    .testTarget(
+      name: "TrialSimulationTests",
+      dependencies: ["TrialSimulation", "TrialDesign", "DiarySimulation", "_TestSupport"]),
     .testTarget(
       name: "OrdinalTests",
       dependencies: ["Ordinal", "Formula", "CrampData", "LinearAlgebra", "_TestSupport"]),
