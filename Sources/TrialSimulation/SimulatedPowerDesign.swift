@@ -40,7 +40,9 @@ public struct SimulatedPowerDesign: Sendable, Equatable {
   public var world: World
   /// The analysis.
   public var analysis: Analysis
-  /// The rate ratio magnesium over placebo put into the generator (positive). For the
+  /// The rate ratio magnesium over placebo put into the generator (positive).
+  ///
+  /// For the
   /// presets it is `exp(beta_mg_supp)`, the effect on nights the supplement is taken, after
   /// its 7-night ramp; adherence (85%) dilutes the arm's average effect.
   public var rateRatio: Double

@@ -225,6 +225,12 @@ struct JSONVocabularyTests {
         "--nights-per-patient", "28",
       ]
     ),
+    (
+      "power --simulate",
+      [
+        "power", "--simulate", "10", "--rate-ratio", "0.6", "--sizes", "20,30", "--model", "ag",
+      ]
+    ),
   ]
 
   /// The risk cases, which need the saved models.

@@ -7,8 +7,9 @@ import TrialDesign
 
 @Suite("Simulated power")
 struct SimulatedPowerTests {
-  /// Where the closed form's assumptions hold by construction (counts negative binomial,
-  /// no cap), Zhu and Lakkis's power and the simulated power must agree within the Monte
+  /// Closed form and simulation agree where the closed form's assumptions hold.
+  ///
+  /// In the negbin world (counts negative binomial, no cap) Zhu and Lakkis's power and the simulated power must agree within the Monte
   /// Carlo error: |simulated - closed form| <= 3 SE at each size. The closed form is a
   /// large-sample normal approximation; with 24 to 60 patients and these rates its own error
   /// (a few thousandths) is well inside 3 SE of 600 replicates (about 0.06).
@@ -68,7 +69,9 @@ struct SimulatedPowerTests {
 
   @Test("inputs outside their ranges throw the option's error")
   func invalidInputs() {
-    #expect(throws: SimulatedPowerError.invalid(name: "rate-ratio", reason: "must be a positive number")) {
+    #expect(
+      throws: SimulatedPowerError.invalid(name: "rate-ratio", reason: "must be a positive number")
+    ) {
       _ = try SimulatedPowerDesign(
         world: .trial, analysis: .negbin, rateRatio: -1, nights: 28, alpha: 0.05,
         replicates: 10, seed: 1, sizes: [10])

@@ -54,10 +54,12 @@ enum PowerCommand {
       .option(
         "curve", value: "a:b:step",
         help: "Also print the power at total sizes a, a+step, ..., b (at most 200 sizes)."),
-    ] + CommonOptions.rendering + CommonOptions.charts + [CommonOptions.quiet],
+    ] + simulationOptions + CommonOptions.rendering + CommonOptions.charts
+      + [CommonOptions.quiet],
     run: run)
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
+    if parsed.values["simulate"] != nil { return try runSimulation(parsed, &context) }
     guard let outcome = parsed.value("outcome") else {
       throw .usage(
         "Missing '--outcome <outcome>' (first-cramp, counts or nightly).", command: "power")
