@@ -226,6 +226,20 @@ struct JSONVocabularyTests {
       ]
     ),
     (
+      "power continuous crossover",
+      [
+        "power", "--outcome", "continuous", "--difference", "1", "--sd", "2", "--design",
+        "crossover", "--within-correlation", "0.5",
+      ]
+    ),
+    (
+      "power counts nof1",
+      [
+        "power", "--outcome", "counts", "--rate-ratio", "0.7", "--control-rate", "0.1",
+        "--nights", "28", "--design", "nof1", "--within-correlation", "0.3",
+      ]
+    ),
+    (
       "power --simulate",
       [
         "power", "--simulate", "10", "--rate-ratio", "0.6", "--sizes", "20,30", "--model", "ag",

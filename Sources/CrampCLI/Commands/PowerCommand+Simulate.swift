@@ -14,15 +14,16 @@ extension PowerCommand {
       "preset", value: "world",
       help:
         "--simulate: the data-generating model: trial or nof1 (crampstat simulate's presets, "
-        + "with the 3-per-night cap), or negbin (the closed form's own negative binomial).",
-      allowed: SimulatedPowerDesign.World.allCases.map(\.rawValue), default: "trial"),
+        + "with the 3-per-night cap), or negbin (the closed form's own negative binomial). "
+        + "Default trial.",
+      allowed: SimulatedPowerDesign.World.allCases.map(\.rawValue)),
     .option(
       "model", value: "model",
       help:
         "--simulate: analysis of each replicate: negbin (glm.nb rate ratio), ag (Andersen-Gill, "
-        + "robust), mixed (nightly logistic with a patient random intercept).",
-      allowed: SimulatedPowerDesign.Analysis.allCases.map(\.rawValue), default: "negbin"),
-    .option("seed", value: "n", help: "--simulate: master random seed.", default: "1"),
+        + "robust), mixed (nightly logistic with a patient random intercept). Default negbin.",
+      allowed: SimulatedPowerDesign.Analysis.allCases.map(\.rawValue)),
+    .option("seed", value: "n", help: "--simulate: master random seed (default 1)."),
     .option(
       "sizes", value: "n1,n2,...",
       help: "--simulate: total patients of each size (default --n, else the preset's size)."),
@@ -41,6 +42,11 @@ extension PowerCommand {
         "'--simulate' states the effect as a rate ratio ('--rate-ratio'); '--outcome "
           + "\(outcome)' applies to the closed forms only.", command: "power")
     }
+    for name in ["design", "within-correlation", "pairs"] where parsed.values[name] != nil {
+      throw .usage(
+        "'--\(name)' belongs to the closed forms; with '--simulate' a within-patient design "
+          + "is '--preset nof1'.", command: "power")
+    }
     if parsed.values["power"] != nil {
       throw .usage(
         "'--simulate' gives the power of the sizes in '--sizes' or '--n'; it does not search "
@@ -50,7 +56,8 @@ extension PowerCommand {
       SimulatedPowerDesign.World(rawValue: parsed.value("preset") ?? "trial") ?? .trial
     let analysis =
       SimulatedPowerDesign.Analysis(rawValue: parsed.value("model") ?? "negbin") ?? .negbin
-    guard let seedText = parsed.value("seed"), let seed = UInt64(seedText) else {
+    let seedText = parsed.value("seed") ?? "1"
+    guard let seed = UInt64(seedText) else {
       throw .usage("'--seed' needs an unsigned 64-bit integer.", command: "power")
     }
     let sizes = try simulationSizes(parsed, world: world)
