@@ -57,8 +57,10 @@ public struct CrossoverDesign: Sendable {
 }
 
 extension CrossoverDesign: TwoArmDesign {
-  /// Patients needed: the parallel total times ``factor``, rounded up to whole patients in
-  /// each of the two sequences (an even total). `nil` when the parallel design gives none.
+  /// Patients needed: the parallel total times ``factor``.
+  ///
+  /// Rounded up to whole patients in each of the two sequences (an even total); `nil` when
+  /// the parallel design gives none.
   public func sampleSize(power: Double) throws(TrialDesignError) -> ArmSizes? {
     guard let parallelSize = try parallel.sampleSize(power: power) else { return nil }
     return ArmSizes(exactTotal: parallelSize.exactTotal * factor, allocation: 0.5)
