@@ -58,8 +58,8 @@ let package = Package(
     .target(
       name: "Analysis",
       dependencies: [
-        "CrampData", "Distributions", "Formula", "LinearAlgebra", "MixedModels", "Parallelism",
-        "Partials", "Regression", "Survival",
+        "CrampData", "Distributions", "Formula", "LinearAlgebra", "MixedModels", "Ordinal",
+        "Parallelism", "Partials", "Recurrent", "Regression", "Survival",
       ]
     ),
     .target(

@@ -54,6 +54,13 @@ struct JSONVocabularyTests {
         "age_over_50,dialysis_day",
       ]
     ),
+    (
+      "report (trial and competing sections)",
+      [
+        "report", repositoryPath("Tests/Fixtures/diary/trial_small_nights.csv"), "--patients",
+        repositoryPath("Tests/Fixtures/diary/trial_small_patients.csv"),
+      ]
+    ),
     ("validate", ["validate", example, "--patients", examplePatients]),
     ("describe", ["describe", example]),
     ("logit", ["logit", teaching, "--formula", "cramp ~ age_over_50 + sex"]),
