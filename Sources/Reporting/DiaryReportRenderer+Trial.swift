@@ -20,6 +20,8 @@ extension DiaryReportRenderer {
   func trialText(markdown md: Bool) -> String {
     guard let trial = report.trial else { return "" }
     func table(_ t: DataTable) -> String { md ? t.renderMarkdown() : t.renderText() }
+    // A list item in Markdown, an indented line in text.
+    let item = md ? "- " : "  "
     var out = heading("Randomized arms (\(trial.armColumn))", markdown: md)
     out +=
       trial.treatmentNightsOnly
@@ -40,28 +42,28 @@ extension DiaryReportRenderer {
     out += table(arms) + "\n"
     if let m = trial.rateRatio {
       out += "Cramp nights per patient, negative binomial "
-      out += "(MASS::glm.nb(cramp_nights \(m.formula) + offset(log(nights)))):\n"
+      out += "(MASS::glm.nb(cramp_nights \(m.formula) + offset(log(nights)))):\n" + (md ? "\n" : "")
       for c in m.fit.coefficients where c.term != "(Intercept)" {
         guard let b = c.estimate, let l = c.confidenceLow, let h = c.confidenceHigh,
           let p = c.pValue
         else {
-          out += "  \(c.term): not estimable (aliased)\n"
+          out += item + "\(c.term): not estimable (aliased)\n"
           continue
         }
-        out += "  rate ratio \(c.term) vs \(trial.reference): "
+        out += item + "rate ratio \(c.term) vs \(trial.reference): "
         out += Self.ratio(b, low: l, high: h, p: p) + "\n"
       }
       if let theta = m.fit.theta {
-        out +=
-          "  theta = \(NumberFormat.significant(theta, digits: 4)); \(m.fit.patients) patients\n"
+        out += item + "theta = \(NumberFormat.significant(theta, digits: 4)); "
+        out += "\(m.fit.patients) patients\n"
       }
     }
     if let m = trial.severity {
       out += "\nSeverity (0-10) on cramp nights, proportional odds "
       out += "(MASS::polr(factor(severity) ~ \(trial.armColumn)))"
-      out += ", cluster-robust SE by patient; \(m.fit.n) nights):\n"
+      out += ", cluster-robust SE by patient; \(m.fit.n) nights):\n" + (md ? "\n" : "")
       for c in m.fit.coefficients {
-        out += "  cumulative odds ratio \(c.term) vs \(trial.reference): "
+        out += item + "cumulative odds ratio \(c.term) vs \(trial.reference): "
         out += Self.ratio(c.estimate, low: c.confLow, high: c.confHigh, p: c.pValue)
         out += " (above 1: more severe)\n"
       }
