@@ -103,6 +103,40 @@ struct PowerSimulateCommandTests {
     #expect(r.err.contains(message), "\(r.err)")
   }
 
+  /// The output says where the closed form's assumptions fail: on the trial preset the
+  /// cap and adherence; in the negbin world nowhere.
+  @Test("assumptions: the cap on the trial preset, none in the negbin world")
+  func assumptions() throws {
+    func list(_ arguments: [String]) throws -> [String] {
+      let r = runCLI(arguments + ["--format", "json"])
+      #expect(r.status == 0, "\(r.err)")
+      let o = try #require(
+        try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+      return try #require(o["assumptions"] as? [String])
+    }
+    let trial = try list(["power", "--simulate", "4", "--rate-ratio", "0.5", "--sizes", "8"])
+    #expect(trial.contains { $0.contains("capped at 3 cramps") })
+    #expect(trial.contains { $0.contains("85% adherence") })
+    let world = try list(Self.negbinWorld.map { $0 == "200" ? "4" : $0 })
+    #expect(world.count == 1)
+    #expect(world.first?.hasPrefix("none by construction") == true)
+  }
+
+  /// Replicates with no fit are warnings naming the count; '--strict' makes them exit 65.
+  @Test("failed replicates: warning, and --strict fails")
+  func failedReplicates() {
+    let arguments = [
+      "power", "--simulate", "20", "--preset", "negbin", "--rate-ratio", "0.5",
+      "--control-rate", "0.01", "--nights", "2", "--sizes", "4",
+    ]
+    let r = runCLI(arguments)
+    #expect(r.status == 0)
+    #expect(r.err.contains("replicates at 4 patients could not be fitted"))
+    let strict = runCLI(arguments + ["--strict"])
+    #expect(strict.status == 65)
+    #expect(strict.err.contains("--strict:"))
+  }
+
   @Test("a missing rate ratio is a usage error")
   func missingRateRatio() {
     let r = runCLI(["power", "--simulate", "10"])
