@@ -74,6 +74,17 @@ enum ReplicateAnalysis {
   static func test(
     _ nights: SimulatedTrialNights, analysis: SimulatedPowerDesign.Analysis, origin: Int
   ) throws -> ReplicateTest {
+    // A replicate without a cramp on an arm has no finite estimate (the arm's rate is 0):
+    // say so rather than let the fit fail numerically.
+    var events = [0, 0]
+    for i in nights.patient.indices where nights.treated[i] && nights.observed[i] {
+      events[nights.magnesium[i] ? 1 : 0] += Int(nights.count[i])
+    }
+    if events[0] == 0 || events[1] == 0 {
+      throw SimulatedFitFailure(
+        message: "no cramp on the \(events[0] == 0 ? "placebo" : "magnesium") arm, so the "
+          + "arm effect has no finite estimate")
+    }
     let table = diary(nights)
     let rate = controlRate(nights)
     let references = ["arm": "placebo"]

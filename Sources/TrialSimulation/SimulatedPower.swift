@@ -122,6 +122,8 @@ public enum SimulatedPower {
 }
 
 /// Why one replicate's fit had no answer (the model's message).
-public struct SimulatedFitFailure: Error, Sendable, Equatable {
+public struct SimulatedFitFailure: Error, Sendable, Equatable, CustomStringConvertible {
   public var message: String
+
+  public var description: String { message }
 }
