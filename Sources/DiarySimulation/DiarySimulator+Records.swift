@@ -73,12 +73,12 @@ extension DiarySimulator {
   /// ``run(_:outputDirectory:progress:)``; so the nights equal that diary's rows for the same
   /// request. Single-threaded: callers run many replicates in parallel instead.
   ///
-  /// - Throws: ``SimulationError`` for invalid sizes, or `invalidPatientCount` for a preset
+  /// - Throws: ``SimulationError`` for invalid sizes, or `presetWithoutArms` for a preset
   ///   other than `trial` and `nof1`.
   /// - Complexity: O(candidates x nights).
   public static func trialNights(_ request: SimulationRequest) throws -> SimulatedTrialNights {
     guard request.preset == .trial || request.preset == .nof1 else {
-      throw SimulationError.invalidPatientCount(request.patients ?? 0)
+      throw SimulationError.presetWithoutArms(request.preset)
     }
     let design = try PresetDesign.make(
       request.preset, patients: request.patients, nights: request.nights)

@@ -41,7 +41,7 @@ struct TrialNightsTests {
 
   @Test("presets without arms are refused")
   func refusesOtherPresets() {
-    #expect(throws: SimulationError.self) {
+    #expect(throws: SimulationError.presetWithoutArms(.teaching)) {
       _ = try DiarySimulator.trialNights(SimulationRequest(preset: .teaching, seed: 1))
     }
   }
