@@ -133,7 +133,9 @@ let package = Package(
     .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "_TestSupport"]),
     .testTarget(
       name: "TrialSimulationTests",
-      dependencies: ["TrialSimulation", "TrialDesign", "DiarySimulation", "_TestSupport"]),
+      dependencies: [
+        "TrialSimulation", "TrialDesign", "DiarySimulation", "Distributions", "_TestSupport",
+      ]),
     .testTarget(
       name: "OrdinalTests",
       dependencies: ["Ordinal", "Formula", "CrampData", "LinearAlgebra", "_TestSupport"]),
