@@ -1,11 +1,12 @@
 import Reporting
 import TrialDesign
 
-/// `crampstat power`: closed-form sample size or power for a two-arm parallel cramp trial.
+/// `crampstat power`: sample size or power of a two-arm cramp trial (parallel, crossover or
+/// N-of-1) from closed forms, or power by simulation (`--simulate`).
 enum PowerCommand {
   static let spec = CommandSpec(
     name: "power",
-    abstract: "Sample size or power of a two-arm cramp trial from closed-form formulas.",
+    abstract: "Sample size or power of a two-arm cramp trial: closed forms, or by simulation.",
     discussion: """
       Outcomes and formulas (two-sided tests): first-cramp, the log-rank test \
       of time to first cramp, events by Schoenfeld (1983), Biometrics 39:499-503, or Freedman \
@@ -59,7 +60,11 @@ enum PowerCommand {
         "dispersion", value: "k",
         help: "counts: negative-binomial dispersion, Var = mu + k mu^2 (1/theta; 0 is Poisson).",
         default: "0"),
-      .option("nights", value: "t", help: "counts: nights of follow-up per patient."),
+      .option(
+        "nights", value: "t",
+        help:
+          "counts: nights of follow-up per patient (--simulate: treatment nights after the "
+          + "screen, default 28 for trial; nof1 is fixed at 168)."),
       .option(
         "approach", value: "1|2|3", help: "counts: Zhu and Lakkis's null variance.",
         allowed: ["1", "2", "3"], default: "3"),
