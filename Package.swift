@@ -53,7 +53,10 @@ let package = Package(
       name: "Ordinal", dependencies: ["Distributions", "Formula", "LinearAlgebra"]),
     .target(
       name: "Recurrent",
-      dependencies: ["CrampData", "Distributions", "Formula", "LinearAlgebra", "Survival"]
+      dependencies: [
+        "CrampData", "Distributions", "Formula", "LinearAlgebra", "Parallelism", "Partials",
+        "Survival",
+      ]
     ),
     .target(
       name: "Analysis",
@@ -95,7 +98,7 @@ let package = Package(
     ),
     // Shared by the test targets (not a product): the one Tolerance table and the reference
     // fixture loader that fails a suite whose fixture is missing, unparseable or empty.
-    .target(name: "_TestSupport", path: "Tests/_TestSupport"),
+    .target(name: "_TestSupport", dependencies: ["CrampData"], path: "Tests/_TestSupport"),
     .testTarget(name: "ParallelismTests", dependencies: ["Parallelism"]),
     .testTarget(
       name: "PartialsTests",
@@ -128,7 +131,11 @@ let package = Package(
     .testTarget(
       name: "MixedModelsTests",
       dependencies: ["MixedModels", "Formula", "CrampData", "_TestSupport"]),
-    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "CrampData", "Formula"]),
+    .testTarget(
+      name: "AnalysisTests",
+      dependencies: [
+        "Analysis", "CrampData", "Formula", "Partials", "Recurrent", "Survival", "_TestSupport",
+      ]),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
     .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "_TestSupport"]),
     .testTarget(

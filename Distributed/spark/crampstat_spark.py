@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-MODELS = ["logit", "cox", "km", "logrank"]
+MODELS = ["logit", "cox", "km", "logrank", "poisson", "mcf"]
 
 
 def crampstat_binary(name):
@@ -97,6 +97,16 @@ def partial_pass(binary_name, base_arguments, state_text):
     return compute
 
 
+def worker_failure(error):
+    """The first line of crampstat's own message in a failed Spark job, else the error."""
+    text = str(error)
+    for line in text.splitlines():
+        for marker in ("RuntimeError: ", "SystemExit: "):
+            if marker in line:
+                return line.split(marker, 1)[1].strip()
+    return text.strip().splitlines()[0] if text.strip() else repr(error)
+
+
 def combine_two(binary_name):
     def combine(a, b):
         return run(
@@ -119,6 +129,8 @@ def main(argv):
     parser.add_argument("--formula", required=True)
     parser.add_argument("--cluster", help="cluster-robust SEs by this column (patient_id)")
     parser.add_argument("--ref", action="append", default=[], help="var=level (repeatable)")
+    parser.add_argument("--count", choices=["cramps", "cramp-nights"], help="poisson: outcome")
+    parser.add_argument("--variance", choices=["robust", "model"], help="poisson: variance")
     parser.add_argument("--id", default="patient_id", help="patient column to partition by")
     parser.add_argument("--format", choices=["csv", "parquet"], default=None)
     parser.add_argument("--partitions", type=int, default=None)
@@ -168,6 +180,9 @@ def main(argv):
         first += ["--cluster", options.cluster]
     for item in options.ref:
         first += ["--ref", item]
+    for name in ["count", "variance"]:
+        if getattr(options, name):
+            first += ["--" + name, getattr(options, name)]
     combine = combine_two(options.crampstat)
 
     texts.count()  # read, partition and cache before the first pass
@@ -177,9 +192,13 @@ def main(argv):
         for iteration in range(100):
             pass_started = time.time()
             arguments = first if state_text is None else ["partial", options.model]
-            merged = texts.map(partial_pass(options.crampstat, arguments, state_text)).treeReduce(
-                combine
-            )
+            try:
+                merged = texts.map(
+                    partial_pass(options.crampstat, arguments, state_text)
+                ).treeReduce(combine)
+            except Exception as error:  # noqa: BLE001 - Spark wraps the worker's exception
+                spark.stop()
+                raise SystemExit(f"crampstat_spark: {worker_failure(error)}") from None
             # Fixed names in the scratch directory, so the printed parameters are the same
             # in every run (no temporary paths in the output).
             with open(os.path.join(scratch, "merged.txt"), "w", encoding="utf-8") as handle:

@@ -36,7 +36,8 @@ extension DistributedCox {
         if let design = try PartitionDesign.design(
           settings: current.settings, levels: current.levels, table: table)
         {
-          (rows, columns) = try RiskSetRows.make(design: design)
+          (rows, columns) = try RiskSetRows.make(
+            design: design, twoCoded: current.isTwoCodedStatus)
         }
         return try current.statistics(partition: "block-\(k)", columns: columns, rows: rows)
       }

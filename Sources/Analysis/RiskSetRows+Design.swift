@@ -8,14 +8,14 @@ extension RiskSetRows {
   /// `cluster(...)` and `offset(...)`: the covariates without the intercept, the stratum and
   /// cluster labels (text, so they agree across partitions) and the offset.
   ///
-  /// Status codes are read by ``SurvivalResponse/normalizeStatus(_:)`` on this partition's
-  /// rows alone: with 1/2 coding a partition whose rows are all `1` reads them as events, so a
-  /// caller with 1/2-coded data must settle the coding over all partitions first.
+  /// Status codes are read by ``SurvivalResponse/normalizePartitionStatus(_:twoCoded:)``
+  /// with the coding agreed over all partitions (`twoCoded`, from the state).
   /// - Parameter weights: case weights on the design's rows, or `nil`.
   /// - Returns: the rows (`nil` when the design has none) and the covariate names.
   /// - Throws: ``SurvivalError/invalidParameter(_:)`` without a survival response, and the
   ///   ``SurvivalError`` cases of ``RiskSetRows/init(response:x:strata:clusters:weights:offset:)``.
-  public static func make(design: DesignMatrix, weights: [Double]? = nil) throws
+  public static func make(design: DesignMatrix, weights: [Double]? = nil, twoCoded: Bool)
+    throws
     -> (rows: RiskSetRows?, columns: [String])
   {
     guard let outcome = design.survival else {
@@ -26,7 +26,7 @@ extension RiskSetRows {
     guard design.rowCount > 0 else { return (nil, names) }
     let response = try SurvivalResponse(
       start: outcome.start, stop: outcome.stop,
-      event: SurvivalResponse.normalizeStatus(outcome.status))
+      event: SurvivalResponse.normalizePartitionStatus(outcome.status, twoCoded: twoCoded))
     let rows = try RiskSetRows(
       response: response,
       x: Matrix(rows: design.rowCount, columns: names.count, columnMajor: values),

@@ -17,7 +17,8 @@ enum StreamInput {
   /// The file's block plan and the CSV options each block is read with (the formula's
   /// columns and `idColumn` only).
   static func plan(
-    _ parsed: ParsedArguments, formula formulaText: String, idColumn: String?, command: String
+    _ parsed: ParsedArguments, formula formulaText: String, idColumn: String?, command: String,
+    extraColumns: [String] = []
   ) throws(CLIError) -> (plan: CSVBlockPlan, options: CSVOptions) {
     guard let text = parsed.value("block-rows"), let blockRows = Int(text), blockRows > 0 else {
       throw .usage("'--block-rows' needs a positive number of rows.", command: command)
@@ -28,7 +29,8 @@ enum StreamInput {
     var options = try CommonOptions.csvOptions(parsed)
     do {
       let formula = try Formula.parse(formulaText)
-      options.columns = Set(formula.columnReferences.map(\.name) + [idColumn].compactMap { $0 })
+      options.columns = Set(
+        formula.columnReferences.map(\.name) + [idColumn].compactMap { $0 } + extraColumns)
     } catch {
       throw .data(String(describing: error))
     }

@@ -7,15 +7,19 @@ import Survival
 /// Turns a design matrix with a `Surv(...)` response into the inputs of the survival engines.
 enum SurvivalInput {
   /// The survival response of the design (status coded 0/1, 1/2 or TRUE/FALSE).
-  static func response(_ design: DesignMatrix, command: String) throws(CLIError) -> SurvivalResponse
-  {
+  static func response(
+    _ design: DesignMatrix, command: String, partition: Bool = false
+  ) throws(CLIError) -> SurvivalResponse {
     guard let outcome = design.survival else {
       throw .usage(
         "The formula needs a survival response: 'Surv(time, status) ~ ...' or 'Surv(start, stop, status) ~ ...'.",
         command: command)
     }
     do {
-      let event = try SurvivalResponse.normalizeStatus(outcome.status)
+      let event =
+        try partition
+        ? SurvivalResponse.normalizePartitionStatus(outcome.status)
+        : SurvivalResponse.normalizeStatus(outcome.status)
       return try SurvivalResponse(start: outcome.start, stop: outcome.stop, event: event)
     } catch {
       throw .data("\(design.source): \(error)")

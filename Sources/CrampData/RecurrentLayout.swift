@@ -105,3 +105,15 @@ public enum RecurrentLayoutError: Error, Equatable, Sendable, CustomStringConver
     }
   }
 }
+
+extension RecurrentLayout {
+  /// The origin a layout of `table` takes when ``RecurrentLayoutOptions/origin`` is `nil`.
+  ///
+  /// The smallest night index; `nil` for date diaries (each patient's first date is their
+  /// origin), a table without nights, or no rows. A distributed fit agrees this over all
+  /// partitions and fixes it, so every partition's times are on one clock.
+  public static func defaultOrigin(of table: Table, options: RecurrentLayoutOptions) -> Double? {
+    guard let column = table[options.nightColumn] else { return nil }
+    return NumericView(column).values.filter { !$0.isNaN }.min()
+  }
+}

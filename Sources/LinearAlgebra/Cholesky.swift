@@ -110,3 +110,19 @@ public struct Cholesky: Sendable, Equatable {
     return try inverse.symmetrized(fromUpper: true)
   }
 }
+
+extension Cholesky {
+  /// The columns of `a` (whose factor this is) nearly in the span of the earlier ones:
+  /// `R[j, j] < threshold * sqrt(a[j, j])`.
+  ///
+  /// `R[j, j]` is the norm of what is left of column `j` of `X` after projecting out the
+  /// earlier columns when `a = X'X` (R's `dqrdc2` compares it with `1e-11 ||x_j||`). From the
+  /// normal equations it carries rounding of about `sqrt(eps) ||x_j||`, so a ratio below
+  /// about `1e-7` cannot tell an aliased column from a kept one: callers without the rows
+  /// refuse such columns instead of guessing.
+  public func nearlyCollinearColumns(of a: Matrix, threshold: Double) -> [Int] {
+    (0..<dimension).filter { j in
+      !(factor[j, j] >= threshold * a[j, j].squareRoot()) || !(a[j, j] > 0)
+    }
+  }
+}

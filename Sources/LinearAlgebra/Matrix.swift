@@ -67,6 +67,23 @@ public struct Matrix: Sendable, Equatable {
     return result
   }
 
+  /// The symmetric `p` x `p` matrix whose upper triangle, row by row, is `upper`
+  /// (`p (p + 1) / 2` values: `(0,0), (0,1), ..., (0,p-1), (1,1), ...`), the packing partial
+  /// statistics use; a shorter `upper` is a programming error and traps.
+  public static func symmetric(upperRows upper: [Double], order p: Int) -> Matrix {
+    precondition(upper.count >= p * (p + 1) / 2, "symmetric: too few values")
+    var m = Matrix(rows: p, columns: p)
+    var k = 0
+    for i in 0..<p {
+      for j in i..<p {
+        m.storage[i + j * p] = upper[k]
+        m.storage[j + i * p] = upper[k]
+        k += 1
+      }
+    }
+    return m
+  }
+
   /// Element at `row`, `column` (0-based).
   ///
   /// An index outside the matrix is a programming error and traps, like `Array`'s subscript.

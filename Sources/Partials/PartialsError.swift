@@ -22,3 +22,17 @@ public enum PartialsError: Error, Sendable, Equatable, CustomStringConvertible {
     }
   }
 }
+
+extension PartialsError {
+  /// Design columns (nearly) in the span of earlier ones, which the in-memory fit would
+  /// report as aliased (R's `dqrdc2` on the rows) but which sums of `X'WX` cannot tell apart
+  /// from merely collinear ones.
+  public static func collinear(_ names: [String]) -> PartialsError {
+    let list = names.map { "'\($0)'" }.joined(separator: ", ")
+    return .unsupported(
+      "\(list) \(names.count == 1 ? "is" : "are") (nearly) a linear combination of earlier "
+        + "design columns: R would report aliased coefficients (NA), which a distributed fit "
+        + "cannot decide without the rows; drop \(names.count == 1 ? "it" : "them") from the "
+        + "formula, or fit in memory to see which R aliases")
+  }
+}

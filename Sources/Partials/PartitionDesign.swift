@@ -54,7 +54,8 @@ public enum PartitionDesign {
     model: String, partition: String, settings: [String: [String]], table: Table
   ) throws -> PartitionSchema {
     let formula = try Formula.parse(formula(settings), columns: table.columnNames)
-    if !formula.offsets.isEmpty {
+    // Only the Poisson state machine carries an offset (log nights) through its passes.
+    if !formula.offsets.isEmpty, model != "poisson" {
       throw PartialsError.unsupported(
         "offset() terms are not supported by distributed fits yet; fit in memory")
     }
@@ -78,11 +79,19 @@ public enum PartitionDesign {
       let isText = table[name].map { !$0.isNumeric } ?? false
       levels[name] = (isText ? .text : .number, values)
     }
-    return PartitionSchema(
+    var schema = PartitionSchema(
       model: model, partition: partition, settings: settings,
       rows: design?.rowCount ?? 0, dropped: design?.droppedRowCount ?? dropped,
       droppedByVariable: design?.droppedByVariable ?? [:], levels: levels,
       patients: design?.clusters?.labels ?? (options.cluster == nil ? nil : []))
+    // The status coding is R's judgement over the whole column: agreed here.
+    if let status = design?.survival?.status.filter({ !$0.isNaN }), let low = status.min(),
+      let high = status.max()
+    {
+      schema.minimums["status"] = low
+      schema.maximums["status"] = high
+    }
+    return schema
   }
 
   /// One partition's design on the agreed levels; `nil` when no row is usable.

@@ -26,6 +26,12 @@ public struct PartitionSchema: PartialStatistics, Equatable {
   public private(set) var levels: [String: (kind: LevelKind, values: Set<String>)]
   /// Patients (cluster labels) per partition, when the model has a cluster column.
   public private(set) var patients: [String: [String]]
+  /// Smallest values a model needs agreed over all partitions (a night-indexed diary's time
+  /// origin, `night`), merged by minimum.
+  public var minimums: [String: Double] = [:]
+  /// Largest values agreed over all partitions (a survival status, whose 1/2 coding R judges
+  /// over the whole column), merged by maximum.
+  public var maximums: [String: Double] = [:]
 
   /// One partition's schema.
   public init(
@@ -55,6 +61,8 @@ public struct PartitionSchema: PartialStatistics, Equatable {
     }
     rows += other.rows
     dropped += other.dropped
+    minimums.merge(other.minimums, uniquingKeysWith: min)
+    maximums.merge(other.maximums, uniquingKeysWith: max)
     droppedByVariable.merge(other.droppedByVariable, uniquingKeysWith: +)
     for (name, entry) in other.levels {
       if let mine = levels[name] {
@@ -98,6 +106,19 @@ public struct PartitionSchema: PartialStatistics, Equatable {
     }
   }
 
+  /// The survival status coding over all partitions, as R's `Surv()` judges it on the whole
+  /// column: `"1/2"` when the largest status is 2, else `"0/1"`; `nil` without a status.
+  /// - Throws: ``PartialsError/mismatch(source:reason:)`` when 0 and 2 both occur.
+  public func statusCoding() throws(PartialsError) -> String? {
+    guard let low = minimums["status"], let high = maximums["status"] else { return nil }
+    if high == 2, low == 0 {
+      throw .mismatch(
+        source: header.partitions.joined(separator: ","),
+        reason: "the status column holds 0, 1 and 2: code it 0/1 or 1/2 (R's 2 = event)")
+    }
+    return high == 2 ? "1/2" : "0/1"
+  }
+
   /// Number of distinct patients over all partitions.
   public var patientCount: Int { patients.values.reduce(0) { $0 + $1.count } }
 
@@ -113,6 +134,12 @@ public struct PartitionSchema: PartialStatistics, Equatable {
     }
     for partition in patients.keys.sorted() {
       d.append("patients", [partition] + (patients[partition] ?? []))
+    }
+    for name in minimums.keys.sorted() {
+      d.append("minimum", [name, PartialDocument.format(minimums[name] ?? 0)])
+    }
+    for name in maximums.keys.sorted() {
+      d.append("maximum", [name, PartialDocument.format(maximums[name] ?? 0)])
     }
     return d
   }
@@ -137,6 +164,18 @@ public struct PartitionSchema: PartialStatistics, Equatable {
     for fields in d.all("patients") {
       guard let partition = fields.first else { continue }
       patients[partition] = Array(fields.dropFirst())
+    }
+    for fields in d.all("minimum") {
+      guard fields.count == 2 else {
+        throw .malformed(source: d.source, line: 0, reason: "a 'minimum' record needs a value")
+      }
+      minimums[fields[0]] = try d.number(fields[1], key: "minimum")
+    }
+    for fields in d.all("maximum") {
+      guard fields.count == 2 else {
+        throw .malformed(source: d.source, line: 0, reason: "a 'maximum' record needs a value")
+      }
+      maximums[fields[0]] = try d.number(fields[1], key: "maximum")
     }
   }
 }

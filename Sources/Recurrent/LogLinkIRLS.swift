@@ -74,54 +74,82 @@ struct LogLinkIRLS {
   /// Rows per block handed to the accumulator (keeps its scratch in cache).
   static let blockRows = 4096
 
+  /// The start of R's `glm.fit`: `mu = mustart` (``CountFamily/initialMean(_:)``) and
+  /// `eta = log(mu)`, offset not subtracted.
+  static func start(y: [Double], family: CountFamily) -> (eta: [Double], mu: [Double]) {
+    let eta = y.map { log(family.initialMean($0)) }
+    return (eta, eta.map { exp($0) })
+  }
+
+  /// `eta = X beta + offset` and `mu = exp(eta)`.
+  static func predict(x: Matrix, beta: [Double], offset: [Double]) throws -> (
+    eta: [Double], mu: [Double]
+  ) {
+    var eta = try BLAS.gemv(x, beta)
+    for i in eta.indices { eta[i] += offset[i] }
+    return (eta, eta.map { exp($0) })
+  }
+
+  /// One IRLS system at `eta`, `mu`: the working response `z = eta - offset + (y - mu) / mu`
+  /// and weights `w = mu^2 / V(mu)`, and `X'WX`, `X'Wz` accumulated in row blocks.
+  static func system(
+    x: Matrix, y: [Double], offset: [Double], eta: [Double], mu: [Double], family: CountFamily
+  ) throws -> (crossProduct: Matrix, crossResponse: [Double], weights: [Double]) {
+    let n = x.rows
+    var weights = [Double](repeating: 0, count: n)
+    var working = [Double](repeating: 0, count: n)
+    for i in 0..<n {
+      // Log link: d mu / d eta = mu.
+      working[i] = eta[i] - offset[i] + (y[i] - mu[i]) / mu[i]
+      weights[i] = mu[i] * mu[i] / family.variance(mu[i])
+    }
+    var accumulator = CrossProductAccumulator(columns: x.columns)
+    try x.withUnsafeBufferPointer { design in
+      try weights.withUnsafeBufferPointer { w in
+        try working.withUnsafeBufferPointer { z in
+          var first = 0
+          while first < n {
+            let r = min(LogLinkIRLS.blockRows, n - first)
+            try accumulator.add(
+              block: UnsafeBufferPointer(rebasing: design[first...]), rows: r,
+              leadingDimension: n, weights: UnsafeBufferPointer(rebasing: w[first..<(first + r)]),
+              response: UnsafeBufferPointer(rebasing: z[first..<(first + r)]))
+            first += r
+          }
+        }
+      }
+    }
+    return (accumulator.crossProduct(), accumulator.crossResponse(), weights)
+  }
+
   func fit(
     x: Matrix, y: [Double], offset: [Double], family: CountFamily, etaStart: [Double]? = nil
   ) throws -> Result {
-    let n = x.rows
     let p = x.columns
-    var eta = etaStart ?? y.map { log(family.initialMean($0)) }
-    var mu = eta.map { exp($0) }
+    var (eta, mu) = LogLinkIRLS.start(y: y, family: family)
+    if let etaStart {
+      eta = etaStart
+      mu = eta.map { exp($0) }
+    }
     var devianceOld = family.deviance(y, mu)
     var beta = [Double](repeating: 0, count: p)
     var previous: [Double]?
-    var accumulator = CrossProductAccumulator(columns: p)
-    var weights = [Double](repeating: 0, count: n)
-    var working = [Double](repeating: 0, count: n)
+    var weights: [Double] = []
     var factor: Cholesky?
     var converged = false
     var iterations = 0
     for iteration in 1...max(1, maxIterations) {
       iterations = iteration
-      for i in 0..<n {
-        // Log link: d mu / d eta = mu.
-        working[i] = eta[i] - offset[i] + (y[i] - mu[i]) / mu[i]
-        weights[i] = mu[i] * mu[i] / family.variance(mu[i])
-      }
-      accumulator.reset()
-      try x.withUnsafeBufferPointer { design in
-        try weights.withUnsafeBufferPointer { w in
-          try working.withUnsafeBufferPointer { z in
-            var first = 0
-            while first < n {
-              let r = min(LogLinkIRLS.blockRows, n - first)
-              try accumulator.add(
-                block: UnsafeBufferPointer(rebasing: design[first...]), rows: r,
-                leadingDimension: n, weights: UnsafeBufferPointer(rebasing: w[first..<(first + r)]),
-                response: UnsafeBufferPointer(rebasing: z[first..<(first + r)]))
-              first += r
-            }
-          }
-        }
-      }
-      let cholesky = try Cholesky(accumulator.crossProduct())
+      let system = try LogLinkIRLS.system(
+        x: x, y: y, offset: offset, eta: eta, mu: mu, family: family)
+      weights = system.weights
+      let cholesky = try Cholesky(system.crossProduct)
       factor = cholesky
-      beta = try cholesky.solve(accumulator.crossResponse())
+      beta = try cholesky.solve(system.crossResponse)
       var deviance = 0.0
       var halvings = 0
       while true {
-        eta = try BLAS.gemv(x, beta)
-        for i in 0..<n { eta[i] += offset[i] }
-        mu = eta.map { exp($0) }
+        (eta, mu) = try LogLinkIRLS.predict(x: x, beta: beta, offset: offset)
         deviance = family.deviance(y, mu)
         if deviance.isFinite { break }
         // R: "step size truncated due to divergence".

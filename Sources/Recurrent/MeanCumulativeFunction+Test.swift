@@ -38,18 +38,48 @@ extension MeanCumulativeFunction {
         events[g - 1][j] += 1
       }
     }
-    var score = [Double](repeating: 0, count: components)
-    for c in 0..<components {
-      for j in 0..<m {
+    let score = scoreVector(pooled: pooled, atRisk: atRisk, events: events)
+    let residuals = scoreResiduals(
+      rows: all, pooled: pooled, atRisk: atRisk, start: start, stop: stop, event: event,
+      patient: patient, group: group)
+    let meat: Matrix
+    do {
+      meat = try BLAS.syrk(residuals)
+    } catch {
+      throw .fit("MCF comparison: \(error)")
+    }
+    return try comparison(score: score, meat: meat)
+  }
+
+  /// `U_g = sum_j (d_gj - Y_gj d_j / Y_j)` for groups `1..<k`.
+  static func scoreVector(pooled: EventGrid, atRisk: [[Double]], events: [[Double]]) -> [Double] {
+    var score = [Double](repeating: 0, count: atRisk.count)
+    for c in score.indices {
+      for j in pooled.times.indices {
         score[c] +=
           events[c][j] - atRisk[c][j] * Double(pooled.events[j]) / Double(pooled.atRisk[j])
       }
     }
+    return score
+  }
+
+  /// Each patient's score residual `r_ig` over `rows` (whole patients).
+  ///
+  /// One row per patient in order of first appearance; `atRisk[c][j]` is `Y_gj` for group `c + 1` at pooled time
+  /// `j`. `sum_i r_i r_i'` is additive over disjoint sets of patients.
+  static func scoreResiduals(
+    rows: [Int], pooled: EventGrid, atRisk: [[Double]], start: [Double], stop: [Double],
+    event: [Bool], patient: [Int], group: [Int]
+  ) -> Matrix {
+    let m = pooled.times.count
+    let components = atRisk.count
     var patientIndex: [Int: Int] = [:]
-    for p in patient where patientIndex[p] == nil { patientIndex[p] = patientIndex.count }
+    for r in rows where patientIndex[patient[r]] == nil {
+      patientIndex[patient[r]] = patientIndex.count
+    }
     var residuals = Matrix(rows: patientIndex.count, columns: components)
     let rowsOfPatients = patientIndex.count
-    for r in 0..<n {
+    for r in rows {
       let i = patientIndex[patient[r]] ?? 0
       var j = pooled.firstIndex(after: start[r])
       while j < m, pooled.times[j] <= stop[r] {
@@ -63,8 +93,15 @@ extension MeanCumulativeFunction {
         j += 1
       }
     }
+    return residuals
+  }
+
+  /// `U' V^-1 U` on `k - 1` df from the score and `V = sum_i r_i r_i'`.
+  static func comparison(score: [Double], meat variance: Matrix) throws(RecurrentError)
+    -> Comparison
+  {
+    let components = score.count
     do {
-      let variance = try BLAS.syrk(residuals)
       let solved = try Cholesky(variance).solve(score)
       var statistic = 0.0
       for c in 0..<components { statistic += score[c] * solved[c] }

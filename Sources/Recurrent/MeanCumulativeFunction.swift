@@ -119,6 +119,17 @@ public struct MeanCumulativeFunction: Sendable {
     rows: [Int], grid: EventGrid, start: [Double], stop: [Double], event: [Bool],
     patient: [Int]
   ) -> [Double] {
+    runningVariance(
+      influenceIncrements(
+        rows: rows, grid: grid, start: start, stop: stop, event: event, patient: patient))
+  }
+
+  /// The per-event-time increments of the Lawless-Nadeau variance contributed by `rows`
+  /// (whole patients), additive over disjoint sets of patients.
+  static func influenceIncrements(
+    rows: [Int], grid: EventGrid, start: [Double], stop: [Double], event: [Bool],
+    patient: [Int]
+  ) -> [Double] {
     let ordered = rows.sorted { (patient[$0], start[$0]) < (patient[$1], start[$1]) }
     var increments = [Double](repeating: 0, count: grid.times.count)
     var influence = 0.0
@@ -138,6 +149,11 @@ public struct MeanCumulativeFunction: Sendable {
         j += 1
       }
     }
+    return increments
+  }
+
+  /// The variance at each event time: the running sum of the increments (at least 0).
+  static func runningVariance(_ increments: [Double]) -> [Double] {
     var running = 0.0
     return increments.map { d in
       running += d
@@ -151,6 +167,12 @@ struct EventGrid {
   let times: [Double]
   let atRisk: [Int]
   let events: [Int]
+
+  init(times: [Double], atRisk: [Int], events: [Int]) {
+    self.times = times
+    self.atRisk = atRisk
+    self.events = events
+  }
 
   init(rows: [Int], start: [Double], stop: [Double], event: [Bool]) {
     var eventTimes = rows.filter { event[$0] }.map { stop[$0] }

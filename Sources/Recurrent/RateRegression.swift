@@ -154,11 +154,8 @@ public enum RateRegression {
 
     var robust = design.model == .poisson && design.options.robust
     let clusterCount = d.clusters?.count ?? n
-    if robust, clusterCount < 2 || clusterCount < fit.beta.count {
-      // The sandwich's rank is at most the cluster count: no standard error to print.
-      warnings.append(
-        "\(clusterCount) cluster\(clusterCount == 1 ? "" : "s") for \(fit.beta.count) parameters: "
-          + "too few for a cluster-robust variance; model-based standard errors are shown instead")
+    if robust, let warning = tooFewClusters(clusterCount, parameters: fit.beta.count) {
+      warnings.append(warning)
       robust = false
     }
     var variance = fit.unscaledCovariance
@@ -166,28 +163,9 @@ public enum RateRegression {
       variance = try clusterRobust(
         x: x, y: y, fit: fit, clusters: d.clusters.map { $0.codes.map(Int.init) } ?? Array(0..<n))
     }
-    let z = Normal.quantile(1 - (1 - confidenceLevel) / 2)
-    var coefficients: [RateFit.Coefficient] = []
-    var local = 0
-    for (j, name) in d.columnNames.enumerated() {
-      guard !aliased.contains(j) else {
-        coefficients.append(
-          .init(
-            term: name, estimate: nil, standardError: nil, modelStandardError: nil, z: nil,
-            pValue: nil, confidenceLow: nil, confidenceHigh: nil))
-        continue
-      }
-      let b = fit.beta[local]
-      let se = variance[local, local].squareRoot()
-      let statistic = b / se
-      coefficients.append(
-        .init(
-          term: name, estimate: b, standardError: se,
-          modelStandardError: fit.unscaledCovariance[local, local].squareRoot(), z: statistic,
-          pValue: Normal.twoSidedPValue(z: statistic), confidenceLow: b - z * se,
-          confidenceHigh: b + z * se))
-      local += 1
-    }
+    let coefficients = coefficientTable(
+      names: d.columnNames, aliased: aliased, beta: fit.beta, variance: variance,
+      unscaled: fit.unscaledCovariance, confidenceLevel: confidenceLevel)
     let rank = Double(kept.count)
     let aic =
       theta == nil ? -2 * logLikelihood + 2 * rank : -2 * logLikelihood + 2 * rank + 2
@@ -201,6 +179,46 @@ public enum RateRegression {
       converged: converged, isRobust: robust, patients: n, totalEvents: y.reduce(0, +),
       totalNights: d.rowsUsed.reduce(0) { $0 + (nights.isEmpty ? 0 : nights[Int($1)]) },
       droppedRowCount: d.droppedRowCount, confidenceLevel: confidenceLevel, warnings: warnings)
+  }
+
+  /// The warning when `clusters` are too few for a cluster-robust variance of `parameters`
+  /// coefficients (the sandwich's rank is at most the cluster count), else `nil`.
+  static func tooFewClusters(_ clusters: Int, parameters: Int) -> String? {
+    guard clusters < 2 || clusters < parameters else { return nil }
+    return "\(clusters) cluster\(clusters == 1 ? "" : "s") for \(parameters) parameters: "
+      + "too few for a cluster-robust variance; model-based standard errors are shown instead"
+  }
+
+  /// The coefficient table: one row per design column, aliased columns as NA; `beta`,
+  /// `variance` (used for z, p and the interval) and `unscaled` (model SE) over the kept
+  /// columns in order.
+  static func coefficientTable(
+    names: [String], aliased: Set<Int>, beta: [Double], variance: Matrix, unscaled: Matrix,
+    confidenceLevel: Double
+  ) -> [RateFit.Coefficient] {
+    let z = Normal.quantile(1 - (1 - confidenceLevel) / 2)
+    var coefficients: [RateFit.Coefficient] = []
+    var local = 0
+    for (j, name) in names.enumerated() {
+      guard !aliased.contains(j) else {
+        coefficients.append(
+          .init(
+            term: name, estimate: nil, standardError: nil, modelStandardError: nil, z: nil,
+            pValue: nil, confidenceLow: nil, confidenceHigh: nil))
+        continue
+      }
+      let b = beta[local]
+      let se = variance[local, local].squareRoot()
+      let statistic = b / se
+      coefficients.append(
+        .init(
+          term: name, estimate: b, standardError: se,
+          modelStandardError: unscaled[local, local].squareRoot(), z: statistic,
+          pValue: Normal.twoSidedPValue(z: statistic), confidenceLow: b - z * se,
+          confidenceHigh: b + z * se))
+      local += 1
+    }
+    return coefficients
   }
 
   /// `vcovCL(type = "HC0", cadjust = FALSE)` for a log-link GLM: `B M B` with bread

@@ -22,6 +22,22 @@ public struct RecurrentCoxFit: Sendable {
   public let droppedByVariable: [String: Int]
   /// Whether the sandwich variance clustered by patient is used for inference.
   public var isRobust: Bool { cox.clusterCount != nil }
+
+  /// A fit from its parts (a streamed or distributed fit assembles its own).
+  public init(
+    model: RecurrentModel, cox: CoxFit, ties: TieSummary, modelFormula: String, patients: Int,
+    layoutRows: Int, diaryRows: Int, droppedRowCount: Int, droppedByVariable: [String: Int]
+  ) {
+    self.model = model
+    self.cox = cox
+    self.ties = ties
+    self.modelFormula = modelFormula
+    self.patients = patients
+    self.layoutRows = layoutRows
+    self.diaryRows = diaryRows
+    self.droppedRowCount = droppedRowCount
+    self.droppedByVariable = droppedByVariable
+  }
 }
 
 /// Fits AG and PWP models.

@@ -61,18 +61,26 @@ public struct RecurrentDesign: Sendable {
     "patient_id", "start", "stop", "event", "enum", "cramps", "cramp_nights", "nights", "time",
   ]
 
-  /// Reshapes `diary` with ``RecurrentLayout`` and builds the model's design on the layout.
-  ///
-  /// - Parameters:
-  ///   - diary: the night-level diary (`patient_id`, `night` or `date`, `cramp`, optional
-  ///     `cramp_count` and `observed`, covariates).
-  ///   - formula: `~ covariates` (a left-hand side, if any, is ignored: the outcome is fixed by
-  ///     the model); `cluster(...)` and `strata(...)` terms are kept.
-  ///   - model: the analysis.
-  /// - Throws: ``RecurrentError`` for an unknown column, a layout problem or a design error.
-  public static func build(
+  /// A diary reshaped for one model, before any design is built: what every partition of
+  /// a distributed fit builds from its own rows (whole patients), then designs on agreed
+  /// factor levels.
+  public struct Layout: Sendable {
+    /// The right-hand side as the user wrote it, `~ x` form.
+    public let formula: String
+    /// The formula fitted on the layout (``RecurrentDesign/modelFormula``).
+    public let modelFormula: String
+    /// The layout rows.
+    public let table: Table
+    /// Columns of the diary the formula reads.
+    public let covariates: [String]
+  }
+
+  /// Reshapes `diary` with ``RecurrentLayout`` for `model` (the first half of
+  /// ``build(diary:formula:model:options:)``).
+  /// - Throws: ``RecurrentError`` for an unknown column or a layout problem.
+  public static func layout(
     diary: Table, formula: String, model: RecurrentModel, options: RecurrentOptions = .init()
-  ) throws(RecurrentError) -> RecurrentDesign {
+  ) throws(RecurrentError) -> Layout {
     let rhs: String
     if let tilde = formula.firstIndex(of: "~") {
       rhs = String(formula[formula.index(after: tilde)...]).trimmed()
@@ -104,21 +112,49 @@ public struct RecurrentDesign: Sendable {
       throw .layout(error)
     }
     let right = rhs.isEmpty ? "1" : rhs
-    var modelFormula: String
+    let modelFormula = Self.modelFormula(
+      right: right, model: model, options: options, hasCluster: !parsed.clusters.isEmpty)
+    return Layout(
+      formula: "~ " + right, modelFormula: modelFormula, table: table, covariates: covariates)
+  }
+
+  /// The formula fitted on the layout for the right-hand side `right`: AG and PWP add
+  /// `cluster(patient_id)` for the robust variance (unless the formula has a cluster) and PWP
+  /// `strata(enum)`; the rate models count with `offset(log(nights))`.
+  public static func modelFormula(
+    right: String, model: RecurrentModel, options: RecurrentOptions, hasCluster: Bool
+  ) -> String {
     switch model {
     case .andersenGill, .pwpGap, .pwpTotal:
-      modelFormula = "Surv(start, stop, event) ~ " + right
-      if options.robust && parsed.clusters.isEmpty { modelFormula += " + cluster(patient_id)" }
-      if model != .andersenGill { modelFormula += " + strata(enum)" }
+      var formula = "Surv(start, stop, event) ~ " + right
+      if options.robust && !hasCluster { formula += " + cluster(patient_id)" }
+      if model != .andersenGill { formula += " + strata(enum)" }
+      return formula
     case .meanCumulativeFunction:
-      modelFormula = "Surv(start, stop, event) ~ " + right
+      return "Surv(start, stop, event) ~ " + right
     case .poisson, .negativeBinomial:
-      modelFormula = options.countOutcome.column + " ~ " + right + " + offset(log(nights))"
+      return options.countOutcome.column + " ~ " + right + " + offset(log(nights))"
     }
+  }
+
+  /// Reshapes `diary` with ``RecurrentLayout`` and builds the model's design on the layout.
+  ///
+  /// - Parameters:
+  ///   - diary: the night-level diary (`patient_id`, `night` or `date`, `cramp`, optional
+  ///     `cramp_count` and `observed`, covariates).
+  ///   - formula: `~ covariates` (a left-hand side, if any, is ignored: the outcome is fixed by
+  ///     the model); `cluster(...)` and `strata(...)` terms are kept.
+  ///   - model: the analysis.
+  /// - Throws: ``RecurrentError`` for an unknown column, a layout problem or a design error.
+  public static func build(
+    diary: Table, formula: String, model: RecurrentModel, options: RecurrentOptions = .init()
+  ) throws(RecurrentError) -> RecurrentDesign {
+    let reshaped = try layout(diary: diary, formula: formula, model: model, options: options)
+    let table = reshaped.table
     var design: DesignMatrix?
     if model != .meanCumulativeFunction {
       do {
-        let f = try Formula.parse(modelFormula, columns: table.columnNames)
+        let f = try Formula.parse(reshaped.modelFormula, columns: table.columnNames)
         design = try DesignMatrix.build(
           f, table: table,
           options: DesignOptions(references: options.references, missing: options.missing))
@@ -127,8 +163,9 @@ public struct RecurrentDesign: Sendable {
       }
     }
     return RecurrentDesign(
-      model: model, formula: "~ " + right, modelFormula: modelFormula, layout: table,
-      design: design, covariates: covariates, diaryRows: diary.rowCount, options: options)
+      model: model, formula: reshaped.formula, modelFormula: reshaped.modelFormula,
+      layout: table, design: design, covariates: reshaped.covariates,
+      diaryRows: diary.rowCount, options: options)
   }
 
   /// Number of distinct patients in the layout.

@@ -36,6 +36,13 @@ public struct TieSummary: Sendable, Equatable {
     tiedEvents = counts.values.reduce(0) { $0 + ($1 > 1 ? $1 : 0) }
   }
 
+  /// The summary of events counted per (stratum, event time), one count per pair.
+  public init(eventCounts: [Int]) {
+    events = eventCounts.reduce(0, +)
+    distinctTimes = eventCounts.count
+    tiedEvents = eventCounts.reduce(0) { $0 + ($1 > 1 ? $1 : 0) }
+  }
+
   private struct TimeKey: Hashable {
     let stratum: Int
     let time: Double

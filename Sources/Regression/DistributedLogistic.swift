@@ -146,8 +146,15 @@ public struct DistributedLogistic: Sendable, Equatable {
     let factor: Cholesky
     do {
       factor = try Cholesky(system)
+    } catch LinearAlgebraError.notPositiveDefinite(let minor) where next.iteration == 1 {
+      throw PartialsError.collinear([next.columns[max(0, minor - 1)]])
     } catch {
       throw RegressionError.singularInformation(iteration: next.iteration)
+    }
+    // The start's X'WX is (3/16) X'X: the columns in-memory aliasing would look at.
+    if next.iteration == 1 {
+      let collinear = factor.nearlyCollinearColumns(of: system, threshold: 1e-7)
+      if !collinear.isEmpty { throw PartialsError.collinear(collinear.map { next.columns[$0] }) }
     }
     let candidate = try factor.solve(stats.crossResponse.map(\.value))
     guard candidate.allSatisfy(\.isFinite) else {

@@ -105,16 +105,7 @@ public struct IRLSStatistics: PartialStatistics, Equatable {
 
   /// The symmetric `p x p` matrix whose upper triangle, row by row, is `upper`.
   static func symmetric(upper: [Double], order p: Int) -> Matrix {
-    var m = Matrix(rows: p, columns: p)
-    var k = 0
-    for i in 0..<p {
-      for j in i..<p {
-        m[i, j] = upper[k]
-        m[j, i] = upper[k]
-        k += 1
-      }
-    }
-    return m
+    Matrix.symmetric(upperRows: upper, order: p)
   }
 
   public var document: PartialDocument {

@@ -98,7 +98,11 @@ public struct DistributedCox: Sendable, Equatable {
         "confidence level \(model.confidenceLevel) not in (0, 1)")
     }
     guard schema.rows > 0 else { throw SurvivalError.noObservations }
+    if let coding = try schema.statusCoding() { settings["status-coding"] = [coding] }
   }
+
+  /// Whether the status is 1/2-coded over all partitions (agreed in the schema pass).
+  public var isTwoCodedStatus: Bool { settings["status-coding"]?.first == "1/2" }
 
   /// The model these settings fit with (for the assembly).
   var model: CoxModel {

@@ -71,6 +71,34 @@ public struct SurvivalResponse: Sendable, Equatable {
     return try normalizeStatus(numbers, texts: values)
   }
 
+  /// Reads one partition's status values for a distributed fit.
+  ///
+  /// R judges 1/2 coding over the whole column, which one partition cannot see: a partition
+  /// whose rows are all `1` would read them as events where the whole column, with its 2s,
+  /// means censored. With `twoCoded` (agreed over all partitions, as
+  /// ``DistributedCox/isTwoCodedStatus``) the values must be 1 or 2 and 2 is the event;
+  /// without it (no agreement: one-pass counts) a 2 is refused in whichever partition holds
+  /// it, so the fit fails instead of silently differing.
+  /// - Throws: ``SurvivalError/unrecognizedStatus(row:text:)`` for a value outside the
+  ///   coding, ``SurvivalError/invalidParameter(_:)`` for a 2 without agreement.
+  public static func normalizePartitionStatus(_ values: [Double], twoCoded: Bool? = nil) throws
+    -> [Bool]
+  {
+    if twoCoded == true {
+      if let row = values.firstIndex(where: { $0 != 1 && $0 != 2 }) {
+        throw SurvivalError.unrecognizedStatus(row: row, text: "\(values[row])")
+      }
+      return values.map { $0 == 2 }
+    }
+    if let row = values.firstIndex(of: 2) {
+      throw SurvivalError.invalidParameter(
+        "status 2 in row \(row + 1): 1/2-coded status (R's 2 = event) is judged over the whole "
+          + "column, which one partition cannot see; recode it as 0/1 (status - 1) for a "
+          + "one-pass distributed fit (km, logrank)")
+    }
+    return try normalizeStatus(values)
+  }
+
   /// Reads numeric status values coded 0/1 or 1/2, judged over the whole column as for text.
   ///
   /// - Throws: `.unrecognizedStatus` for values outside the codings.

@@ -189,8 +189,36 @@ struct PartialCommandTests {
     let stdin = runCLI(["logit", "-", "--formula", Self.formula, "--stream"])
     #expect(stdin.status == 74)
     // An unsupported model.
-    let cox = runCLI(["partial", "poisson", files[0], "--formula", Self.formula])
-    #expect(cox.status == 64)
+    let negbin = runCLI(["partial", "negbin", files[0], "--formula", Self.formula])
+    #expect(negbin.status == 64)
+    // A column R would alias (x2 = 2 x) is refused by name: sums cannot tell aliased from
+    // collinear.
+    var aliasedText = "patient_id,y,x,x2\n"
+    for i in 0..<40 { aliasedText += "\(i),\(i % 3 == 0 ? 1 : 0),\(i % 5),\(2 * (i % 5))\n" }
+    let aliased = try TemporaryFile.write(aliasedText, name: "aliased.csv")
+    let streamedAliased = runCLI(["logit", aliased, "--formula", "y ~ x + x2", "--stream", "-q"])
+    #expect(streamedAliased.status == 65)
+    #expect(streamedAliased.err.contains("'x2' is (nearly) a linear combination"))
+    let inMemory = runCLI(["logit", aliased, "--formula", "y ~ x + x2", "-q"])
+    #expect(inMemory.status == 0)
+    // 1/2-coded status is judged over the whole column. Cox agrees the coding in its first
+    // pass, so a block of one patient whose status is 1 reads it as censored; the one-pass
+    // km refuses the partition holding a 2.
+    var twoText = "patient_id,time,status,x\n"
+    for i in 0..<30 { twoText += "\(i),\(3 + i % 7),\(i % 3 == 0 ? 1 : 2),\(i % 2)\n" }
+    let twoCoded = try TemporaryFile.write(twoText, name: "two.csv")
+    let km = runCLI(["partial", "km", twoCoded, "--formula", "Surv(time, status) ~ 1", "-q"])
+    #expect(km.status == 65)
+    #expect(km.err.contains("1/2-coded"), "\(km.err)")
+    let coxArguments = ["cox", twoCoded, "--formula", "Surv(time, status) ~ x", "-q"]
+    let coxDirect = runCLI(coxArguments)
+    let coxStreamed = runCLI(coxArguments + ["--stream", "--block-rows", "1"])
+    #expect(coxDirect.status == 0 && coxStreamed.status == 0, "\(coxStreamed.err)")
+    #expect(coxDirect.out.contains("n= 30, number of events= 20"), "\(coxDirect.out)")
+    // The streamed fit has no concordance (it needs every row); the rest is the same text.
+    let withoutConcordance = coxDirect.out.split(separator: "\n", omittingEmptySubsequences: false)
+      .filter { !$0.hasPrefix("Concordance=") }.joined(separator: "\n")
+    #expect(coxStreamed.out == withoutConcordance)
   }
 
   @Test("partial km and logrank over partitions print crampstat km's and logrank's output")
@@ -329,5 +357,58 @@ struct PartialCommandTests {
         }
       }
     }
+  }
+
+  @Test("partial poisson and recurrent --stream print crampstat recurrent's output")
+  func poissonAndRecurrentStream() throws {
+    let diary = repositoryPath("Datasets/teaching/diary_nights.csv")
+    let formula = "~ age_over_50 + sex + dialysis_day + factor(trimester)"
+    let files = try Self.partitions()
+    for variance in ["robust", "model"] {
+      let first = ["--formula", formula, "--variance", variance, "--count", "cramp-nights"]
+      let direct = runCLI(
+        ["recurrent", diary, "--model", "poisson", "-q"] + first.dropFirst(0))
+      #expect(direct.status == 0, "\(direct.err)")
+      let distributed = try Self.passes(
+        model: "poisson", files: files, first: first, solve: ["--data-name", diary])
+      #expect(distributed.contains("Rate ratios"))
+      #expect(distributed == direct.out)
+      let streamed = runCLI(
+        ["recurrent", diary, "--model", "poisson", "--stream", "--block-rows", "2000", "-q"]
+          + first)
+      #expect(streamed.status == 0, "\(streamed.err)")
+      #expect(streamed.out == direct.out)
+    }
+    for model in ["ag", "pwp-gap"] {
+      let arguments = ["recurrent", diary, "--model", model, "--formula", formula, "-q"]
+      let direct = runCLI(arguments + ["--format", "json"])
+      let streamed = runCLI(arguments + ["--stream", "--block-rows", "1500", "--format", "json"])
+      #expect(direct.status == 0 && streamed.status == 0, "\(streamed.err)")
+      let y = try Self.coefficients(direct.out)
+      let x = try Self.coefficients(streamed.out)
+      #expect(x.count == y.count && !x.isEmpty)
+      for (u, v) in zip(x, y) {
+        for key in ["estimate", "std_error", "robust_std_error", "model_std_error"] {
+          let p = try #require(u[key] as? Double, "\(key)")
+          let q = try #require(v[key] as? Double, "\(key)")
+          #expect(abs(p - q) <= Tolerance.distributed * abs(q), "\(model) \(key)")
+        }
+      }
+      let text = runCLI(arguments)
+      let streamedText = runCLI(arguments + ["--stream", "--block-rows", "1500"])
+      #expect(text.out == streamedText.out)
+    }
+    let mcfArguments = ["recurrent", diary, "--model", "mcf", "--formula", "~ sex", "-q"]
+    let mcf = runCLI(mcfArguments)
+    #expect(mcf.status == 0, "\(mcf.err)")
+    let mcfDistributed = try Self.passes(
+      model: "mcf", files: files, first: ["--formula", "~ sex"], solve: ["--data-name", diary])
+    #expect(mcfDistributed.contains("sex=F"))
+    #expect(mcfDistributed == mcf.out)
+    let mcfStreamed = runCLI(mcfArguments + ["--stream", "--block-rows", "2500"])
+    #expect(mcfStreamed.out == mcf.out)
+    let refused = runCLI(["recurrent", diary, "--model", "negbin", "--stream", "-q"])
+    #expect(refused.status == 64)
+    #expect(refused.err.contains("--stream"))
   }
 }

@@ -108,7 +108,8 @@ struct DistributedCoxTests {
       let path = Reference.directory.appendingPathComponent("data/\(c.file)").path
       let table = try CSVReader.read(path: path).table
       let design = try DesignMatrix.build(Formula.parse(c.formula), table: table)
-      let (made, names) = try RiskSetRows.make(design: design)
+      let (made, names) = try RiskSetRows.make(
+        design: design, twoCoded: design.survival?.status.contains(2) ?? false)
       let rows = try #require(made)
       response = rows.response
       x = rows.x

@@ -2,6 +2,7 @@ import Analysis
 import CrampData
 import Formula
 import Partials
+import Recurrent
 import Regression
 import Reporting
 import Survival
@@ -11,7 +12,7 @@ import Survival
 /// (`Distributed/spark/`), with the numbers of the single-machine command.
 enum PartialCommand {
   /// Models with partial statistics today.
-  static let models = ["logit", "cox", "km", "logrank"]
+  static let models = ["logit", "cox", "km", "logrank", "poisson", "mcf"]
 
   static let spec = CommandSpec(
     name: "partial",
@@ -28,12 +29,16 @@ enum PartialCommand {
       (Cox and Andersen-Gill, Surv(start, stop, event), strata(), cluster() for the robust \
       variance; ties by 'solve --ties'), \
       km and logrank (one pass: per stratum, group and time, events, censorings and \
-      entries). \
+      entries), poisson (the night-level diary, reshaped per partition as 'crampstat \
+      recurrent --model poisson' does, with its --formula '~ x', --count, --variance and \
+      layout rules; robust SEs by patient) and mcf (the same diary input as 'recurrent \
+      --model mcf': counts, then the Lawless-Nadeau influence pass). \
       Example: crampstat partial logit part-0.csv --formula "cramp ~ dialysis_day" \
       --cluster patient_id --partition 0 > s0.txt
       """,
     arguments: [
-      ArgumentSpec(name: "model", help: "Model: logit, cox, km or logrank.", pathRole: nil),
+      ArgumentSpec(
+        name: "model", help: "Model: logit, cox, km, logrank, poisson or mcf.", pathRole: nil),
       ArgumentSpec(name: "file", help: "CSV of this partition, or '-' for standard input."),
     ],
     options: ModelInput.options + [
@@ -47,8 +52,20 @@ enum PartialCommand {
         "partition", value: "name",
         help: "Name of this partition in the statistics (default: the file name)."),
       CommonOptions.output, CommonOptions.quiet,
-    ] + CommonOptions.csv.filter { $0.name != ColumnMapping.id.name },
+    ] + recurrentOptions + CommonOptions.csv.filter { $0.name != ColumnMapping.id.name },
     run: runPartial)
+
+  /// The options of `crampstat recurrent` that shape a poisson partition's layout.
+  static let recurrentOptions: [OptionSpec] =
+    [
+      .option(
+        "count", value: "outcome", help: "poisson: what is counted per patient.",
+        allowed: RecurrentOptions.CountOutcome.allCases.map(\.rawValue), default: "cramps"),
+      .option(
+        "variance", value: "kind", help: "poisson: robust (by patient) or model-based variance.",
+        allowed: ["robust", "model"], default: "robust"),
+      .flag("no-merge", help: "poisson: do not merge cramp-free nights (no effect on counts)."),
+    ] + LayoutCommand.layoutRules
 
   static let combineSpec = CommandSpec(
     name: "combine",
@@ -114,7 +131,11 @@ enum PartialCommand {
     }
     let partition = parsed.value("partition") ?? CSVFile.displayName(path)
     let document: PartialDocument
-    if model == "logrank" {
+    if model == "poisson" || model == "mcf" {
+      document = try recurrentPartial(
+        path, model: model == "mcf" ? .meanCumulativeFunction : .poisson, partition: partition,
+        parsed: parsed, context: context)
+    } else if model == "logrank" {
       document = try logRankCounts(
         path, partition: partition, parsed: parsed, context: context
       ).document
@@ -132,7 +153,8 @@ enum PartialCommand {
         if let design = try PartitionDesign.design(
           settings: state.settings, levels: state.levels, table: table)
         {
-          (rows, columns) = try RiskSetRows.make(design: design)
+          (rows, columns) = try RiskSetRows.make(
+            design: design, twoCoded: state.isTwoCodedStatus)
         }
         document = try state.statistics(partition: partition, columns: columns, rows: rows)
       } catch {
@@ -202,7 +224,7 @@ enum PartialCommand {
       throw .data("partition '\(partition)': \(error)")
     }
     guard let design else { return (formula, nil) }
-    let y = try SurvivalInput.response(design, command: "partial")
+    let y = try SurvivalInput.response(design, command: "partial", partition: true)
     do {
       let groups = try PartitionDesign.groups(design, table: table)
       return (formula, GroupedSurvival(formula: formula, y: y, groups: groups, design: design))
@@ -313,6 +335,8 @@ enum PartialCommand {
       if header.model == "cox", header.pass != "schema" {
         return try DistributedCox.combine(documents)
       }
+      if header.model == "poisson" { return try DistributedPoisson.combine(documents) }
+      if header.model == "mcf" { return try DistributedMCF.combine(documents) }
       switch header.pass {
       case "schema": return try merged(documents, as: PartitionSchema.self).document
       case "irls": return try merged(documents, as: IRLSStatistics.self).document
@@ -382,6 +406,12 @@ enum PartialCommand {
     }
     if merged.value("model") == "cox" {
       return try solveCox(merged, source: path, level: level, parsed: parsed, context: context)
+    }
+    if merged.value("model") == "mcf" {
+      return try solveMCF(merged, source: path, level: level, parsed: parsed, context: context)
+    }
+    if merged.value("model") == "poisson" {
+      return try solvePoisson(merged, source: path, level: level, parsed: parsed, context: context)
     }
     if merged.value("model") == "km" {
       return try solveKaplanMeier(

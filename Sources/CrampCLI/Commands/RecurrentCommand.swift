@@ -54,7 +54,9 @@ enum RecurrentCommand {
       .option("level", value: "p", help: "Confidence level.", default: "0.95"),
     ] + ModelInput.designOptions + [
       RiskModelExport.option
-    ] + CommonOptions.csv + CommonOptions.rendering + [CommonOptions.strict, CommonOptions.quiet],
+    ] + StreamInput.options + CommonOptions.csv + CommonOptions.rendering + [
+      CommonOptions.strict, CommonOptions.quiet,
+    ],
     run: run)
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
@@ -76,6 +78,10 @@ enum RecurrentCommand {
       }
       // The patient is the frailty group: the design carries it as its cluster.
       options.robust = true
+    }
+    if parsed.flag("stream") {
+      return try runStreamed(
+        parsed, context: context, model: model, options: options, level: level)
     }
     let formula = parsed.value("formula") ?? "~ 1"
     // Read only the diary columns the layout and the formula use: a registry-sized diary
