@@ -61,8 +61,8 @@ let package = Package(
     .target(
       name: "Analysis",
       dependencies: [
-        "CrampData", "Distributions", "Formula", "LinearAlgebra", "MixedModels", "Parallelism",
-        "Partials", "Recurrent", "Regression", "Survival",
+        "CrampData", "Distributions", "Formula", "LinearAlgebra", "MixedModels", "Ordinal",
+        "Parallelism", "Partials", "Recurrent", "Regression", "Survival",
       ]
     ),
     .target(
@@ -74,11 +74,16 @@ let package = Package(
     .target(name: "DiarySimulation"),
     .target(name: "TrialDesign", dependencies: ["Distributions"]),
     .target(
+      name: "TrialSimulation",
+      dependencies: [
+        "CrampData", "DiarySimulation", "Formula", "MixedModels", "Parallelism", "Recurrent",
+      ]),
+    .target(
       name: "CrampCLI",
       dependencies: [
         "Analysis", "CrampData", "DiarySimulation", "Distributions", "Formula", "LinearAlgebra",
         "MixedModels", "Ordinal", "Parallelism", "Partials", "Recurrent", "Regression",
-        "Reporting", "Survival", "TrialDesign",
+        "Reporting", "Survival", "TrialDesign", "TrialSimulation",
       ]
     ),
     .executableTarget(name: "crampstat", dependencies: ["CrampCLI", "LinearAlgebra"]),
@@ -133,6 +138,11 @@ let package = Package(
       ]),
     .testTarget(name: "DiarySimulationTests", dependencies: ["DiarySimulation"]),
     .testTarget(name: "TrialDesignTests", dependencies: ["TrialDesign", "_TestSupport"]),
+    .testTarget(
+      name: "TrialSimulationTests",
+      dependencies: [
+        "TrialSimulation", "TrialDesign", "DiarySimulation", "Distributions", "_TestSupport",
+      ]),
     .testTarget(
       name: "OrdinalTests",
       dependencies: ["Ordinal", "Formula", "CrampData", "LinearAlgebra", "_TestSupport"]),

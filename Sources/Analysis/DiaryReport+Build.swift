@@ -140,7 +140,9 @@ extension DiaryReport {
         total += count.map { $0.missing[row] ? 1 : crampsOnCrampNight($0.numbers[row]) } ?? 1
       }
     }
-    let conventions = [
+    let trial = trialSection(nights: table, patients: patients, notes: &notes)
+    let competing = competingFirstCramp(first: first, patients: patients, notes: &notes)
+    var conventions = [
       "Time: night k of the diary covers (k, k+1] nights since the first night; missing diary nights are gaps in the risk set, not cramp-free nights.",
       "Event: a cramp night (a night with several cramps is one event).",
       "Kaplan-Meier: Greenwood variance, log-transformed 95% pointwise intervals (R survfit defaults); medians by R's print.survfit rule.",
@@ -152,7 +154,17 @@ extension DiaryReport {
       "Mean cumulative function: Nelson-Aalen estimate of the expected number of cramp nights per patient.",
       "Proportional hazards: cox.zph score tests on the Andersen-Gill model (Kaplan-Meier time transform), per term and global.",
     ]
-    return DiaryReport(
+    if trial != nil {
+      conventions.append(
+        "Trial: nights after the screen or washout (period), arms from rct_arm; cramp nights per patient by MASS::glm.nb with offset(log(nights observed)), model-based Wald interval; severity by arm by MASS::polr (logit) on the cramp nights, cluster-robust SEs by patient."
+      )
+    }
+    if competing != nil {
+      conventions.append(
+        "Cumulative incidence of the first cramp: Aalen-Johansen with delivery and dropout (censor_reason) as competing ends of follow-up, as survfit(Surv(time, factor(event_type)) ~ 1); infinitesimal-jackknife SEs."
+      )
+    }
+    var report = DiaryReport(
       findings: findings, summary: summary, totalCramps: total, prevalence: prevalence,
       firstCramp: firstCramp, logistic: logistic, mixedLogistic: mixedLogistic,
       andersenGill: andersenGill, frailty: frailty,
@@ -160,6 +172,9 @@ extension DiaryReport {
       eventStrips: eventStrips(table, patients: 20), tiedEventShare: tiedShare,
       meanCumulativeFunction: mcf, notes: notes,
       conventions: conventions, source: table.source, factors: factors, covariates: covariates)
+    report.trial = trial
+    report.competingFirstCramp = competing
+    return report
   }
 
   /// The nightly model with a random intercept per patient.

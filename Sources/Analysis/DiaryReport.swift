@@ -37,6 +37,12 @@ public struct DiaryReport: Sendable {
   public var tiedEventShare: Double?
   /// Mean cumulative number of cramp nights per patient, overall.
   public var meanCumulativeFunction: KaplanMeierFit.Curve?
+  /// On a randomized diary (`rct_arm` with two or more arms): arms, the cramp-night rate
+  /// ratio by negative binomial and severity by arm.
+  public var trial: TrialSection? = nil
+  /// When some follow-up ended by a competing event (`censor_reason` delivery_end or
+  /// dropout): the cumulative incidence of the first cramp.
+  public var competingFirstCramp: CompetingFirstCramp? = nil
   /// Problems met while building the report (an analysis skipped and why).
   public var notes: [String]
   /// The conventions the numbers follow (tie method, CI types, variance).

@@ -21,6 +21,8 @@ struct NightOptions {
   /// Append rows to this buffer (nil: simulate only, for Monte-Carlo targets).
   var rows: ByteBuffer?
   var withArmColumns: Bool
+  /// Append each night's outcome here too (nil: none), for in-memory analyses.
+  var records: NightRecords? = nil
 }
 
 /// The nightly generating process (domain.md §2.3–2.7) and the diary row writer.
@@ -247,6 +249,8 @@ extension DiarySimulator {
         outcome.recordedCramps += count
         if t < 14 { outcome.screenCramps += count }
       }
+      options.records?.append(
+        patient: profile.index, night: t, observed: observed, count: count, period: period)
 
       guard let b = rows else { continue }
       b.reserve(400)

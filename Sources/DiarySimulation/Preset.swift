@@ -62,6 +62,8 @@ public enum SimulationError: Error, Equatable, Sendable {
   case cannotCreateDirectory(path: String, reason: String)
   /// A file could not be opened, written or renamed into place.
   case cannotWriteFile(path: String, reason: String)
+  /// An in-memory trial was asked of a preset without randomized arms (not trial or nof1).
+  case presetWithoutArms(Preset)
 }
 
 extension SimulationError: CustomStringConvertible {
@@ -75,6 +77,8 @@ extension SimulationError: CustomStringConvertible {
       return "\(path): cannot create directory: \(reason)"
     case .cannotWriteFile(let path, let reason):
       return "\(path): cannot write file: \(reason)"
+    case .presetWithoutArms(let preset):
+      return "preset \(preset.rawValue) has no randomized arms: use trial or nof1"
     }
   }
 }

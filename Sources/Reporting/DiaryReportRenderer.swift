@@ -327,6 +327,10 @@ public struct DiaryReportRenderer: Sendable {
       out += "\n"
     }
 
+    close("trial", &out)
+    out += trialText(markdown: md)
+    close("competing-first-cramp", &out)
+    out += competingText(markdown: md)
     close("notes", &out)
     if !report.notes.isEmpty {
       out += heading("Analyses skipped", markdown: md)
@@ -406,6 +410,7 @@ public struct DiaryReportRenderer: Sendable {
       cox.clusterColumn = "patient_id"
       body["andersen_gill"] = .object(cox.jsonBody)
     }
+    body.merge(trialJSON) { current, _ in current }
     return body
   }
 }

@@ -8,6 +8,8 @@ public protocol TwoArmDesign: Sendable {
   var reference: String { get }
   /// Where the formula's assumptions may fail for cramp diaries, as sentences.
   var assumptions: [String] { get }
+  /// Significance level and allocation.
+  var levels: TwoArmLevels { get }
 }
 
 extension EventsDesign: TwoArmDesign {

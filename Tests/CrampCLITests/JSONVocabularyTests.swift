@@ -54,6 +54,13 @@ struct JSONVocabularyTests {
         "age_over_50,dialysis_day",
       ]
     ),
+    (
+      "report (trial and competing sections)",
+      [
+        "report", repositoryPath("Tests/Fixtures/diary/trial_small_nights.csv"), "--patients",
+        repositoryPath("Tests/Fixtures/diary/trial_small_patients.csv"),
+      ]
+    ),
     ("validate", ["validate", example, "--patients", examplePatients]),
     ("describe", ["describe", example]),
     ("logit", ["logit", teaching, "--formula", "cramp ~ age_over_50 + sex"]),
@@ -223,6 +230,26 @@ struct JSONVocabularyTests {
       [
         "power", "--outcome", "nightly", "--p0", "0.3", "--p1", "0.2", "--icc", "0.1",
         "--nights-per-patient", "28",
+      ]
+    ),
+    (
+      "power continuous crossover",
+      [
+        "power", "--outcome", "continuous", "--difference", "1", "--sd", "2", "--design",
+        "crossover", "--within-correlation", "0.5",
+      ]
+    ),
+    (
+      "power counts nof1",
+      [
+        "power", "--outcome", "counts", "--rate-ratio", "0.7", "--control-rate", "0.1",
+        "--nights", "28", "--design", "nof1", "--within-correlation", "0.3",
+      ]
+    ),
+    (
+      "power --simulate",
+      [
+        "power", "--simulate", "10", "--rate-ratio", "0.6", "--sizes", "20,30", "--model", "ag",
       ]
     ),
   ]

@@ -23,6 +23,13 @@
 #   nightly_power                        power.prop.test(n = ...)$power (p0, p1, alpha, n per arm)
 #   nightly_patients                     2 n (1 + (m - 1) icc) / m total patients (p0, p1, alpha,
 #                                        power, icc, m)
+#   mean_n, mean_power                   two means, normal approximation (d, sd, alpha, power or
+#                                        n, allocation)
+#   crossover_mean_n                     AB/BA crossover (pairs = 1) or N-of-1 series of `pairs`
+#                                        pairs: total patients from the within-patient variance
+#                                        (d, sd, rho, pairs, alpha, power)
+#   crossover_mean_power                 its power for n patients (d, sd, rho, pairs, alpha, n)
+#   crossover_counts_n                   Zhu-Lakkis total times (1 - rho) / (2 pairs)
 
 suppressPackageStartupMessages(library(jsonlite))
 
@@ -89,6 +96,29 @@ nightly_patients <- function(p0, p1, alpha, power, icc, m) {
   2 * nightly_nights(p0, p1, alpha, power) * (1 + (m - 1) * icc) / m
 }
 
+# Two means, normal approximation (Julious 2004, Stat Med 23:1921, eq. 2):
+# N = (z_{1-a/2} + z_{1-b})^2 sd^2 / (p (1 - p) d^2) in total.
+mean_n <- function(d, sd, alpha, power, allocation) {
+  (qnorm(1 - alpha / 2) + qnorm(power))^2 * sd^2 / (allocation * (1 - allocation) * d^2)
+}
+mean_power <- function(d, sd, alpha, n, allocation) {
+  pnorm(sqrt(n * allocation * (1 - allocation)) * abs(d) / sd - qnorm(1 - alpha / 2))
+}
+# Crossover written from the within-patient variance, not as a factor of the parallel size
+# (Senn 2002, Cross-over Trials in Clinical Research, 3.6): a patient's period difference
+# y_A - y_B has variance 2 sd^2 (1 - rho); with `pairs` randomized pairs and exchangeable
+# periods the differences of one patient are uncorrelated, so the patient's mean difference
+# has variance 2 sd^2 (1 - rho) / pairs, and the effect over n patients var / n.
+crossover_mean_n <- function(d, sd, rho, pairs, alpha, power) {
+  (qnorm(1 - alpha / 2) + qnorm(power))^2 * (2 * sd^2 * (1 - rho) / pairs) / d^2
+}
+crossover_mean_power <- function(d, sd, rho, pairs, alpha, n) {
+  pnorm(sqrt(n) * abs(d) / sqrt(2 * sd^2 * (1 - rho) / pairs) - qnorm(1 - alpha / 2))
+}
+crossover_counts_n <- function(rr, r0, dispersion, nights, rho, pairs, alpha, power) {
+  counts_n(rr, r0, dispersion, nights, alpha, power, 0.5, 3) * (1 - rho) / (2 * pairs)
+}
+
 cases <- character(0)
 add <- function(kind, fun, ..., value_of = NULL) {
   inputs <- list(...)
@@ -147,6 +177,26 @@ for (pair in list(c(0.3, 0.2), c(0.5, 0.75), c(0.1, 0.05), c(0.6, 0.5))) {
       value_of = sprintf("power.prop.test(n = %s, p1 = %s, p2 = %s)$power",
         num(n), num(pair[1]), num(pair[2])))
   }
+}
+
+for (d in c(0.5, 1, -1.5)) for (sd in c(1, 2.5)) for (power in c(0.8, 0.9)) {
+  add("mean_n", "mean_n", d = d, sd = sd, alpha = 0.05, power = power, allocation = 0.5)
+  add("mean_n", "mean_n", d = d, sd = sd, alpha = 0.01, power = power, allocation = 2 / 3)
+  for (rho in c(0, 0.3, 0.7)) for (pairs in c(1, 3)) {
+    add("crossover_mean_n", "crossover_mean_n", d = d, sd = sd, rho = rho, pairs = pairs,
+      alpha = 0.05, power = power)
+  }
+}
+for (n in c(10, 40.5, 200)) {
+  add("mean_power", "mean_power", d = 0.8, sd = 2, alpha = 0.05, n = n, allocation = 0.5)
+  for (rho in c(0, 0.5)) for (pairs in c(1, 3)) {
+    add("crossover_mean_power", "crossover_mean_power", d = 0.8, sd = 2, rho = rho,
+      pairs = pairs, alpha = 0.05, n = n)
+  }
+}
+for (rho in c(0.2, 0.6)) for (pairs in c(1, 3)) {
+  add("crossover_counts_n", "crossover_counts_n", rr = 0.7, r0 = 0.1, dispersion = 0.5,
+    nights = 28, rho = rho, pairs = pairs, alpha = 0.05, power = 0.8)
 }
 
 kinds <- sub("^.*\"kind\": \"([a-z_]+)\".*$", "\\1", cases)

@@ -1,3 +1,4 @@
+import Analysis
 import CrampData
 import Recurrent
 import Reporting
@@ -177,41 +178,15 @@ extension LayoutCommand {
     return cuts
   }
 
-  /// Status codes of `censor_reason` for `--competing` (`admin` and empty are 0).
-  static let competingCodes: [String: Double] = ["admin": 0, "delivery_end": 2, "dropout": 3]
-
   /// The `first` rows with `event_type` after `event`: 1 for a first cramp, else the code of
-  /// the patient's `censor_reason` in `patients`.
+  /// the patient's `censor_reason` in `patients` (``DiaryReport/competingCodes``).
   static func addEventType(_ rows: Table, patients: Table) throws(CLIError) -> Table {
-    guard let reason = patients["censor_reason"] else {
-      throw .data(
-        "\(patients.source): no column 'censor_reason' ('--competing' codes censored patients "
-          + "by it: admin, delivery_end or dropout)")
+    let codes: [Double]
+    do {
+      codes = try DiaryReport.competingEventTypes(first: rows, patients: patients)
+    } catch {
+      throw .data(error.description)
     }
-    guard let key = patients["patient_id"], let id = rows["patient_id"],
-      let event = rows["event"]
-    else {
-      throw .data("\(patients.source): no column 'patient_id'")
-    }
-    var reasonOf: [String: (String?, Int)] = [:]
-    for row in 0..<patients.rowCount {
-      if let k = key.text(at: row), reasonOf[k] == nil {
-        reasonOf[k] = (reason.text(at: row), Int(patients.lineNumbers[row]))
-      }
-    }
-    var codes = [Double](repeating: 0, count: rows.rowCount)
-    for row in 0..<rows.rowCount where event.numbers[row] != 1 {
-      guard let (text, line) = id.text(at: row).flatMap({ reasonOf[$0] }), let text,
-        !text.trimmingSpaces().isEmpty
-      else { continue }
-      guard let code = competingCodes[text.trimmingSpaces()] else {
-        throw .data(
-          "\(patients.source):\(line): column 'censor_reason': '\(text)' is not admin, "
-            + "delivery_end or dropout")
-      }
-      codes[row] = code
-    }
-    for row in 0..<rows.rowCount where event.numbers[row] == 1 { codes[row] = 1 }
     var columns: [Column] = []
     for column in rows.columns {
       columns.append(column)

@@ -23,22 +23,22 @@ struct PowerResult {
   {
     var rows: [(String, String)] = []
     var json: [String: JSONValue] = [:]
-    let heading: String
-    var levels: TwoArmLevels
+    var heading: String
+    let levels = design.levels
     func add(_ label: String, _ key: String, _ value: Double) {
       rows.append((label, PowerRendering.number(value)))
       json[key] = .number(value)
     }
-    switch design {
+    let crossover = design as? CrossoverDesign
+    json["design"] = .string(crossover.map { $0.pairs == 1 ? "crossover" : "nof1" } ?? "parallel")
+    switch crossover?.parallel ?? design {
     case let d as EventsDesign:
-      levels = d.levels
       heading = "time to first cramp, log-rank test (\(d.method.rawValue))"
       json["outcome"] = .string("first_cramp")
       json["method"] = .string(d.method.rawValue)
       add("hazard ratio", "hazard_ratio", d.hazardRatio)
       if let pe = d.eventProbability { add("event probability", "event_probability", pe) }
     case let d as CountsDesign:
-      levels = d.levels
       heading = "cramp counts, negative binomial rate ratio (approach \(d.approach.rawValue))"
       json["outcome"] = .string("counts")
       json["approach"] = .int(d.approach.rawValue)
@@ -47,7 +47,6 @@ struct PowerResult {
       add("dispersion", "dispersion", d.dispersion)
       add("nights of follow-up", "nights", d.nights)
     case let d as NightlyDesign:
-      levels = d.levels
       heading = "nightly cramp (yes/no), two proportions with clustering"
       json["outcome"] = .string("nightly")
       add("p0 (control)", "p0", d.p0)
@@ -55,8 +54,24 @@ struct PowerResult {
       add("ICC", "icc", d.icc)
       add("nights per patient", "nights_per_patient", d.nightsPerPatient)
       add("design effect", "design_effect", d.designEffect)
+    case let d as MeanDifferenceDesign:
+      heading = "difference of two means, normal approximation"
+      json["outcome"] = .string("continuous")
+      add("difference of means", "difference", d.difference)
+      add("SD per arm", "std_dev", d.standardDeviation)
     default:
       throw .noEffect(name: "outcome")
+    }
+    if let c = crossover {
+      heading =
+        (c.pairs == 1 ? "AB/BA crossover" : "N-of-1 series of \(c.pairs) pairs") + " of "
+        + heading
+      add("within-patient correlation", "within_correlation", c.withinCorrelation)
+      if c.pairs > 1 {
+        rows.append(("pairs of periods per patient", String(c.pairs)))
+        json["pairs"] = .int(c.pairs)
+      }
+      add("patients per parallel patient", "design_factor", c.factor)
     }
     add("alpha (two-sided)", "significance_level", levels.alpha)
     add("allocation (experimental)", "allocation", levels.allocation)
@@ -64,22 +79,34 @@ struct PowerResult {
     json["assumptions"] = .array(design.assumptions.map { .string($0) })
     if let power = request.power {
       add("power", "power", power)
-      if let d = design as? EventsDesign {
+      if let d = crossover?.parallel as? EventsDesign ?? design as? EventsDesign {
         let events = try d.events(power: power)
         rows.append(("events needed", PowerRendering.count(events)))
         json["events_exact"] = .number(events)
         json["n_events"] = .int(ArmSizes.roundUp(events))
       }
-      if let d = design as? NightlyDesign {
+      if let d = crossover?.parallel as? NightlyDesign ?? design as? NightlyDesign {
         let nights = try d.nightsPerArm(power: power)
-        rows.append(("independent nights per arm", PowerRendering.count(nights)))
+        let label = crossover == nil ? "" : " (parallel)"
+        rows.append(("independent nights per arm" + label, PowerRendering.count(nights)))
         json["nights_per_arm_exact"] = .number(nights)
+      }
+      if let c = crossover, let parallel = try c.parallel.sampleSize(power: power) {
+        rows.append(
+          ("parallel patients (formula, unrounded)", PowerRendering.number(parallel.exactTotal)))
+        json["n_parallel_exact"] = .number(parallel.exactTotal)
       }
       if let size = try design.sampleSize(power: power) {
         rows.append(("patients (formula, unrounded)", PowerRendering.number(size.exactTotal)))
-        rows.append(("patients needed (each arm rounded up)", String(size.total)))
-        rows.append(("  control", String(size.control)))
-        rows.append(("  experimental", String(size.experimental)))
+        if crossover == nil {
+          rows.append(("patients needed (each arm rounded up)", String(size.total)))
+          rows.append(("  control", String(size.control)))
+          rows.append(("  experimental", String(size.experimental)))
+        } else {
+          rows.append(("patients needed (each sequence rounded up)", String(size.total)))
+          rows.append(("  sequence placebo first", String(size.control)))
+          rows.append(("  sequence experimental first", String(size.experimental)))
+        }
         json["n_exact"] = .number(size.exactTotal)
         json["n_control"] = .int(size.control)
         json["n_experimental"] = .int(size.experimental)

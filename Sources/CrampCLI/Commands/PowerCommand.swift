@@ -1,26 +1,45 @@
 import Reporting
 import TrialDesign
 
-/// `crampstat power`: closed-form sample size or power for a two-arm parallel cramp trial.
+/// `crampstat power`: sample size or power of a two-arm cramp trial (parallel, crossover or
+/// N-of-1) from closed forms, or power by simulation (`--simulate`).
 enum PowerCommand {
   static let spec = CommandSpec(
     name: "power",
-    abstract: "Sample size or power of a two-arm cramp trial from closed-form formulas.",
+    abstract: "Sample size or power of a two-arm cramp trial: closed forms, or by simulation.",
     discussion: """
-      Outcomes and formulas (two-sided tests, parallel arms): first-cramp, the log-rank test \
+      Outcomes and formulas (two-sided tests): first-cramp, the log-rank test \
       of time to first cramp, events by Schoenfeld (1983), Biometrics 39:499-503, or Freedman \
       (1982), Statistics in Medicine 1:121-129, and patients = events / event probability; \
       counts, cramp-night counts by negative binomial rate ratio, Zhu and Lakkis (2014), \
       Statistics in Medicine 33:376-387 (approach 3 by default); nightly, a yes/no cramp per \
       night, two proportions as R's power.prop.test times the design effect \
-      1 + (m - 1) ICC for m nights per patient. Give --power for the size needed or --n \
-      (total patients) for the power; --curve a:b:step prints the power over sizes a to b. \
-      Crossover and N-of-1 designs are not covered by these formulas.
+      1 + (m - 1) ICC for m nights per patient; continuous, a difference of means (severity, \
+      cramp nights per week), normal approximation (Julious 2004). Give --power for the size \
+      needed or --n (total patients) for the power; --curve a:b:step prints the power over \
+      sizes a to b. --design crossover (AB/BA) needs N_parallel (1 - rho) / 2 patients and \
+      --design nof1 with --pairs k needs N_parallel (1 - rho) / (2 k), rho the within-patient \
+      correlation of period outcomes (Senn 2002, Cross-over Trials in Clinical Research); not \
+      for first-cramp. --simulate N estimates power instead from N simulated trials per size \
+      (--preset trial, nof1 or negbin; --model negbin, ag or mixed), with its Monte Carlo SE.
       """,
     options: [
       .option(
         "outcome", value: "outcome", help: "What the trial compares.",
-        allowed: ["first-cramp", "counts", "nightly"]),
+        allowed: ["first-cramp", "counts", "nightly", "continuous"]),
+      .option(
+        "design", value: "design",
+        help:
+          "parallel arms (the default), an AB/BA crossover, or an N-of-1 series of --pairs pairs.",
+        allowed: ["parallel", "crossover", "nof1"]),
+      .option(
+        "within-correlation", value: "rho",
+        help: "crossover, nof1: correlation of a patient's outcomes in two periods, [0, 1)."),
+      .option(
+        "pairs", value: "k", help: "nof1: randomized pairs of periods per patient (default 3)."),
+      .option(
+        "difference", value: "d", help: "continuous: difference of means, experimental - control."),
+      .option("sd", value: "s", help: "continuous: standard deviation of the outcome per arm."),
       .option(
         "method", value: "method", help: "first-cramp: events formula.",
         allowed: EventsDesign.Method.allCases.map(\.rawValue), default: "schoenfeld"),
@@ -41,7 +60,11 @@ enum PowerCommand {
         "dispersion", value: "k",
         help: "counts: negative-binomial dispersion, Var = mu + k mu^2 (1/theta; 0 is Poisson).",
         default: "0"),
-      .option("nights", value: "t", help: "counts: nights of follow-up per patient."),
+      .option(
+        "nights", value: "t",
+        help:
+          "counts: nights of follow-up per patient (--simulate: treatment nights after the "
+          + "screen, default 28 for trial; nof1 is fixed at 168)."),
       .option(
         "approach", value: "1|2|3", help: "counts: Zhu and Lakkis's null variance.",
         allowed: ["1", "2", "3"], default: "3"),
@@ -54,10 +77,15 @@ enum PowerCommand {
       .option(
         "curve", value: "a:b:step",
         help: "Also print the power at total sizes a, a+step, ..., b (at most 200 sizes)."),
-    ] + CommonOptions.rendering + CommonOptions.charts + [CommonOptions.quiet],
+    ] + simulationOptions + CommonOptions.rendering + CommonOptions.charts
+      + [CommonOptions.quiet],
     run: run)
 
   static func run(_ parsed: ParsedArguments, _ context: inout Context) throws(CLIError) -> Int32 {
+    if parsed.values["simulate"] != nil { return try runSimulation(parsed, &context) }
+    for name in ["preset", "model", "seed", "sizes"] where parsed.values[name] != nil {
+      throw .usage("'--\(name)' applies to '--simulate N' only.", command: "power")
+    }
     guard let outcome = parsed.value("outcome") else {
       throw .usage(
         "Missing '--outcome <outcome>' (first-cramp, counts or nightly).", command: "power")
@@ -70,7 +98,7 @@ enum PowerCommand {
     do {
       let levels = try TwoArmLevels(
         alpha: try number(parsed, "alpha"), allocation: try number(parsed, "allocation"))
-      let design: any TwoArmDesign
+      var design: any TwoArmDesign
       switch outcome {
       case "first-cramp":
         design = try EventsDesign(
@@ -85,12 +113,17 @@ enum PowerCommand {
           nights: try required(parsed, "nights", outcome), levels: levels,
           approach: CountsDesign.Approach(rawValue: Int(parsed.value("approach") ?? "") ?? 3)
             ?? .restrictedRate)
+      case "continuous":
+        design = try MeanDifferenceDesign(
+          difference: try required(parsed, "difference", outcome),
+          standardDeviation: try required(parsed, "sd", outcome), levels: levels)
       default:
         design = try NightlyDesign(
           p0: try required(parsed, "p0", outcome), p1: try required(parsed, "p1", outcome),
           icc: try number(parsed, "icc"),
           nightsPerPatient: try required(parsed, "nights-per-patient", outcome), levels: levels)
       }
+      design = try crossover(design, parsed: parsed, outcome: outcome)
       result = try PowerResult.compute(design, request: request)
     } catch let error as TrialDesignError {
       throw .usage(message(error), command: "power")
@@ -105,6 +138,51 @@ enum PowerCommand {
       PowerRendering.render(result, format: format, chartStyle: style)
     }
     return ExitCode.success
+  }
+
+  /// `design` as a crossover or N-of-1 series when `--design` asks for one.
+  static func crossover(_ design: any TwoArmDesign, parsed: ParsedArguments, outcome: String)
+    throws(CLIError) -> any TwoArmDesign
+  {
+    let kind = parsed.value("design") ?? "parallel"
+    guard kind != "parallel" else {
+      for name in ["within-correlation", "pairs"] where parsed.values[name] != nil {
+        throw .usage(
+          "'--\(name)' applies to '--design crossover' or 'nof1' only.", command: "power")
+      }
+      return design
+    }
+    if outcome == "first-cramp" {
+      throw .usage(
+        "'--design \(kind)' does not apply to first-cramp: a first cramp happens once per "
+          + "patient, so it cannot be compared within a patient; use counts, nightly or "
+          + "continuous.", command: "power")
+    }
+    guard parsed.values["within-correlation"] != nil else {
+      throw .usage(
+        "'--design \(kind)' needs '--within-correlation <rho>'.", command: "power")
+    }
+    let rho = try number(parsed, "within-correlation")
+    var pairs = 1
+    if kind == "nof1" {
+      let text = parsed.value("pairs") ?? "3"
+      guard let k = Int(text) else {
+        throw .usage("'--pairs' needs a whole number, not '\(text)'.", command: "power")
+      }
+      pairs = k
+    } else if parsed.values["pairs"] != nil {
+      throw .usage("'--pairs' applies to '--design nof1' only.", command: "power")
+    }
+    do {
+      return try CrossoverDesign(parallel: design, withinCorrelation: rho, pairs: pairs)
+    } catch {
+      if case .outOfRange(let name, let value, "{0.5}") = error, name == "allocation" {
+        throw .usage(
+          "'--design \(kind)' has two balanced sequences: '--allocation' must be 0.5, not "
+            + "\(PowerRendering.number(value)).", command: "power")
+      }
+      throw .usage(message(error), command: "power")
+    }
   }
 
   /// The design error as the CLI says it, naming the option.

@@ -11,8 +11,11 @@ enum ReportCommand {
       Runs, on one diary: validation; a cohort description with prevalence by age over 50, \
       sex, trimester, dialysis and supplement; Kaplan-Meier of time to first cramp by each \
       factor with log-rank tests; a nightly logistic model with cluster-robust SEs; an \
-      Andersen-Gill model with robust SEs; the mean cumulative function; and the conventions \
-      used. Text to the terminal, '-o report.md --format markdown' for Markdown, '--format \
+      Andersen-Gill model with robust SEs; the mean cumulative function; on a randomized \
+      diary (rct_arm in the diary or --patients file) the arms, the cramp-night rate ratio by \
+      negative binomial and severity by arm (polr); when delivery or dropout (censor_reason) \
+      ends follow-up before a first cramp, its cumulative incidence (Aalen-Johansen); and the \
+      conventions used. Text to the terminal, '-o report.md --format markdown' for Markdown, '--format \
       json' for machines.
       """,
     arguments: [ArgumentSpec(name: "diary", help: "Night-level diary CSV.")],

@@ -73,7 +73,7 @@ enum SimulateCommand {
       }
     } catch let error as SimulationError {
       switch error {
-      case .invalidNightCount, .invalidPatientCount:
+      case .invalidNightCount, .invalidPatientCount, .presetWithoutArms:
         throw .usage(String(describing: error), command: "simulate")
       case .cannotCreateDirectory, .cannotWriteFile:
         throw .io(String(describing: error))
