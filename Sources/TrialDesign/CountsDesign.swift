@@ -18,12 +18,13 @@ import Distributions
 /// with the null variance `V0` chosen by ``Approach`` (the paper's three). Total patients
 /// are `n0 (1 + k)`. Power for `n0` is `Phi((sqrt(n0) |log RR| - z_{1-a/2} sqrt(V0)) / sqrt(V1))`.
 public struct CountsDesign: Sendable, Equatable {
-  /// The variance of `log RR` under the null hypothesis (Zhu and Lakkis's approaches).
+  /// The variance of `log RR` under the null hypothesis (Zhu and Lakkis's approaches,
+  /// numbered as `MKpower::power.nb.test` numbers them).
   public enum Approach: Int, Sendable, CaseIterable {
-    /// `V0 = V1`: the true rates.
-    case trueRates = 1
     /// `V0 = (1 / t) (1 / r0) (1 + 1 / k) + kappa (1 + k) / k`: the control rate in both arms.
-    case controlRate = 2
+    case controlRate = 1
+    /// `V0 = V1`: the true rates.
+    case trueRates = 2
     /// `V0 = (1 + k)^2 / (t k (r0 + k r1)) + kappa (1 + k) / k`: the restricted maximum
     /// likelihood rate `(r0 + k r1) / (1 + k)` in both arms (the default).
     case restrictedRate = 3

@@ -70,9 +70,11 @@ zl_variances <- function(rr, r0, dispersion, nights, allocation, approach) {
   r1 <- rr * r0
   extra <- dispersion * (1 + k) / k
   v1 <- (1 / r0 + 1 / (k * r1)) / nights + extra
+  # Numbered as MKpower::power.nb.test: 1 the control rate in both arms, 2 the true rates
+  # (V0 = V1), 3 the restricted maximum-likelihood rate.
   v0 <- switch(approach,
-    v1,
     (1 + 1 / k) / (nights * r0) + extra,
+    v1,
     (1 + k)^2 / (nights * k * (r0 + k * r1)) + extra)
   c(v0 = v0, v1 = v1, k = k)
 }

@@ -66,7 +66,11 @@ enum PowerCommand {
           "counts: nights of follow-up per patient (--simulate: treatment nights after the "
           + "screen, default 28 for trial; nof1 is fixed at 168)."),
       .option(
-        "approach", value: "1|2|3", help: "counts: Zhu and Lakkis's null variance.",
+        "approach", value: "1|2|3",
+        help:
+          "counts: Zhu and Lakkis's null variance: 1 the control rate in both arms, 2 the true "
+          + "rates (V0 = V1), 3 the restricted maximum-likelihood rate (numbered as "
+          + "MKpower::power.nb.test).",
         allowed: ["1", "2", "3"], default: "3"),
       .option("p0", value: "p", help: "nightly: probability of a cramp night on control."),
       .option("p1", value: "p", help: "nightly: probability of a cramp night, experimental."),
