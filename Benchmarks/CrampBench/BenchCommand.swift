@@ -12,7 +12,7 @@ struct BenchCommand: Sendable {
     CSVBenchmark.command, LogitBenchmark.command, MixedLogitBenchmark.command, CoxBenchmark.command,
     StartupBenchmark.command, PolrBenchmark.command,
     CumulativeIncidenceBenchmark.command, SurvregBenchmark.command,
-    FrailtyCoxBenchmark.command,
+    FrailtyCoxBenchmark.command, CheckBenchmark.command,
   ]
 
   /// Dispatches `arguments` (without the program name) and returns the exit code.

@@ -32,17 +32,7 @@ enum StartupBenchmark {
 
   /// Runs `path` with `arguments`, output discarded, and waits for it.
   static func spawnAndWait(_ path: String, _ arguments: [String]) throws {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { for p in argv { free(p) } }
-    var pid: pid_t = 0
-    let status = posix_spawn(&pid, path, &actions, nil, argv, environ)
-    guard status == 0 else { throw BenchFailure("cannot start \(path): error \(status)") }
-    var exitStatus: Int32 = 0
-    waitpid(pid, &exitStatus, 0)
+    _ = try CheckBenchmark.spawn(path, arguments)
   }
 
   static func format(_ seconds: Double) -> String {

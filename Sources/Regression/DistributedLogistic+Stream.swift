@@ -43,12 +43,36 @@ extension DistributedLogistic {
     }
     passes("schema")
     var state = try DistributedLogistic(schema: schema)
+    // The first IRLS pass builds each block's design on the agreed levels and spills it;
+    // later passes read it back instead of parsing the block again (same bits).
+    let spill = DesignSpill(blocks: blockCount)
+    defer { spill.remove() }
+    let formula = try Formula.parse(PartitionDesign.formula(settings))
+    @Sendable func design(_ k: Int, _ current: DistributedLogistic) throws -> DesignMatrix? {
+      try spill.design(k, formula: formula, source: "block-\(k)") {
+        try current.design(for: try table(k))
+      }
+    }
+    func spilledPass<S: PartialStatistics>(_ body: @escaping @Sendable (Int) throws -> S) throws
+      -> S
+    {
+      var total: S?
+      try BlockResults.forEachGroup(count: blockCount) { k in
+        try body(k)
+      } handle: { results in
+        for value in results {
+          if total == nil { total = value } else { try total?.merge(value) }
+        }
+      }
+      guard let total else { throw FormulaError.noCompleteRows(dropped: 0) }
+      return total
+    }
     while true {
       let current = state
       switch state.pass {
       case .irls:
-        let stats = try pass { k, table in
-          let design = try current.design(for: table)
+        let stats = try spilledPass { k in
+          let design = try design(k, current)
           return try IRLSStatistics(
             header: current.header(partition: "block-\(k)"),
             columns: current.columns.isEmpty ? (design?.columnNames ?? []) : current.columns,
@@ -60,10 +84,10 @@ extension DistributedLogistic {
         case .fit(let fit): return fit
         }
       case .robust:
-        let meat = try pass { k, table in
+        let meat = try spilledPass { k in
           try ClusterMeat.logistic(
             header: current.header(partition: "block-\(k)"),
-            design: try current.design(for: table), beta: current.beta ?? [],
+            design: try design(k, current), beta: current.beta ?? [],
             systemBeta: current.systemBeta)
         }
         passes("robust")
