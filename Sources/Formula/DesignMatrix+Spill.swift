@@ -28,9 +28,10 @@ extension DesignMatrix {
     ]
     func put<T>(_ array: [T]) throws(SpillError) {
       let ok = array.withUnsafeBytes { bytes -> Bool in
+        guard let base = bytes.baseAddress else { return true }
         var offset = 0
         while offset < bytes.count {
-          let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+          let written = write(descriptor, base + offset, bytes.count - offset)
           if written < 0 {
             if errno == EINTR { continue }
             return false

@@ -29,7 +29,7 @@ public final class DesignSpill: @unchecked Sendable {
       ?? "/tmp"
     var template = Array("\(base)/crampstat-stream-XXXXXX".utf8CString)
     directory = template.withUnsafeMutableBufferPointer { buffer in
-      mkdtemp(buffer.baseAddress!).map { String(cString: $0) }
+      buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) }
     }
   }
 
