@@ -107,7 +107,11 @@ public struct DistributedLogistic: Sendable, Equatable {
       throw PartialsError.mismatch(source: "", reason: "IRLS statistics for a robust pass")
     }
     var next = self
-    if columns.isEmpty { next.columns = stats.columns }
+    if columns.isEmpty {
+      next.columns = stats.columns
+      // Column maxima come with the start pass only (they do not depend on beta).
+      next.columnMax = stats.columnMax
+    }
     guard stats.columns == next.columns else {
       throw PartialsError.mismatch(source: "", reason: "columns changed between passes")
     }
@@ -127,7 +131,6 @@ public struct DistributedLogistic: Sendable, Equatable {
         next.finalDeviance = deviance
         next.events = stats.events.value
         next.extreme = stats.extreme
-        next.columnMax = stats.columnMax
         if isRobust {
           next.pass = .robust
           return .pass(next)

@@ -8,8 +8,8 @@ import Partials
 ///
 /// At `beta` (or R's start `mu = (y + 0.5) / 2`): the deviance, the system `X'WX` (upper
 /// triangle) and `X'Wz` of the next IRLS step, the rows and events, the rows whose fitted
-/// probability is within `10 DBL_EPSILON` of 0 or 1, and each column's largest absolute
-/// value (for the separation check). Every sum is an ``ExactSum``, so the merged statistics
+/// probability is within `10 DBL_EPSILON` of 0 or 1, and, in the start pass only (`beta`
+/// nil; zeros later), each column's largest absolute value (for the separation check). Every sum is an ``ExactSum``, so the merged statistics
 /// are the same bits whatever the partitioning order. `O(p^2)` numbers, never `O(rows)`.
 public struct IRLSStatistics: PartialStatistics, Equatable {
   public private(set) var header: PartialHeader
@@ -60,8 +60,11 @@ public struct IRLSStatistics: PartialStatistics, Equatable {
     events = ExactSum([y.reduce(0, +)])
     let eps = 10 * Double.ulpOfOne
     extreme = irls.mu.reduce(0) { $0 + (($1 > 1 - eps || $1 < eps) ? 1 : 0) }
-    for j in 0..<p {
-      columnMax[j] = design.values[(j * n)..<((j + 1) * n)].reduce(0) { max($0, abs($1)) }
+    // A property of X, not of beta: computed in the start pass only (zeros after it).
+    if beta == nil {
+      for j in 0..<p {
+        columnMax[j] = design.values[(j * n)..<((j + 1) * n)].reduce(0) { max($0, abs($1)) }
+      }
     }
     deviance = ExactSum([dev])
     let xtwx = system.crossProduct()

@@ -106,6 +106,30 @@ struct DistributedLogisticTests {
     Self.expectClose(fit, try Self.reference(robust: true))
   }
 
+  /// Separation: a cramp exactly when `x` > 0. The diverging coefficient is found from
+  /// the iterates and each column's largest value, which the start pass alone carries.
+  @Test("separation is diagnosed as in memory")
+  func separation() throws {
+    var texts = [String](repeating: "patient_id,y,x,z\n", count: 3)
+    var whole = "patient_id,y,x,z\n"
+    for i in 0..<90 {
+      let x = Double(i % 9) - 4
+      let y = x > 0 ? 1 : 0
+      let row = "\(i / 3),\(y),\(x),\(Double((i * 7) % 11) / 3)\n"
+      texts[(i / 3) % 3] += row
+      whole += row
+    }
+    let tables = try texts.enumerated().map { (k, text) in
+      try CSVReader.read(bytes: Array(text.utf8), source: "p\(k)").table
+    }
+    let (fit, _) = try distributedLogistic(tables, formula: "y ~ x + z", cluster: nil)
+    let table = try CSVReader.read(bytes: Array(whole.utf8), source: "whole").table
+    let reference = try LogisticModel(goodnessOfFit: false).fit(
+      DesignMatrix.build(Formula.parse("y ~ x + z"), table: table), variance: .model)
+    #expect(reference.diagnostics.contains { if case .separation = $0 { true } else { false } })
+    #expect(fit.diagnostics == reference.diagnostics)
+  }
+
   @Test("model-based SEs without a cluster column")
   func modelVariance() throws {
     let (fit, _) = try distributedLogistic(
