@@ -106,8 +106,9 @@ struct DistributedLogisticTests {
     Self.expectClose(fit, try Self.reference(robust: true))
   }
 
-  /// Separation: a cramp exactly when `x` > 0. The diverging coefficient is found from
-  /// the iterates and each column's largest value, which the start pass alone carries.
+  /// Separation: a cramp exactly when `x` > 0.
+  ///
+  /// The diverging coefficient is found from the iterates and each column's largest value, which the start pass alone carries.
   @Test("separation is diagnosed as in memory")
   func separation() throws {
     var texts = [String](repeating: "patient_id,y,x,z\n", count: 3)
