@@ -5,8 +5,9 @@ extension DesignMatrix {
   /// bounded-memory fit (`--stream`) read binary columns instead of parsing the text again.
   ///
   /// Layout: eight little-endian `Int64` counts (rows, columns, response, offset, cluster
-  /// labels, label bytes, dropped rows, name bytes), then the values (`n * p` doubles, column-
-  /// major), the response and offset (`n` doubles each, when present), the source line and
+  /// labels, label bytes, dropped rows, name bytes), one kind byte per column and for the
+  /// response (1: every value is 0.0 or 1.0, stored as one byte each; 0: doubles), the
+  /// columns in order, the response and the offset (`n` doubles, when present), the source line and
   /// cluster code of each row (`n` `Int32` each), the cluster labels and the column names
   /// (NUL-separated UTF-8). Designs with a survival outcome, strata or splines are not spilled
   /// (``spillable``).
@@ -43,8 +44,31 @@ extension DesignMatrix {
       if !ok { throw SpillError(path: path, errno: errno) }
     }
     try put(counts.map(\.littleEndian))
-    try put(values)
-    if let response { try put(response) }
+    // Each column (and the response) as 8-byte doubles, or, when every value is exactly 0.0
+    // or 1.0 (dummies, 0/1 covariates, the intercept), one byte per value: a third of the
+    // bytes for a typical diary design, read back to the same bits.
+    let n = rowCount
+    var kinds = [UInt8](repeating: 0, count: columnCount + 1)
+    for j in 0..<columnCount where Self.isBinary(values[(j * n)..<((j + 1) * n)]) {
+      kinds[j] = 1
+    }
+    if let response, Self.isBinary(response[...]) { kinds[columnCount] = 1 }
+    try put(kinds)
+    for j in 0..<columnCount {
+      let column = values[(j * n)..<((j + 1) * n)]
+      if kinds[j] == 1 {
+        try put(column.map { $0 == 1 ? UInt8(1) : 0 })
+      } else {
+        try put(Array(column))
+      }
+    }
+    if let response {
+      if kinds[columnCount] == 1 {
+        try put(response.map { $0 == 1 ? UInt8(1) : 0 })
+      } else {
+        try put(response)
+      }
+    }
     if let offset { try put(offset) }
     try put(lineNumbers)
     if let clusters { try put(clusters.codes) }
@@ -86,8 +110,15 @@ extension DesignMatrix {
     guard n >= 0, p >= 0, n.multipliedReportingOverflow(by: p).overflow == false else {
       throw SpillError(path: path, errno: EINVAL)
     }
-    let values = try take(n * p, of: Double.self)
-    let response = counts[2] == 1 ? try take(n, of: Double.self) : nil
+    let kinds = try take(p + 1, of: UInt8.self)
+    func column(_ kind: UInt8) throws(SpillError) -> [Double] {
+      kind == 1
+        ? try take(n, of: UInt8.self).map { $0 == 1 ? 1.0 : 0.0 } : try take(n, of: Double.self)
+    }
+    var values: [Double] = []
+    values.reserveCapacity(n * p)
+    for j in 0..<p { values += try column(kinds[j]) }
+    let response = counts[2] == 1 ? try column(kinds[p]) : nil
     let offset = counts[3] == 1 ? try take(n, of: Double.self) : nil
     let lines = try take(n, of: Int32.self)
     let codes = counts[4] >= 0 ? try take(n, of: Int32.self) : nil
@@ -110,6 +141,14 @@ extension DesignMatrix {
       clusters: codes.map { Grouping(codes: $0, labels: labels) }, strata: nil,
       rowsUsed: [], lineNumbers: lines, droppedRowCount: counts[6], droppedByVariable: [:],
       categoricalLevels: [:])
+  }
+}
+
+extension DesignMatrix {
+  /// Whether every value is exactly `+0.0` or `1.0` (bit patterns, so `-0.0` and NaN are not).
+  static func isBinary(_ values: ArraySlice<Double>) -> Bool {
+    let one = (1.0).bitPattern
+    return values.allSatisfy { $0.bitPattern == 0 || $0.bitPattern == one }
   }
 }
 
