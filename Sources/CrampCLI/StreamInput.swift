@@ -7,7 +7,7 @@ enum StreamInput {
     .flag(
       "stream",
       help:
-        "Fit in passes over blocks of whole patients, never holding the file (bounded memory; same numbers; no row-level summaries)."
+        "Fit in passes over blocks of whole patients, never holding the file (bounded memory; same numbers; no row-level summaries; logit caches block designs in TMPDIR)."
     ),
     .option(
       "block-rows", value: "n", help: "Rows per block with --stream (blocks end between patients).",
