@@ -74,7 +74,7 @@ enum CheckBenchmark {
       if slow { failed += 1 }
       table.append([
         task.name, fixed(reference, 3), fixed(best, 3), fixed(ratio, 2),
-        slow ? "SLOWER than \(fixed(100 * tolerance, 0))% over" : "ok",
+        slow ? "SLOWER (over +\(fixed(100 * tolerance, 0))%)" : "ok",
       ])
     }
     print("crampstat \(binary), best of \(runs) runs; baseline: \(baseline.machine)")
@@ -134,7 +134,7 @@ enum CheckBenchmark {
       },
     ]
     let data = try JSONSerialization.data(
-      withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+      withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     try (data + Data("\n".utf8)).write(to: URL(fileURLWithPath: path), options: .atomic)
   }
 
