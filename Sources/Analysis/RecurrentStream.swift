@@ -56,13 +56,10 @@ public enum RecurrentStream {
     var diaryRows = 0
     try BlockResults.forEachGroup(count: blockCount) { k -> (PartitionSchema, Int) in
       let table = try diary(k)
-      let (layout, _, minimum) = try RecurrentPartition.layout(
-        diary: table, settings: settings)
-      var schema = try PartitionDesign.schema(
-        model: model.isCox ? "cox" : model.rawValue, partition: "block-\(k)", settings: settings,
-        table: layout)
-      if let minimum { schema.minimums["night"] = minimum }
-      return (schema, table.rowCount)
+      return (
+        try RecurrentPartition.schema(partition: "block-\(k)", settings: settings, diary: table),
+        table.rowCount
+      )
     } handle: { results in
       for (schema, rows) in results {
         if merged == nil { merged = schema } else { try merged?.merge(schema) }

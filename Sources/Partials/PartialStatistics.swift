@@ -98,6 +98,24 @@ public func mergedStatistics<S: PartialStatistics>(
   return total
 }
 
+/// The exact sum of one pass's documents, read as the statistics type `passes` names for the
+/// pass in their header (every family's `combine`); an unknown pass is malformed.
+public func combinedDocument(
+  _ documents: [PartialDocument], passes: [String: any PartialStatistics.Type]
+) throws(PartialsError) -> PartialDocument {
+  guard let first = documents.first else {
+    throw .malformed(source: "", line: 0, reason: "no statistics to combine")
+  }
+  let pass = try PartialHeader(document: first).pass
+  guard let type = passes[pass] else {
+    throw .malformed(source: first.source, line: 0, reason: "unknown pass '\(pass)'")
+  }
+  func merged<S: PartialStatistics>(_ type: S.Type) throws(PartialsError) -> PartialDocument {
+    try mergedStatistics(documents, as: type).document
+  }
+  return try merged(type)
+}
+
 /// Reads every document in `text`: several documents may be concatenated (each starts with
 /// its own first line), as a reduce step collects them.
 public func partialDocuments(in text: String, source: String) throws(PartialsError)

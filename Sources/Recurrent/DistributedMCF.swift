@@ -287,19 +287,11 @@ public struct DistributedMCF: Sendable, Equatable {
   public static func combine(_ documents: [PartialDocument]) throws(PartialsError)
     -> PartialDocument
   {
-    guard let first = documents.first else {
-      throw .malformed(source: "", line: 0, reason: "no statistics to combine")
-    }
-    func merged<S: PartialStatistics>(_ type: S.Type) throws(PartialsError) -> PartialDocument {
-      try mergedStatistics(documents, as: type).document
-    }
-    switch try PartialHeader(document: first).pass {
-    case "schema": return try merged(PartitionSchema.self)
-    case "counts": return try merged(MCFCounts.self)
-    case "influence": return try merged(MCFInfluence.self)
-    case let pass:
-      throw .malformed(source: first.source, line: 0, reason: "unknown pass '\(pass)'")
-    }
+    try combinedDocument(
+      documents,
+      passes: [
+        "schema": PartitionSchema.self, "counts": MCFCounts.self, "influence": MCFInfluence.self,
+      ])
   }
 
   /// The next state or the estimate from one pass's merged statistics.

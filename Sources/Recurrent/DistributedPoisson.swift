@@ -206,19 +206,11 @@ public struct DistributedPoisson: Sendable, Equatable {
   public static func combine(_ documents: [PartialDocument]) throws(PartialsError)
     -> PartialDocument
   {
-    guard let first = documents.first else {
-      throw .malformed(source: "", line: 0, reason: "no statistics to combine")
-    }
-    func merged<S: PartialStatistics>(_ type: S.Type) throws(PartialsError) -> PartialDocument {
-      try mergedStatistics(documents, as: type).document
-    }
-    switch try PartialHeader(document: first).pass {
-    case "schema": return try merged(PartitionSchema.self)
-    case "irls": return try merged(PoissonStatistics.self)
-    case "robust": return try merged(ClusterMeat.self)
-    case let pass:
-      throw .malformed(source: first.source, line: 0, reason: "unknown pass '\(pass)'")
-    }
+    try combinedDocument(
+      documents,
+      passes: [
+        "schema": PartitionSchema.self, "irls": PoissonStatistics.self, "robust": ClusterMeat.self,
+      ])
   }
 
   /// R's null deviance: `glm.fit` on the intercept alone with the offset, from the sums.

@@ -129,9 +129,10 @@ public enum RecurrentPartition {
     throws -> PartitionSchema
   {
     let (table, _, minimum) = try layout(diary: diary, settings: settings)
+    // AG and PWP run the Cox state machine, whose schema is a `cox` one.
+    let name = model(settings).map { $0.isCox ? "cox" : $0.rawValue } ?? ""
     var schema = try PartitionDesign.schema(
-      model: model(settings)?.rawValue ?? "", partition: partition, settings: settings,
-      table: table)
+      model: name, partition: partition, settings: settings, table: table)
     if let minimum { schema.minimums["night"] = minimum }
     return schema
   }

@@ -21,15 +21,14 @@ extension DistributedLogistic {
     settings: [String: [String]], model: LogisticModel,
     passes: (String) -> Void = { _ in }
   ) throws -> LogisticFit {
-    func pass<S: PartialStatistics>(_ body: @escaping @Sendable (Int, Table) throws -> S) throws
+    func pass<S: PartialStatistics>(_ body: @escaping @Sendable (Int) throws -> S) throws
       -> S
     {
       // Merged group by group (exact sums: the grouping never changes a bit).
       var total: S?
       try BlockResults.forEachGroup(count: blockCount) { k in
-        try body(k, try table(k))
-      } handle: {
-        results in
+        try body(k)
+      } handle: { results in
         for value in results {
           if total == nil { total = value } else { try total?.merge(value) }
         }
@@ -37,9 +36,9 @@ extension DistributedLogistic {
       guard let total else { throw FormulaError.noCompleteRows(dropped: 0) }
       return total
     }
-    let schema = try pass { k, table in
+    let schema = try pass { k in
       try PartitionDesign.schema(
-        model: "logit", partition: "block-\(k)", settings: settings, table: table)
+        model: "logit", partition: "block-\(k)", settings: settings, table: try table(k))
     }
     passes("schema")
     var state = try DistributedLogistic(schema: schema)
@@ -53,25 +52,11 @@ extension DistributedLogistic {
         try current.design(for: try table(k))
       }
     }
-    func spilledPass<S: PartialStatistics>(_ body: @escaping @Sendable (Int) throws -> S) throws
-      -> S
-    {
-      var total: S?
-      try BlockResults.forEachGroup(count: blockCount) { k in
-        try body(k)
-      } handle: { results in
-        for value in results {
-          if total == nil { total = value } else { try total?.merge(value) }
-        }
-      }
-      guard let total else { throw FormulaError.noCompleteRows(dropped: 0) }
-      return total
-    }
     while true {
       let current = state
       switch state.pass {
       case .irls:
-        let stats = try spilledPass { k in
+        let stats = try pass { k in
           let design = try design(k, current)
           return try IRLSStatistics(
             header: current.header(partition: "block-\(k)"),
@@ -84,7 +69,7 @@ extension DistributedLogistic {
         case .fit(let fit): return fit
         }
       case .robust:
-        let meat = try spilledPass { k in
+        let meat = try pass { k in
           try ClusterMeat.logistic(
             header: current.header(partition: "block-\(k)"),
             design: try design(k, current), beta: current.beta ?? [],

@@ -180,7 +180,7 @@ public struct DistributedLogistic: Sendable, Equatable {
     guard let beta else { throw RegressionError.singularInformation(iteration: 0) }
     let p = columns.count
     let covariance = try Cholesky(
-      IRLSStatistics.symmetric(upper: information, order: p)
+      Matrix.symmetric(upperRows: information, order: p)
     ).inverse()
     var diagnostics: [FitDiagnostic] = []
     if !converged { diagnostics.append(.didNotConverge(iterations: iteration)) }

@@ -103,12 +103,7 @@ public struct IRLSStatistics: PartialStatistics, Equatable {
 
   /// The merged `X'WX` as a symmetric matrix.
   public var informationMatrix: Matrix {
-    Self.symmetric(upper: information.map(\.value), order: columns.count)
-  }
-
-  /// The symmetric `p x p` matrix whose upper triangle, row by row, is `upper`.
-  static func symmetric(upper: [Double], order p: Int) -> Matrix {
-    Matrix.symmetric(upperRows: upper, order: p)
+    Matrix.symmetric(upperRows: information.map(\.value), order: columns.count)
   }
 
   public var document: PartialDocument {
